@@ -1,0 +1,79 @@
+"""``envfactory plugins`` and ``envfactory components``."""
+
+from __future__ import annotations
+
+import click
+from rich.table import Table
+
+from ..registry import KINDS
+from .app import App, echo_json, handle_errors, pass_app, stdout_console
+
+__all__ = ["components_command", "plugins_command"]
+
+
+def plugin_inventory(app: App) -> list[dict[str, object]]:
+    """Each plugin: name, namespace, distribution, version, hooks and registered components."""
+    components: dict[str, dict[str, list[str]]] = {}
+    for kind in KINDS:
+        for entry in app.registry.components(kind):
+            components.setdefault(entry.plugin, {}).setdefault(kind, []).append(entry.name)
+    inventory: list[dict[str, object]] = []
+    for name, info in sorted(app.manager.infos.items()):
+        plugin = app.manager.get_plugin(name)
+        hooks = sorted(caller.name for caller in app.manager.get_hookcallers(plugin) or [])
+        inventory.append(
+            {
+                "name": name,
+                "namespace": info.namespace,
+                "distribution": info.distribution,
+                "version": info.version,
+                "builtin": info.builtin,
+                "path": info.path,
+                "hooks": hooks,
+                "components": components.get(name, {}),
+            }
+        )
+    return inventory
+
+
+@click.command("plugins")
+@click.option("--builtin/--no-builtin", default=True, help="Include the built-in plugins (default: yes).")
+@pass_app
+@handle_errors
+def plugins_command(app: App, builtin: bool) -> None:
+    """List loaded plugins as JSON: version, hooks implemented, components registered."""
+    inventory = plugin_inventory(app)
+    if not builtin:
+        inventory = [item for item in inventory if not item["builtin"]]
+    echo_json(inventory)
+
+
+@click.command("components")
+@click.argument("kind", required=False, type=click.Choice(sorted(KINDS)))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_app
+@handle_errors
+def components_command(app: App, kind: str | None, as_json: bool) -> None:
+    """List registered components, of one KIND or of every kind."""
+    kinds = [kind] if kind else list(KINDS)
+    rows = [
+        {
+            "kind": entry.kind,
+            "name": entry.name,
+            "plugin": entry.plugin,
+            "distribution": entry.distribution,
+            "version": entry.version,
+            "description": entry.description,
+        }
+        for each in kinds
+        for entry in app.registry.components(each)
+    ]
+    if as_json:
+        echo_json(rows)
+        return
+    table = Table(title="Registered components", show_lines=False)
+    for column in ("kind", "name", "distribution", "description"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(str(row["kind"]), str(row["name"]), f"{row['distribution']} {row['version']}".strip(), str(row["description"]))
+    stdout_console().print(table)

@@ -1,0 +1,353 @@
+"""Episodes: isolated, resettable copies of an environment's state.
+
+An episode owns a private in-memory SQLite database copied from a template with the SQLite backup
+API. Each call runs inside a savepoint: if the tool refuses (``ToolError``) or crashes, the
+savepoint is rolled back and the state is exactly as before. Triggers record which rows a call
+touched, so the state hash and the diff since reset re-encode only those rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from ..ids import JsonValue, canonical_json, check_json_value
+from ..models import StateDiff, Step, ToolCall, ToolFailure, ToolResult, ToolSpec
+from .arguments import DEFAULT_MAX_STRING_CHARS, ArgumentValidator
+from .errors import ToolError
+from .state import StateWriteError, combine_digests, diff_rows, diff_states, table_digest
+from .tables import TableView
+
+if TYPE_CHECKING:
+    import random
+
+    from .environment import Environment, ToolDefinition
+
+__all__ = ["Context", "Episode", "Template"]
+
+CanonicalState = dict[str, dict[str, dict[str, JsonValue]]]
+
+_ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+
+
+def _connect() -> sqlite3.Connection:
+    connection = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    connection.execute("PRAGMA foreign_keys = OFF")
+    return connection
+
+
+class Template:
+    """A loaded, validated state that episodes are copied from."""
+
+    def __init__(self, environment: Environment, state: Mapping[str, Any]) -> None:
+        self.environment = environment
+        self.connection = _connect()
+        self.lock = threading.Lock()
+        environment.codec.create(self.connection)
+        self.connection.execute("BEGIN")
+        environment.codec.load(self.connection, state)
+        self.connection.execute("COMMIT")
+        self.rows = environment.codec.read_encoded(self.connection)
+        self.digests = {name: table_digest(rows) for name, rows in self.rows.items()}
+        self.state_hash = combine_digests(self.digests)
+        self.seed_key = self.state_hash
+
+    def copy_into(self, connection: sqlite3.Connection) -> None:
+        with self.lock:
+            self.connection.backup(connection)
+
+    def canonical_state(self) -> CanonicalState:
+        return {name: {key: json.loads(row) for key, row in rows.items()} for name, rows in self.rows.items()}
+
+
+def _plain(value: Any) -> JsonValue:
+    """Tuples become lists; everything else must already be JSON."""
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+class Context:
+    """What a tool receives as its first argument: tables, the clock, and deterministic ids."""
+
+    __slots__ = ("_episode", "tool")
+
+    def __init__(self, episode: Episode, tool: str) -> None:
+        self._episode = episode
+        self.tool = tool
+
+    @property
+    def environment(self) -> str:
+        return self._episode.environment.name
+
+    @property
+    def now(self) -> datetime:
+        """The environment's clock (time-zone aware); tools never see the wall clock."""
+        return self._episode.environment.clock
+
+    @property
+    def today(self) -> date:
+        return self._episode.environment.clock.date()
+
+    @property
+    def policy(self) -> str:
+        return self._episode.environment.policy
+
+    def table(self, name: str) -> TableView:
+        return self._episode.table(name)
+
+    def _next(self, counter: str) -> int:
+        connection = self._episode.connection
+        row = connection.execute("SELECT value FROM main._ef_meta WHERE key = ?", (counter,)).fetchone()
+        value = (row[0] if row else 0) + 1
+        connection.execute("INSERT OR REPLACE INTO main._ef_meta (key, value) VALUES (?, ?)", (counter, value))
+        return value
+
+    def new_id(self, prefix: str = "", *, length: int = 10, alphabet: str = _ID_ALPHABET, separator: str = "_") -> str:
+        """A new id, deterministic for the episode's initial state and the ids issued before.
+
+        The counter lives in the episode's database, so a call that fails gives its ids back.
+        """
+        number = self._next(f"id:{prefix}")
+        seed = f"{self.environment}|{self._episode.seed_key}|{prefix}|{number}"
+        value = int.from_bytes(hashlib.sha256(seed.encode("utf-8")).digest(), "big")
+        token = []
+        for _ in range(length):
+            value, index = divmod(value, len(alphabet))
+            token.append(alphabet[index])
+        text = "".join(token)
+        return f"{prefix}{separator}{text}" if prefix else text
+
+    def sequence(self, name: str) -> int:
+        """The next number of a named counter (1, 2, 3, ...), rolled back with a failed call."""
+        return self._next(f"seq:{name}")
+
+    @property
+    def rng(self) -> random.Random:
+        """A seeded RNG, different at each use and deterministic for the same call history."""
+        import random as _random
+
+        number = self._next("rng")
+        return _random.Random(f"{self.environment}|{self._episode.seed_key}|rng|{number}")
+
+
+class Episode:
+    """One isolated copy of an environment's state, with the tools bound to it."""
+
+    def __init__(self, environment: Environment, template: Template, *, max_string_chars: int = DEFAULT_MAX_STRING_CHARS) -> None:
+        self.environment = environment
+        self.max_string_chars = max_string_chars
+        self.connection = _connect()
+        self.steps: list[Step] = []
+        self._views: dict[str, TableView] = {}
+        self._validators: dict[str, ArgumentValidator] = {}
+        self._closed = False
+        self._use(template)
+
+    # --- lifecycle -----------------------------------------------------------------------------
+
+    def _use(self, template: Template) -> None:
+        self.template = template
+        template.copy_into(self.connection)
+        self.environment.codec.install_triggers(self.connection)
+        self.connection.execute("DELETE FROM _ef_dirty")
+        self._rows = {name: dict(rows) for name, rows in template.rows.items()}
+        self._digests: dict[str, str | None] = dict(template.digests)
+        self._hash: str | None = template.state_hash
+        self._changed: dict[str, set[str]] = {}
+        self.steps = []
+
+    @property
+    def spec(self) -> Any:
+        return self.environment.spec
+
+    @property
+    def name(self) -> str:
+        return self.environment.name
+
+    @property
+    def seed_key(self) -> str:
+        return self.template.seed_key
+
+    @property
+    def initial_state_hash(self) -> str:
+        return self.template.state_hash
+
+    def reset(self, *, seed: int | None = None, state: Mapping[str, Any] | None = None, size: int | None = None) -> None:
+        """Back to this episode's initial state, or to a new seed's or state's."""
+        self._check_open()
+        if seed is not None or state is not None:
+            template = self.environment.template(seed=seed, state=state, size=size)
+        else:
+            template = self.template
+        self._use(template)
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self.connection.close()
+
+    def __enter__(self) -> Episode:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError(f"episode of {self.environment.name!r} is closed")
+
+    # --- calling tools -------------------------------------------------------------------------
+
+    def tools(self) -> tuple[ToolSpec, ...]:
+        return self.environment.spec.tools
+
+    def table(self, name: str) -> TableView:
+        view = self._views.get(name)
+        if view is None:
+            codec = self.environment.codec.tables.get(name)
+            if codec is None:
+                raise KeyError(f"{self.environment.name} has no table {name!r}; tables: {', '.join(self.environment.codec.tables)}")
+            view = TableView(self.connection, codec)
+            self._views[name] = view
+        return view
+
+    def _validator(self, definition: ToolDefinition) -> ArgumentValidator:
+        validator = self._validators.get(definition.spec.name)
+        if validator is None:
+            validator = ArgumentValidator(definition.spec, nullable=definition.nullable, max_string_chars=self.max_string_chars)
+            self._validators[definition.spec.name] = validator
+        return validator
+
+    def call(self, tool: str, arguments: object = None) -> ToolResult:
+        """Run ``tool`` with ``arguments`` (a dict or JSON text); never raises for a bad call."""
+        self._check_open()
+        result, recorded = self._call(tool, arguments)
+        self.steps.append(Step(call=ToolCall(environment=self.environment.name, tool=tool, arguments=recorded), result=result))
+        return result
+
+    def _call(self, tool: str, arguments: object) -> tuple[ToolResult, dict[str, JsonValue]]:
+        definition = self.environment.tools.get(tool)
+        recorded = arguments if isinstance(arguments, dict) and not check_json_value(arguments) else {}
+        if definition is None:
+            known = ", ".join(self.environment.tools)
+            return ToolResult(
+                ok=False,
+                error=ToolFailure(kind="unknown_tool", message=f"no tool {tool!r} in {self.environment.name}; tools: {known}"),
+            ), recorded
+        values, failure = self._validator(definition).validate(arguments)
+        if failure is not None:
+            return ToolResult(ok=False, error=failure), recorded
+        context = Context(self, tool)
+        connection = self.connection
+        connection.execute("SAVEPOINT ef_call")
+        try:
+            if definition.takes_context:
+                output = definition.function(context, **values)
+            else:
+                output = definition.function(**values)
+            output = _plain(output)
+            problems = check_json_value(output, "output")
+            if problems:
+                raise TypeError("the tool returned a value that is not JSON: " + "; ".join(problems[:3]))
+        except ToolError as error:
+            self._rollback()
+            return ToolResult.failure("tool_error", str(error)), values
+        except StateWriteError as error:
+            self._rollback()
+            return ToolResult.failure("crash", f"the tool wrote invalid state: {error}"), values
+        except Exception as error:  # a bug in the tool: report it, keep the episode usable
+            self._rollback()
+            return ToolResult.failure("crash", f"{type(error).__name__}: {error}"), values
+        connection.execute("RELEASE ef_call")
+        return ToolResult(ok=True, output=output), values
+
+    def _rollback(self) -> None:
+        self.connection.execute("ROLLBACK TO ef_call")
+        self.connection.execute("RELEASE ef_call")
+
+    # --- state ---------------------------------------------------------------------------------
+
+    def _flush(self) -> None:
+        dirty = self.connection.execute("SELECT DISTINCT tbl, k FROM _ef_dirty").fetchall()
+        if not dirty:
+            return
+        self.connection.execute("DELETE FROM _ef_dirty")
+        codecs = self.environment.codec.tables
+        for table_name, key_json in dirty:
+            codec = codecs[table_name]
+            key_values = json.loads(key_json)
+            key = codec.key_of(_key_row(codec.key_positions, key_values, len(codec.columns)))
+            found = self.connection.execute(f"{codec.select_sql} WHERE {codec.key_where}", key_values).fetchone()
+            rows = self._rows[table_name]
+            if found is None:
+                rows.pop(key, None)
+            else:
+                rows[key] = canonical_json(codec.decode_row(found))
+            self._digests[table_name] = None
+            self._changed.setdefault(table_name, set()).add(key)
+        self._hash = None
+
+    def state_hash(self) -> str:
+        """The state hash (``sha256:…``); only tables touched since the last hash are re-hashed."""
+        self._check_open()
+        self._flush()
+        if self._hash is None:
+            for name, value in self._digests.items():
+                if value is None:
+                    self._digests[name] = table_digest(self._rows[name])
+            self._hash = combine_digests({name: value or "" for name, value in self._digests.items()})
+        return self._hash
+
+    def state(self) -> CanonicalState:
+        """The canonical state: ``{table: {key: row}}``."""
+        self._check_open()
+        self._flush()
+        return {name: {key: json.loads(row) for key, row in rows.items()} for name, rows in self._rows.items()}
+
+    def changed_rows(self) -> dict[str, set[str]]:
+        """Keys written since the last reset (a superset of the rows that differ)."""
+        self._flush()
+        return {name: set(keys) for name, keys in self._changed.items()}
+
+    def diff(self, other: Episode | Mapping[str, Any] | None = None) -> StateDiff:
+        """What changed: since the last reset (default), or from this state to ``other``'s."""
+        self._check_open()
+        self._flush()
+        if other is None:
+            changes = []
+            for table_name in sorted(self._changed):
+                before_rows = self.template.rows[table_name]
+                after_rows = self._rows[table_name]
+                for key in sorted(self._changed[table_name]):
+                    old = before_rows.get(key)
+                    new = after_rows.get(key)
+                    if old == new:
+                        continue
+                    change = diff_rows(
+                        table_name,
+                        key,
+                        json.loads(old) if old is not None else None,
+                        json.loads(new) if new is not None else None,
+                    )
+                    if change is not None:
+                        changes.append(change)
+            return StateDiff(changes=changes)
+        target = other.state() if isinstance(other, Episode) else other
+        return diff_states(self.state(), target)
+
+
+def _key_row(positions: tuple[int, ...], values: list[Any], width: int) -> list[Any]:
+    row: list[Any] = [None] * width
+    for position, value in zip(positions, values, strict=True):
+        row[position] = value
+    return row

@@ -1,0 +1,321 @@
+"""State in SQLite: typed rows in, exactly the same JSON types out.
+
+The canonical state of an environment is a plain dict ``{table: {key: row}}``: ``key`` is the
+primary key as text (``"42"``, ``"ord_1a2b"``; a composite key is the JSON list of its values),
+``row`` maps every column to its value. ``json`` columns hold any JSON value and give back exactly
+the types that went in (an int stays an int, a float stays a float, list order kept).
+
+The state hash is a hash tree, so that it is cheap to recompute after a small change::
+
+    table digest = sha256(canonical_json(state[table]))            (hex)
+    state hash   = "sha256:" + sha256(canonical_json({table: table digest}))
+
+:func:`hash_state` computes it from scratch; episodes keep each row's canonical encoding and
+re-encode only the rows a call touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from ..errors import EnvFactoryError, Problem, ProblemsError
+from ..ids import JsonValue, canonical_json, check_json_value, digest
+from ..models import RowChange, StateDiff, StateSchema, TableSpec
+
+__all__ = [
+    "StateError",
+    "StateCodec",
+    "diff_states",
+    "hash_state",
+    "row_key",
+    "table_digest",
+]
+
+CanonicalState = dict[str, dict[str, dict[str, JsonValue]]]
+
+
+class StateError(ProblemsError, ValueError):
+    """State data does not fit the environment's schema."""
+
+
+class StateWriteError(EnvFactoryError, ValueError):
+    """A tool tried to write a row that does not fit the schema (a bug in the tool)."""
+
+
+def row_key(values: Sequence[JsonValue]) -> str:
+    """The canonical key text for primary-key values."""
+    if len(values) == 1:
+        return str(values[0])
+    return canonical_json(list(values))
+
+
+def _table_json(rows: Mapping[str, str]) -> str:
+    """Canonical JSON of ``{key: row}`` from already-encoded rows, without decoding them."""
+    parts = [json.dumps(key, ensure_ascii=False) + ":" + rows[key] for key in sorted(rows)]
+    return "{" + ",".join(parts) + "}"
+
+
+def table_digest(rows: Mapping[str, str]) -> str:
+    """Hex sha256 of a table's canonical JSON, from encoded rows ``{key: canonical row JSON}``."""
+    return hashlib.sha256(_table_json(rows).encode("utf-8")).hexdigest()
+
+
+def combine_digests(digests: Mapping[str, str]) -> str:
+    return digest(canonical_json(dict(digests)))
+
+
+def hash_state(state: Mapping[str, Mapping[str, Mapping[str, JsonValue]]]) -> str:
+    """The state hash of a canonical state, computed from scratch."""
+    return combine_digests(
+        {table: table_digest({key: canonical_json(row) for key, row in rows.items()}) for table, rows in state.items()}
+    )
+
+
+def diff_states(
+    before: Mapping[str, Mapping[str, Mapping[str, JsonValue]]],
+    after: Mapping[str, Mapping[str, Mapping[str, JsonValue]]],
+    *,
+    environment: str = "",
+) -> StateDiff:
+    """Field-level difference between two canonical states of one environment."""
+    changes: list[RowChange] = []
+    for table in sorted(set(before) | set(after)):
+        old_rows = before.get(table, {})
+        new_rows = after.get(table, {})
+        for key in sorted(set(old_rows) | set(new_rows)):
+            change = diff_rows(table, key, old_rows.get(key), new_rows.get(key), environment=environment)
+            if change is not None:
+                changes.append(change)
+    return StateDiff(changes=changes)
+
+
+def diff_rows(
+    table: str,
+    key: str,
+    old: Mapping[str, JsonValue] | None,
+    new: Mapping[str, JsonValue] | None,
+    *,
+    environment: str = "",
+) -> RowChange | None:
+    if old is None and new is None:
+        return None
+    if old is None:
+        return RowChange(table=table, key=key, change="added", after=dict(new or {}), environment=environment)
+    if new is None:
+        return RowChange(table=table, key=key, change="removed", before=dict(old), environment=environment)
+    fields = tuple(
+        field
+        for field in sorted(set(old) | set(new))
+        if field not in old or field not in new or canonical_json(old[field]) != canonical_json(new[field])
+    )
+    if not fields:
+        return None
+    return RowChange(
+        table=table, key=key, change="changed", before=dict(old), after=dict(new), fields=fields, environment=environment
+    )
+
+
+_SQL_TYPES = {"text": "TEXT", "integer": "INTEGER", "real": "REAL", "boolean": "INTEGER", "json": "TEXT"}
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class TableCodec:
+    """Encode rows of one table into SQLite values and decode them back."""
+
+    def __init__(self, spec: TableSpec) -> None:
+        self.spec = spec
+        self.name = spec.name
+        self.columns = tuple(column.name for column in spec.columns)
+        self.types = {column.name: column.type for column in spec.columns}
+        self.nullable = {column.name: column.nullable and column.name not in spec.primary_key for column in spec.columns}
+        self.primary_key = spec.primary_key
+        self.key_positions = tuple(self.columns.index(key) for key in spec.primary_key)
+        columns_sql = ", ".join(_quote(name) for name in self.columns)
+        self.select_sql = f"SELECT {columns_sql} FROM main.{_quote(self.name)}"
+        self.key_where = " AND ".join(f"{_quote(key)} = ?" for key in self.primary_key)
+        placeholders = ", ".join("?" for _ in self.columns)
+        self.insert_sql = f"INSERT INTO main.{_quote(self.name)} ({columns_sql}) VALUES ({placeholders})"
+
+    def create_sql(self) -> str:
+        columns = []
+        for column in self.spec.columns:
+            null = "" if self.nullable[column.name] else " NOT NULL"
+            columns.append(f"{_quote(column.name)} {_SQL_TYPES[column.type]}{null}")
+        keys = ", ".join(_quote(key) for key in self.primary_key)
+        return f"CREATE TABLE main.{_quote(self.name)} ({', '.join(columns)}, PRIMARY KEY ({keys}))"
+
+    def trigger_sql(self) -> list[str]:
+        def keys(prefix: str) -> str:
+            return "json_array(" + ", ".join(f"{prefix}.{_quote(key)}" for key in self.primary_key) + ")"
+
+        name = self.name
+        table = f"main.{_quote(name)}"
+        literal = "'" + name.replace("'", "''") + "'"
+        return [
+            f"CREATE TEMP TRIGGER IF NOT EXISTS {_quote('_ef_ins_' + name)} AFTER INSERT ON {table} BEGIN "
+            f"INSERT INTO _ef_dirty VALUES ({literal}, {keys('NEW')}); END",
+            f"CREATE TEMP TRIGGER IF NOT EXISTS {_quote('_ef_upd_' + name)} AFTER UPDATE ON {table} BEGIN "
+            f"INSERT INTO _ef_dirty VALUES ({literal}, {keys('OLD')}); "
+            f"INSERT INTO _ef_dirty VALUES ({literal}, {keys('NEW')}); END",
+            f"CREATE TEMP TRIGGER IF NOT EXISTS {_quote('_ef_del_' + name)} AFTER DELETE ON {table} BEGIN "
+            f"INSERT INTO _ef_dirty VALUES ({literal}, {keys('OLD')}); END",
+        ]
+
+    def encode_value(self, column: str, value: Any) -> Any:
+        """One Python value → its SQLite value; raises ``ValueError``/``TypeError`` with the reason."""
+        kind = self.types[column]
+        if value is None:
+            if not self.nullable[column]:
+                raise ValueError(f"{self.name}.{column} cannot be null")
+            return None
+        if kind == "json":
+            problems = check_json_value(value, f"{self.name}.{column}")
+            if problems:
+                raise TypeError("; ".join(problems[:3]))
+            return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        if kind == "text":
+            if not isinstance(value, str):
+                raise TypeError(f"{self.name}.{column} holds text, got {type(value).__name__} {value!r}")
+            return value
+        if kind == "boolean":
+            if not isinstance(value, bool):
+                raise TypeError(f"{self.name}.{column} holds a boolean, got {type(value).__name__} {value!r}")
+            return int(value)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError(f"{self.name}.{column} holds a number, got {type(value).__name__} {value!r}")
+        if kind == "integer":
+            if isinstance(value, float):
+                if not value.is_integer():
+                    raise TypeError(f"{self.name}.{column} holds an integer, got {value!r}")
+                value = int(value)
+            if not -(2**63) <= value < 2**63:
+                raise ValueError(f"{self.name}.{column}: {value} is out of the 64-bit integer range")
+            return value
+        number = float(value)
+        if number != number or number in (float("inf"), float("-inf")):
+            raise ValueError(f"{self.name}.{column}: {value!r} is not a finite number")
+        return number
+
+    def encode_row(self, row: Mapping[str, Any]) -> tuple[Any, ...]:
+        unknown = [name for name in row if name not in self.types]
+        if unknown:
+            raise ValueError(f"{self.name} has no column {', '.join(map(repr, unknown))}; columns: {', '.join(self.columns)}")
+        return tuple(self.encode_value(column, row.get(column)) for column in self.columns)
+
+    def decode_row(self, values: Sequence[Any]) -> dict[str, JsonValue]:
+        row: dict[str, JsonValue] = {}
+        for column, value in zip(self.columns, values, strict=True):
+            kind = self.types[column]
+            if value is None:
+                row[column] = None
+            elif kind == "json":
+                row[column] = json.loads(value)
+            elif kind == "boolean":
+                row[column] = bool(value)
+            elif kind == "real":
+                row[column] = float(value)
+            else:
+                row[column] = value
+        return row
+
+    def key_of(self, values: Sequence[Any]) -> str:
+        return row_key([values[position] for position in self.key_positions])
+
+
+class StateCodec:
+    """Reads and writes whole states for one state schema."""
+
+    def __init__(self, schema: StateSchema) -> None:
+        self.schema = schema
+        self.tables: dict[str, TableCodec] = {table.name: TableCodec(table) for table in schema.tables}
+
+    def create(self, connection: sqlite3.Connection) -> None:
+        for codec in self.tables.values():
+            connection.execute(codec.create_sql())
+        connection.execute("CREATE TABLE main._ef_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)")
+
+    def install_triggers(self, connection: sqlite3.Connection) -> None:
+        connection.execute("CREATE TEMP TABLE IF NOT EXISTS _ef_dirty (tbl TEXT NOT NULL, k TEXT NOT NULL)")
+        for codec in self.tables.values():
+            for statement in codec.trigger_sql():
+                connection.execute(statement)
+
+    def normalize(self, state: Mapping[str, Any]) -> tuple[dict[str, list[tuple[Any, ...]]], list[Problem]]:
+        """Encode a state given as ``{table: [rows]}`` or ``{table: {key: row}}``.
+
+        Returns the encoded rows per table and every problem found (unknown tables, bad values,
+        duplicate keys, keys that disagree with the row).
+        """
+        problems: list[Problem] = []
+        encoded: dict[str, list[tuple[Any, ...]]] = {name: [] for name in self.tables}
+        if not isinstance(state, Mapping):
+            return encoded, [Problem(location="state", message=f"must be an object of tables, got {type(state).__name__}")]
+        for table, rows in state.items():
+            codec = self.tables.get(table)
+            if codec is None:
+                problems.append(
+                    Problem(location=f"state.{table}", message="no such table", fix=f"use one of: {', '.join(self.tables)}")
+                )
+                continue
+            items: Iterable[tuple[str | None, Any]]
+            if isinstance(rows, Mapping):
+                items = rows.items()
+            elif isinstance(rows, list):
+                items = ((None, row) for row in rows)
+            else:
+                problems.append(Problem(location=f"state.{table}", message="must be a list of rows or an object of rows by key"))
+                continue
+            seen: set[str] = set()
+            for index, (given_key, row) in enumerate(items):
+                where = f"state.{table}[{given_key if given_key is not None else index}]"
+                if not isinstance(row, Mapping):
+                    problems.append(Problem(location=where, message=f"a row must be an object, got {type(row).__name__}"))
+                    continue
+                try:
+                    values = codec.encode_row(row)
+                except (TypeError, ValueError) as error:
+                    problems.append(Problem(location=where, message=str(error)))
+                    continue
+                key = codec.key_of(values)
+                if given_key is not None and str(given_key) != key:
+                    problems.append(
+                        Problem(location=where, message=f"the key {given_key!r} differs from the row's primary key {key!r}")
+                    )
+                    continue
+                if key in seen:
+                    problems.append(Problem(location=where, message=f"duplicate primary key {key!r}"))
+                    continue
+                seen.add(key)
+                encoded[table].append(values)
+        return encoded, problems
+
+    def load(self, connection: sqlite3.Connection, state: Mapping[str, Any]) -> None:
+        encoded, problems = self.normalize(state)
+        if problems:
+            raise StateError("the state does not fit the schema", problems)
+        for table, rows in encoded.items():
+            if rows:
+                connection.executemany(self.tables[table].insert_sql, rows)
+
+    def read_encoded(self, connection: sqlite3.Connection) -> dict[str, dict[str, str]]:
+        """Every row's canonical JSON, by table and key."""
+        result: dict[str, dict[str, str]] = {}
+        for name, codec in self.tables.items():
+            rows: dict[str, str] = {}
+            for values in connection.execute(codec.select_sql):
+                rows[codec.key_of(values)] = canonical_json(codec.decode_row(values))
+            result[name] = rows
+        return result
+
+    def iter_rows(self, connection: sqlite3.Connection, table: str) -> Iterator[dict[str, JsonValue]]:
+        codec = self.tables[table]
+        keys = ", ".join(_quote(key) for key in codec.primary_key)
+        for values in connection.execute(f"{codec.select_sql} ORDER BY {keys}"):
+            yield codec.decode_row(values)

@@ -1,0 +1,48 @@
+"""Test helpers for envfactory and for plugin authors.
+
+Installed as a pytest plugin (entry point ``pytest11``), so these fixtures are available in any
+project that has ``envfactory-core`` installed:
+
+``plugin_manager``
+    A fresh plugin manager with the built-ins only (no installed plugins).
+``registry``
+    A :class:`~envfactory_core.registry.Registry` over ``plugin_manager``.
+``register_plugin``
+    ``register_plugin(obj, name="mine")`` adds an inline plugin to ``plugin_manager`` for one test
+    and always removes it afterwards.
+``fake_llm``
+    A scripted LLM backend: queue canned responses, inspect every request.
+
+Functions: :func:`inline_plugin` (a context manager), :func:`assert_environment_conforms` and
+:func:`check_environment` (the conformance kit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from ..plugins import PluginInfo, PluginManager, make_plugin_manager
+
+__all__ = ["fresh_plugin_manager", "inline_plugin"]
+
+
+def fresh_plugin_manager(**options: object) -> PluginManager:
+    """A plugin manager with only the built-in plugins (and ``options`` as for ``make_plugin_manager``)."""
+    options.setdefault("load_entrypoints", False)
+    return make_plugin_manager(**options)  # type: ignore[arg-type]
+
+
+@contextmanager
+def inline_plugin(manager: PluginManager, plugin: object, *, name: str = "inline", namespace: str | None = None) -> Iterator[object]:
+    """Register ``plugin`` (a module, class or object with ``@hookimpl`` functions) for a ``with`` block.
+
+    The plugin is checked like an installed one (a misspelled hook raises ``PluginError``) and
+    always unregistered at the end.
+    """
+    manager.add_plugin(plugin, PluginInfo(name=name, namespace=namespace or name, distribution="", version=""))
+    try:
+        manager.check()
+        yield plugin
+    finally:
+        manager.remove_plugin(name)
