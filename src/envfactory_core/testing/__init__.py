@@ -22,9 +22,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from ..conformance import check_environment
 from ..plugins import PluginInfo, PluginManager, make_plugin_manager
 
-__all__ = ["fresh_plugin_manager", "inline_plugin"]
+__all__ = [
+    "assert_environment_conforms",
+    "check_environment",
+    "check_environment_property",
+    "fresh_plugin_manager",
+    "inline_plugin",
+]
 
 
 def fresh_plugin_manager(**options: object) -> PluginManager:
@@ -46,3 +53,12 @@ def inline_plugin(manager: PluginManager, plugin: object, *, name: str = "inline
         yield plugin
     finally:
         manager.remove_plugin(name)
+
+
+def __getattr__(name: str) -> object:
+    # Helpers that need hypothesis load on first use, so the pytest plugin works without it.
+    if name in {"assert_environment_conforms", "check_environment_property"}:
+        from . import conformance
+
+        return getattr(conformance, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
