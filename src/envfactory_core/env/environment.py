@@ -82,18 +82,18 @@ def _column(name: str, declared: Any) -> ColumnSpec:
     return ColumnSpec(name=name, type=_COLUMN_TYPES[kind], nullable=nullable)  # type: ignore[arg-type]
 
 
-def table(name: str, *, primary_key: str | Sequence[str], description: str = "", **columns: Any) -> TableSpec:
+def table(name: str, /, primary_key: str | Sequence[str], **columns: Any) -> TableSpec:
     """Declare a table: ``table("orders", primary_key="order_id", order_id=str, items=list, note=str | None)``.
 
     Column types: ``str``, ``int``, ``float``, ``bool``, ``dict``/``list``/``"json"`` (any JSON value);
-    ``X | None`` makes a column nullable.
+    ``X | None`` makes a column nullable. Any column name works (``name``, ``description``...);
+    for a table description build a :class:`~envfactory_core.models.TableSpec` directly.
     """
     keys = (primary_key,) if isinstance(primary_key, str) else tuple(primary_key)
     return TableSpec(
         name=name,
         primary_key=keys,
         columns=tuple(_column(column, declared) for column, declared in columns.items()),
-        description=description,
     )
 
 
