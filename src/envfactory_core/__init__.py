@@ -6,8 +6,8 @@ authors import :data:`hookimpl` from here.
 
 __version__ = "0.1.0"
 
-from .plugins import hookimpl, make_plugin_manager  # noqa: E402
-from .registry import Registry  # noqa: E402
+from .plugins import hookimpl, make_plugin_manager
+from .registry import Registry
 
 __all__ = ["Registry", "__version__", "hookimpl", "load_registry", "make_plugin_manager"]
 

@@ -56,5 +56,6 @@ def select_environments(
     return [
         environment
         for environment in catalog.values()
-        if (include_evaluation or not environment.evaluation_only) and (not domain_set or environment.domain in domain_set)
+        if (include_evaluation or not environment.evaluation_only)
+        and (not domain_set or environment.domain in domain_set)
     ]

@@ -58,8 +58,30 @@ _FORBIDDEN_CALLS = {
     ("os", "getenv"): "reads the process environment",
     ("os", "environ"): "reads the process environment",
 }
-_RANDOM_FUNCTIONS = {"random", "randint", "choice", "choices", "shuffle", "sample", "uniform", "randrange", "gauss", "seed"}
-_FORBIDDEN_MODULES = {"socket", "requests", "urllib", "http", "httpx", "aiohttp", "subprocess", "secrets", "ftplib", "smtplib"}
+_RANDOM_FUNCTIONS = {
+    "random",
+    "randint",
+    "choice",
+    "choices",
+    "shuffle",
+    "sample",
+    "uniform",
+    "randrange",
+    "gauss",
+    "seed",
+}
+_FORBIDDEN_MODULES = {
+    "socket",
+    "requests",
+    "urllib",
+    "http",
+    "httpx",
+    "aiohttp",
+    "subprocess",
+    "secrets",
+    "ftplib",
+    "smtplib",
+}
 
 
 def _dotted(node: ast.AST) -> list[str]:
@@ -195,11 +217,14 @@ def _check_episode_run(
             result = episode.call(tool, arguments)
             after = episode.state_hash()
             results.append(result)
-            shown = f"{tool}({canonical_json(arguments)[:120] if isinstance(arguments, dict) else repr(arguments)[:60]})"
+            shown = (
+                f"{tool}({canonical_json(arguments)[:120] if isinstance(arguments, dict) else repr(arguments)[:60]})"
+            )
             if not result.ok and result.error is not None and result.error.kind == "crash":
                 findings.add(
                     "no_crash",
-                    f"{shown} raised {result.error.message} (raise ToolError to refuse a request; any other exception is a bug)",
+                    f"{shown} raised {result.error.message} "
+                    "(raise ToolError to refuse a request; any other exception is a bug)",
                 )
             if not result.ok and before != after:
                 findings.add("atomic_failure", f"{shown} failed but changed the state")
@@ -210,7 +235,10 @@ def _check_episode_run(
                 errors = list(validators[tool].iter_errors(result.output))
                 if errors:
                     where = "/".join(str(part) for part in errors[0].absolute_path) or "(root)"
-                    findings.add("output_schema", f"{shown} returned output violating its schema at {where}: {errors[0].message[:160]}")
+                    findings.add(
+                        "output_schema",
+                        f"{shown} returned output violating its schema at {where}: {errors[0].message[:160]}",
+                    )
         if bystander.state_hash() != bystander_hash:
             findings.add("isolation", "writes in one episode changed another episode's state")
         final_hash = episode.state_hash()
@@ -224,7 +252,8 @@ def _check_episode_run(
             tool = plan[index][0]
             findings.add(
                 "replay",
-                f"call {index} ({tool}) gave a different result on an identical replay: {first[:100]} vs {second[:100]} "
+                f"call {index} ({tool}) gave a different result on an identical replay: "
+                f"{first[:100]} vs {second[:100]} "
                 "(state kept outside the episode, the wall clock, or unseeded randomness)",
             )
             break

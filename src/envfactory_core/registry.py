@@ -91,7 +91,9 @@ class Registry:
             info = self.manager.infos.get(plugin_name)
             namespace = info.namespace if info else plugin_name
 
-            def register(component: Any, *, name: str | None = None, _plugin: str = plugin_name, _ns: str = namespace) -> None:
+            def register(
+                component: Any, *, name: str | None = None, _plugin: str = plugin_name, _ns: str = namespace
+            ) -> None:
                 short = name if name is not None else getattr(component, "name", None)
                 if not isinstance(short, str) or not _SHORT_NAME.match(short):
                     raise PluginError(

@@ -39,7 +39,9 @@ def from_json(cls: type[T], data: JsonValue) -> T:
             [Problem(location="", message=message) for message in messages],
         ) from error
     except (ValueError, TypeError) as error:
-        raise RecordError(f"cannot read a {cls.__name__}", [Problem(location=cls.__name__, message=str(error))]) from error
+        raise RecordError(
+            f"cannot read a {cls.__name__}", [Problem(location=cls.__name__, message=str(error))]
+        ) from error
 
 
 def dumps(record: object) -> str:

@@ -45,14 +45,14 @@ class Migrations:
         return function
 
     def apply(self, db: sqlite_utils.Database) -> list[str]:
-        applied = {row["name"] for row in db["_ef_migrations"].rows_where("migration_set = ?", [self.name])}
+        applied = {row["name"] for row in db.table("_ef_migrations").rows_where("migration_set = ?", [self.name])}
         done: list[str] = []
         for name, function in self.steps:
             if name in applied:
                 continue
             with db.conn:
                 function(db)
-                db["_ef_migrations"].insert({"migration_set": self.name, "name": name})
+                db.table("_ef_migrations").insert({"migration_set": self.name, "name": name})
             done.append(name)
         return done
 
@@ -75,13 +75,13 @@ core_migrations = register_migrations(Migrations("envfactory-core"))
 
 @core_migrations
 def m001_runs_and_blobs(db: sqlite_utils.Database) -> None:
-    db["runs"].create(
+    db.table("runs").create(
         {"run_id": str, "created_by": str, "config": str, "seed": int, "status": str},
         pk="run_id",
         if_not_exists=True,
     )
-    db["blobs"].create({"id": str, "kind": str, "body": str}, pk="id", if_not_exists=True)
-    db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
+    db.table("blobs").create({"id": str, "kind": str, "body": str}, pk="id", if_not_exists=True)
+    db.table("meta").create({"key": str, "value": str}, pk="key", if_not_exists=True)
 
 
 class RunStore:
@@ -102,7 +102,7 @@ class RunStore:
         self.db = sqlite_utils.Database(self.connection)
         self.lock = threading.RLock()
         self._depth = 0
-        self.db["_ef_migrations"].create(
+        self.db.table("_ef_migrations").create(
             {"migration_set": str, "name": str}, pk=("migration_set", "name"), if_not_exists=True
         )
         for migrations in all_migrations():
@@ -147,7 +147,8 @@ class RunStore:
         identifier = blob_id or content_id(value)
         with self.lock:
             self.connection.execute(
-                "INSERT OR IGNORE INTO blobs (id, kind, body) VALUES (?, ?, ?)", (identifier, kind, canonical_json(value))
+                "INSERT OR IGNORE INTO blobs (id, kind, body) VALUES (?, ?, ?)",
+                (identifier, kind, canonical_json(value)),
             )
         return identifier
 

@@ -7,7 +7,6 @@ stderr. Exit codes: 0 success, 1 a check failed, 2 bad usage or input.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 

@@ -119,12 +119,19 @@ def show_command(app: App, name: str, seed: int, as_json: bool) -> None:
 @click.argument("name")
 @click.argument("tool")
 @click.option("--args", "arguments", default="{}", show_default=True, help="The arguments as a JSON object.")
-@click.option("--state", "state_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Start from this state (JSON).")
+@click.option(
+    "--state",
+    "state_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Start from this state (JSON).",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Start from this seed's state (without --state).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @pass_app
 @handle_errors
-def call_command(app: App, name: str, tool: str, arguments: str, state_file: Path | None, seed: int, as_json: bool) -> None:
+def call_command(
+    app: App, name: str, tool: str, arguments: str, state_file: Path | None, seed: int, as_json: bool
+) -> None:
     """Call TOOL of environment NAME once and print the result and the state diff."""
     environment = _environment(app, name)
     if state_file is not None:

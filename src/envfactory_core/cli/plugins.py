@@ -75,5 +75,10 @@ def components_command(app: App, kind: str | None, as_json: bool) -> None:
     for column in ("kind", "name", "distribution", "description"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(str(row["kind"]), str(row["name"]), f"{row['distribution']} {row['version']}".strip(), str(row["description"]))
+        table.add_row(
+            str(row["kind"]),
+            str(row["name"]),
+            f"{row['distribution']} {row['version']}".strip(),
+            str(row["description"]),
+        )
     stdout_console().print(table)

@@ -35,7 +35,8 @@ def _describe(schema: Any) -> str:
     if isinstance(kind, str):
         return kind
     if "anyOf" in schema or "oneOf" in schema:
-        return " or ".join(_describe(option) for option in schema.get("anyOf", schema.get("oneOf", [])))
+        options = schema.get("anyOf") or schema.get("oneOf") or []
+        return " or ".join(_describe(option) for option in options)
     return "a value"
 
 
@@ -62,7 +63,11 @@ class ArgumentValidator:
     """Validates arguments for one tool; build once, use for every call."""
 
     def __init__(
-        self, spec: ToolSpec, *, nullable: frozenset[str] = frozenset(), max_string_chars: int = DEFAULT_MAX_STRING_CHARS
+        self,
+        spec: ToolSpec,
+        *,
+        nullable: frozenset[str] = frozenset(),
+        max_string_chars: int = DEFAULT_MAX_STRING_CHARS,
     ) -> None:
         self.spec = spec
         self.nullable = nullable
@@ -91,14 +96,20 @@ class ArgumentValidator:
             try:
                 arguments = json.loads(arguments) if arguments.strip() else {}
             except json.JSONDecodeError as error:
-                return {}, self._fail(f"arguments are not valid JSON: {error.msg} at position {error.pos}", expected="a JSON object")
+                return {}, self._fail(
+                    f"arguments are not valid JSON: {error.msg} at position {error.pos}", expected="a JSON object"
+                )
         if not isinstance(arguments, dict):
-            return {}, self._fail(f"arguments must be a JSON object, got {type(arguments).__name__}", expected="a JSON object")
+            return {}, self._fail(
+                f"arguments must be a JSON object, got {type(arguments).__name__}", expected="a JSON object"
+            )
         problems = check_json_value(arguments, "arguments")
         if problems:
             first = problems[0]
             argument = first.split(":", 1)[0].removeprefix("arguments.").split(".")[0].split("[")[0]
-            return {}, self._fail("arguments contain values that are not JSON: " + "; ".join(problems[:3]), argument=argument)
+            return {}, self._fail(
+                "arguments contain values that are not JSON: " + "; ".join(problems[:3]), argument=argument
+            )
         for where, length in _long_strings(arguments, self.max_string_chars, ""):
             top = where.split(".")[0].split("[")[0]
             declared = self._properties.get(top, {}) if isinstance(self._properties.get(top), dict) else {}

@@ -37,7 +37,7 @@ import typing
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, get_args, get_origin
+from typing import Any, TypeVar, get_args, get_origin, overload
 
 import attrs
 
@@ -78,7 +78,9 @@ def _column(name: str, declared: Any) -> ColumnSpec:
     elif origin in (list, dict):
         kind = origin
     if kind not in _COLUMN_TYPES:
-        raise TypeError(f"column {name!r}: {declared!r} is not a column type; use str, int, float, bool, dict, list or 'json'")
+        raise TypeError(
+            f"column {name!r}: {declared!r} is not a column type; use str, int, float, bool, dict, list or 'json'"
+        )
     return ColumnSpec(name=name, type=_COLUMN_TYPES[kind], nullable=nullable)  # type: ignore[arg-type]
 
 
@@ -126,6 +128,8 @@ class SeedContext:
 
 
 SeedFactory = Callable[..., Mapping[str, Any]]
+F = TypeVar("F", bound=Callable[..., Any])
+S = TypeVar("S", bound=SeedFactory)
 
 _TEMPLATE_CACHE_SIZE = 32
 
@@ -187,9 +191,35 @@ class Environment:
 
     # --- declaring -----------------------------------------------------------------------------
 
+    @overload
     def tool(
         self,
-        function: Callable[..., Any] | None = None,
+        function: F,
+        *,
+        effect: Effect,
+        name: str | None = ...,
+        description: str | None = ...,
+        input_schema: dict[str, JsonValue] | None = ...,
+        output_schema: dict[str, JsonValue] | None = ...,
+        masked: Sequence[str] = ...,
+    ) -> F: ...
+
+    @overload
+    def tool(
+        self,
+        function: None = ...,
+        *,
+        effect: Effect,
+        name: str | None = ...,
+        description: str | None = ...,
+        input_schema: dict[str, JsonValue] | None = ...,
+        output_schema: dict[str, JsonValue] | None = ...,
+        masked: Sequence[str] = ...,
+    ) -> Callable[[F], F]: ...
+
+    def tool(
+        self,
+        function: F | None = None,
         *,
         effect: Effect,
         name: str | None = None,
@@ -197,7 +227,7 @@ class Environment:
         input_schema: dict[str, JsonValue] | None = None,
         output_schema: dict[str, JsonValue] | None = None,
         masked: Sequence[str] = (),
-    ) -> Any:
+    ) -> F | Callable[[F], F]:
         """Register a tool. Use as ``@env.tool(effect="read")``.
 
         The input schema comes from the signature and docstring unless ``input_schema`` is given
@@ -205,7 +235,7 @@ class Environment:
         value does not change the outcome (in addition to those marked ``Arg(mask=True)``).
         """
 
-        def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        def decorate(fn: F) -> F:
             self.add_tool(
                 fn,
                 effect=effect,
@@ -280,7 +310,7 @@ class Environment:
         self._spec = None
         return definition
 
-    def seed(self, function: SeedFactory) -> SeedFactory:
+    def seed(self, function: S) -> S:
         """Register the seed factory: ``f(rng, size)`` or ``f(ctx: SeedContext)`` → state."""
         self._seed_factory = function
         with self._lock:
@@ -306,7 +336,9 @@ class Environment:
                 version=self.version,
             )
         except (TypeError, ValueError) as error:
-            raise EnvironmentDefinitionError(f"environment {self.name!r}", [Problem(location="", message=str(error))]) from error
+            raise EnvironmentDefinitionError(
+                f"environment {self.name!r}", [Problem(location="", message=str(error))]
+            ) from error
 
     @property
     def spec(self) -> EnvironmentSpec:
@@ -315,7 +347,9 @@ class Environment:
             self._spec = self._build_spec()
         return self._spec
 
-    def row_schema(self, table_name: str, *, fields: Sequence[str] | None = None, description: str = "") -> dict[str, JsonValue]:
+    def row_schema(
+        self, table_name: str, *, fields: Sequence[str] | None = None, description: str = ""
+    ) -> dict[str, JsonValue]:
         """A JSON Schema for one row of ``table_name`` (optionally only some fields), for output schemas."""
         spec = self.state_schema.table(table_name)
         names = {"text": "string", "integer": "integer", "real": "number", "boolean": "boolean"}
@@ -352,7 +386,11 @@ class Environment:
         context = self.seed_context(seed, size)
         parameters = list(inspect.signature(self._seed_factory).parameters)
         if parameters and parameters[0] == "rng":
-            return self._seed_factory(context.rng, context.size) if len(parameters) > 1 else self._seed_factory(context.rng)
+            return (
+                self._seed_factory(context.rng, context.size)
+                if len(parameters) > 1
+                else self._seed_factory(context.rng)
+            )
         return self._seed_factory(context)
 
     def load_state(self, state: Mapping[str, Any]) -> dict[str, dict[str, dict[str, JsonValue]]]:
@@ -362,7 +400,9 @@ class Environment:
     def initial_state(self, seed: int = 0, size: int | None = None) -> dict[str, dict[str, dict[str, JsonValue]]]:
         return self.template(seed=seed, size=size).canonical_state()
 
-    def template(self, *, seed: int | None = None, state: Mapping[str, Any] | None = None, size: int | None = None) -> Template:
+    def template(
+        self, *, seed: int | None = None, state: Mapping[str, Any] | None = None, size: int | None = None
+    ) -> Template:
         """The (cached) template database an episode is copied from."""
         from .episode import Template
 

@@ -143,7 +143,9 @@ class Context:
 class Episode:
     """One isolated copy of an environment's state, with the tools bound to it."""
 
-    def __init__(self, environment: Environment, template: Template, *, max_string_chars: int = DEFAULT_MAX_STRING_CHARS) -> None:
+    def __init__(
+        self, environment: Environment, template: Template, *, max_string_chars: int = DEFAULT_MAX_STRING_CHARS
+    ) -> None:
         self.environment = environment
         self.max_string_chars = max_string_chars
         self.connection = _connect()
@@ -182,7 +184,9 @@ class Episode:
     def initial_state_hash(self) -> str:
         return self.template.state_hash
 
-    def reset(self, *, seed: int | None = None, state: Mapping[str, Any] | None = None, size: int | None = None) -> None:
+    def reset(
+        self, *, seed: int | None = None, state: Mapping[str, Any] | None = None, size: int | None = None
+    ) -> None:
         """Back to this episode's initial state, or to a new seed's or state's."""
         self._check_open()
         if seed is not None or state is not None:
@@ -216,7 +220,9 @@ class Episode:
         if view is None:
             codec = self.environment.codec.tables.get(name)
             if codec is None:
-                raise KeyError(f"{self.environment.name} has no table {name!r}; tables: {', '.join(self.environment.codec.tables)}")
+                raise KeyError(
+                    f"{self.environment.name} has no table {name!r}; tables: {', '.join(self.environment.codec.tables)}"
+                )
             view = TableView(self.connection, codec)
             self._views[name] = view
         return view
@@ -224,7 +230,9 @@ class Episode:
     def _validator(self, definition: ToolDefinition) -> ArgumentValidator:
         validator = self._validators.get(definition.spec.name)
         if validator is None:
-            validator = ArgumentValidator(definition.spec, nullable=definition.nullable, max_string_chars=self.max_string_chars)
+            validator = ArgumentValidator(
+                definition.spec, nullable=definition.nullable, max_string_chars=self.max_string_chars
+            )
             self._validators[definition.spec.name] = validator
         return validator
 
@@ -232,7 +240,9 @@ class Episode:
         """Run ``tool`` with ``arguments`` (a dict or JSON text); never raises for a bad call."""
         self._check_open()
         result, recorded = self._call(tool, arguments)
-        self.steps.append(Step(call=ToolCall(environment=self.environment.name, tool=tool, arguments=recorded), result=result))
+        self.steps.append(
+            Step(call=ToolCall(environment=self.environment.name, tool=tool, arguments=recorded), result=result)
+        )
         return result
 
     def _call(self, tool: str, arguments: object) -> tuple[ToolResult, dict[str, JsonValue]]:
@@ -242,7 +252,9 @@ class Episode:
             known = ", ".join(self.environment.tools)
             return ToolResult(
                 ok=False,
-                error=ToolFailure(kind="unknown_tool", message=f"no tool {tool!r} in {self.environment.name}; tools: {known}"),
+                error=ToolFailure(
+                    kind="unknown_tool", message=f"no tool {tool!r} in {self.environment.name}; tools: {known}"
+                ),
             ), recorded
         values, failure = self._validator(definition).validate(arguments)
         if failure is not None:

@@ -47,12 +47,12 @@ class ArgumentGenerator:
         """A value valid for ``schema`` (an existing entity's value when ``name`` matches a column)."""
         if not isinstance(schema, dict):
             return None
-        if "enum" in schema and schema["enum"]:
+        if schema.get("enum"):
             return rng.choice(schema["enum"])
         if "const" in schema:
             return schema["const"]
         for key in ("anyOf", "oneOf"):
-            if key in schema and schema[key]:
+            if schema.get(key):
                 return self.value(rng.choice(schema[key]), rng, name=name, state=state, depth=depth)
         kind = schema.get("type")
         if isinstance(kind, list):
@@ -71,13 +71,13 @@ class ArgumentGenerator:
         if kind == "string":
             return self._string(schema, rng, name)
         if kind == "integer":
-            low = int(schema.get("minimum", 0 if "maximum" not in schema else int(schema["maximum"]) - 20))
-            high = int(schema.get("maximum", low + 20))
-            return rng.randint(low, max(low, high))
+            first = int(schema.get("minimum", 0 if "maximum" not in schema else int(schema["maximum"]) - 20))
+            last = int(schema.get("maximum", first + 20))
+            return rng.randint(first, max(first, last))
         if kind == "number":
-            low = float(schema.get("minimum", 0.0))
-            high = float(schema.get("maximum", low + 500.0))
-            return round(rng.uniform(low, high), 2)
+            bottom = float(schema.get("minimum", 0.0))
+            top = float(schema.get("maximum", bottom + 500.0))
+            return round(rng.uniform(bottom, top), 2)
         if kind == "boolean":
             return rng.random() < 0.5
         if kind == "null":
@@ -88,7 +88,10 @@ class ArgumentGenerator:
             low = int(schema.get("minItems", 0))
             high = max(low, int(schema.get("maxItems", low + 3)))
             count = rng.randint(low, min(high, low + 3))
-            items = [self.value(schema.get("items", {"type": "string"}), rng, name=name, state=state, depth=depth + 1) for _ in range(count)]
+            items = [
+                self.value(schema.get("items", {"type": "string"}), rng, name=name, state=state, depth=depth + 1)
+                for _ in range(count)
+            ]
             if schema.get("uniqueItems"):
                 unique: list[JsonValue] = []
                 for item in items:
@@ -107,7 +110,7 @@ class ArgumentGenerator:
         clock = self.environment.clock
         if fmt == "date" or name.endswith("_date") or name == "date":
             return (clock.date() + timedelta(days=rng.randint(-30, 60))).isoformat()
-        if fmt == "date-time" or name.endswith("_at") or name.endswith("_time"):
+        if fmt == "date-time" or name.endswith(("_at", "_time")):
             return (clock + timedelta(hours=rng.randint(-240, 720))).isoformat()
         if fmt == "email" or "email" in name:
             return f"{rng.choice(_WORDS)}.{rng.randint(1, 99)}@example.com"
@@ -141,7 +144,11 @@ class ArgumentGenerator:
         choices = ["extra", "not_object"]
         if tool.required:
             choices.append("missing")
-        typed = [name for name in arguments if isinstance(tool.parameters.get(name), dict) and "type" in tool.parameters[name]]
+        typed = [
+            name
+            for name in arguments
+            if isinstance(tool.parameters.get(name), dict) and "type" in tool.parameters[name]
+        ]
         if typed:
             choices.append("wrong_type")
         kind = rng.choice(choices)

@@ -162,17 +162,19 @@ def schema_for(annotation: Any) -> tuple[dict[str, JsonValue], bool, Arg | None]
         items = get_args(annotation)
         if origin is tuple and items and (len(items) != 2 or items[1] is not Ellipsis):
             raise TypeError(f"fixed-length tuple {annotation!r} has no JSON Schema form; use list[X]")
-        schema: dict[str, JsonValue] = {"type": "array"}
+        array: dict[str, JsonValue] = {"type": "array"}
         if items:
-            schema["items"] = schema_for(items[0])[0]
-        return schema, False, None
+            array["items"] = schema_for(items[0])[0]
+        return array, False, None
     if annotation is dict or origin in (dict, Mapping):
-        schema = {"type": "object"}
+        mapping: dict[str, JsonValue] = {"type": "object"}
         args = get_args(annotation)
         if len(args) == 2 and args[1] is not Any:
-            schema["additionalProperties"] = schema_for(args[1])[0]
-        return schema, False, None
-    raise TypeError(f"{annotation!r} has no JSON Schema form; use str, int, float, bool, list, dict, Literal or a TypedDict")
+            mapping["additionalProperties"] = schema_for(args[1])[0]
+        return mapping, False, None
+    raise TypeError(
+        f"{annotation!r} has no JSON Schema form; use str, int, float, bool, list, dict, Literal or a TypedDict"
+    )
 
 
 def typeddict_schema(cls: type) -> dict[str, JsonValue]:
@@ -180,7 +182,7 @@ def typeddict_schema(cls: type) -> dict[str, JsonValue]:
     docs = parse_docstring(cls.__doc__).args
     properties: dict[str, JsonValue] = {}
     required: list[str] = []
-    required_keys = getattr(cls, "__required_keys__", frozenset())
+    required_keys: frozenset[str] = getattr(cls, "__required_keys__", frozenset())
     for key, annotation in hints.items():
         schema, nullable, _ = schema_for(annotation)
         if nullable and "type" in schema and isinstance(schema["type"], str):
@@ -190,10 +192,10 @@ def typeddict_schema(cls: type) -> dict[str, JsonValue]:
         properties[key] = schema
         if key in required_keys:
             required.append(key)
-    schema = {"type": "object", "properties": properties}
+    result: dict[str, JsonValue] = {"type": "object", "properties": properties}
     if required:
-        schema["required"] = required
-    return schema
+        result["required"] = required
+    return result
 
 
 @attrs.frozen(kw_only=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -115,7 +116,13 @@ def diff_rows(
     if not fields:
         return None
     return RowChange(
-        table=table, key=key, change="changed", before=dict(old), after=dict(new), fields=fields, environment=environment
+        table=table,
+        key=key,
+        change="changed",
+        before=dict(old),
+        after=dict(new),
+        fields=fields,
+        environment=environment,
     )
 
 
@@ -134,7 +141,9 @@ class TableCodec:
         self.name = spec.name
         self.columns = tuple(column.name for column in spec.columns)
         self.types = {column.name: column.type for column in spec.columns}
-        self.nullable = {column.name: column.nullable and column.name not in spec.primary_key for column in spec.columns}
+        self.nullable = {
+            column.name: column.nullable and column.name not in spec.primary_key for column in spec.columns
+        }
         self.primary_key = spec.primary_key
         self.key_positions = tuple(self.columns.index(key) for key in spec.primary_key)
         columns_sql = ", ".join(_quote(name) for name in self.columns)
@@ -171,6 +180,8 @@ class TableCodec:
     def encode_value(self, column: str, value: Any) -> Any:
         """One Python value → its SQLite value; raises ``ValueError``/``TypeError`` with the reason."""
         kind = self.types[column]
+        if value is None and kind == "json" and column not in self.primary_key:
+            return None if self.nullable[column] else "null"
         if value is None:
             if not self.nullable[column]:
                 raise ValueError(f"{self.name}.{column} cannot be null")
@@ -199,14 +210,16 @@ class TableCodec:
                 raise ValueError(f"{self.name}.{column}: {value} is out of the 64-bit integer range")
             return value
         number = float(value)
-        if number != number or number in (float("inf"), float("-inf")):
+        if not math.isfinite(number):
             raise ValueError(f"{self.name}.{column}: {value!r} is not a finite number")
         return number
 
     def encode_row(self, row: Mapping[str, Any]) -> tuple[Any, ...]:
         unknown = [name for name in row if name not in self.types]
         if unknown:
-            raise ValueError(f"{self.name} has no column {', '.join(map(repr, unknown))}; columns: {', '.join(self.columns)}")
+            raise ValueError(
+                f"{self.name} has no column {', '.join(map(repr, unknown))}; columns: {', '.join(self.columns)}"
+            )
         return tuple(self.encode_value(column, row.get(column)) for column in self.columns)
 
     def decode_row(self, values: Sequence[Any]) -> dict[str, JsonValue]:
@@ -255,13 +268,17 @@ class StateCodec:
         """
         problems: list[Problem] = []
         encoded: dict[str, list[tuple[Any, ...]]] = {name: [] for name in self.tables}
-        if not isinstance(state, Mapping):
-            return encoded, [Problem(location="state", message=f"must be an object of tables, got {type(state).__name__}")]
+        if not isinstance(state, Mapping):  # callers may pass anything read from a file
+            return encoded, [  # type: ignore[unreachable]
+                Problem(location="state", message=f"must be an object of tables, got {type(state).__name__}")
+            ]
         for table, rows in state.items():
             codec = self.tables.get(table)
             if codec is None:
                 problems.append(
-                    Problem(location=f"state.{table}", message="no such table", fix=f"use one of: {', '.join(self.tables)}")
+                    Problem(
+                        location=f"state.{table}", message="no such table", fix=f"use one of: {', '.join(self.tables)}"
+                    )
                 )
                 continue
             items: Iterable[tuple[str | None, Any]]
@@ -270,13 +287,17 @@ class StateCodec:
             elif isinstance(rows, list):
                 items = ((None, row) for row in rows)
             else:
-                problems.append(Problem(location=f"state.{table}", message="must be a list of rows or an object of rows by key"))
+                problems.append(
+                    Problem(location=f"state.{table}", message="must be a list of rows or an object of rows by key")
+                )
                 continue
             seen: set[str] = set()
             for index, (given_key, row) in enumerate(items):
                 where = f"state.{table}[{given_key if given_key is not None else index}]"
                 if not isinstance(row, Mapping):
-                    problems.append(Problem(location=where, message=f"a row must be an object, got {type(row).__name__}"))
+                    problems.append(
+                        Problem(location=where, message=f"a row must be an object, got {type(row).__name__}")
+                    )
                     continue
                 try:
                     values = codec.encode_row(row)
@@ -286,7 +307,9 @@ class StateCodec:
                 key = codec.key_of(values)
                 if given_key is not None and str(given_key) != key:
                     problems.append(
-                        Problem(location=where, message=f"the key {given_key!r} differs from the row's primary key {key!r}")
+                        Problem(
+                            location=where, message=f"the key {given_key!r} differs from the row's primary key {key!r}"
+                        )
                     )
                     continue
                 if key in seen:

@@ -38,7 +38,9 @@ class TableView:
             raise TypeError(
                 f"{self.name} is keyed by {', '.join(self._codec.primary_key)}; got {len(key)} key value(s)"
             )
-        return [self._codec.encode_value(column, value) for column, value in zip(self._codec.primary_key, key, strict=True)]
+        return [
+            self._codec.encode_value(column, value) for column, value in zip(self._codec.primary_key, key, strict=True)
+        ]
 
     def get(self, *key: Any) -> Row | None:
         """The row with this primary key, or None."""
@@ -152,9 +154,14 @@ class TableView:
     def delete(self, *key: Any) -> Row:
         """Remove a row and return what it held; a ``ToolError`` if it does not exist."""
         row = self.require(*key)
-        self._connection.execute(f"DELETE FROM main.{_quote(self.name)} WHERE {self._codec.key_where}", self._key_values(key))
+        self._connection.execute(
+            f"DELETE FROM main.{_quote(self.name)} WHERE {self._codec.key_where}", self._key_values(key)
+        )
         return row
 
     def where(self, clause: str, *params: Any) -> list[Row]:
         """Rows matching a raw SQL ``WHERE`` clause (columns quoted as needed)."""
-        return [self._codec.decode_row(values) for values in self._connection.execute(f"{self._codec.select_sql} WHERE {clause}", params)]
+        return [
+            self._codec.decode_row(values)
+            for values in self._connection.execute(f"{self._codec.select_sql} WHERE {clause}", params)
+        ]

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..ids import JsonValue, canonical_json, digest
-from ..models import StateDiff, ToolCall, ToolResult, ToolSpec, qualified_name, split_qualified_name
+from ..models import RowChange, StateDiff, ToolCall, ToolResult, ToolSpec, qualified_name, split_qualified_name
 from .environment import Environment
 from .episode import Episode
 
@@ -58,7 +58,9 @@ class World:
     def tools(self) -> list[tuple[str, ToolSpec]]:
         """Every tool as ``(qualified name, spec)``."""
         return [
-            (qualified_name(name, spec.name), spec) for name, episode in self.episodes.items() for spec in episode.tools()
+            (qualified_name(name, spec.name), spec)
+            for name, episode in self.episodes.items()
+            for spec in episode.tools()
         ]
 
     def call(self, name: str, arguments: object = None) -> ToolResult:
@@ -90,7 +92,7 @@ class World:
         """Changes since reset (default) or to ``other`` (a world state), tagged by environment."""
         import attrs
 
-        changes = []
+        changes: list[RowChange] = []
         for name, episode in self.episodes.items():
             part = episode.diff() if other is None else episode.diff(other.get(name, {}))
             changes.extend(attrs.evolve(change, environment=name) for change in part.changes)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Annotated, Literal, TypedDict
+from typing import Annotated, Any, Literal, TypedDict
 
 from ..env import Arg, Context, Environment, SeedContext, ToolError, fake, table
 from ..models import Provenance
@@ -66,7 +66,9 @@ class OrderList(TypedDict):
 
 
 @environment.tool(effect="read")
-def search_books(ctx: Context, query: str, limit: Annotated[int, Arg(minimum=1, maximum=20, mask=True)] = 10) -> BookList:
+def search_books(
+    ctx: Context, query: str, limit: Annotated[int, Arg(minimum=1, maximum=20, mask=True)] = 10
+) -> BookList:
     """Find books whose title or author contains the query.
 
     Args:
@@ -74,7 +76,9 @@ def search_books(ctx: Context, query: str, limit: Annotated[int, Arg(minimum=1, 
         limit: At most this many books.
     """
     needle = query.lower()
-    books = [book for book in ctx.table("books").all() if needle in book["title"].lower() or needle in book["author"].lower()]
+    books = [
+        book for book in ctx.table("books").all() if needle in book["title"].lower() or needle in book["author"].lower()
+    ]
     return {"books": books[:limit]}  # type: ignore[typeddict-item]
 
 
@@ -88,7 +92,7 @@ def find_customer(ctx: Context, email: str) -> dict[str, str]:
     customer = ctx.table("customers").first(email=email)
     if customer is None:
         raise ToolError(f"no customer with email {email!r}")
-    return customer  # type: ignore[return-value]
+    return customer
 
 
 @environment.tool(effect="read")
@@ -164,9 +168,9 @@ TITLES = (
 
 
 @environment.seed
-def seed(ctx: SeedContext) -> dict[str, list[dict[str, object]]]:
+def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
     rng = ctx.rng
-    books = [
+    books: list[dict[str, Any]] = [
         {
             "isbn": f"978{rng.randrange(10**9, 10**10)}",
             "title": title,
@@ -192,7 +196,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, object]]]:
                 "customer_id": rng.choice(customers)["customer_id"],
                 "isbn": book["isbn"],
                 "quantity": quantity,
-                "total": round(float(book["price"]) * quantity, 2),  # type: ignore[arg-type]
+                "total": round(float(book["price"]) * quantity, 2),
                 "status": fake.choose_weighted(rng, {"placed": 0.5, "shipped": 0.35, "cancelled": 0.15}),
                 "placed_at": placed.isoformat(),
             }

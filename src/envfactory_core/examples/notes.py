@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, TypedDict
 
-from ..env import Arg, Context, Environment, SeedContext, table
-from ..env import fake
+from ..env import Arg, Context, Environment, SeedContext, fake, table
 from ..models import Provenance
 
 environment = Environment(
     name="notes",
     domain="examples",
     description="A note-taking app with titles, bodies and tags, after a generic notes REST API.",
-    tables=[table("notes", primary_key="note_id", note_id=str, title=str, body=str, tags=list, pinned=bool, created_at=str)],
+    tables=[
+        table("notes", primary_key="note_id", note_id=str, title=str, body=str, tags=list, pinned=bool, created_at=str)
+    ],
     now="2025-03-14T10:00:00+00:00",
     provenance=Provenance(source="Example environment shipped with envfactory-core"),
     default_size=8,
@@ -53,7 +54,7 @@ def create_note(ctx: Context, title: str, body: str = "", tags: list[str] | None
         body: The text of the note.
         tags: Labels to put on the note.
     """
-    row = ctx.table("notes").insert(
+    return ctx.table("notes").insert(  # type: ignore[return-value]
         {
             "note_id": ctx.new_id("note"),
             "title": title,
@@ -63,7 +64,6 @@ def create_note(ctx: Context, title: str, body: str = "", tags: list[str] | None
             "created_at": ctx.now.isoformat(),
         }
     )
-    return row  # type: ignore[return-value]
 
 
 @environment.tool(effect="read")

@@ -6,8 +6,8 @@ Turn them to and from JSON with :mod:`envfactory_core.serialize`.
 from .calls import FailureKind, ToolCall, ToolFailure, ToolResult, qualified_name, split_qualified_name
 from .chains import Binding, ToolChain
 from .resources import Resource
-from .state import ChangeKind, RowChange, StateDiff
 from .specs import ColumnSpec, ColumnType, Effect, EnvironmentSpec, Provenance, StateSchema, TableSpec, ToolSpec
+from .state import ChangeKind, RowChange, StateDiff
 from .tasks import ArgumentSource, GoldCall, Task, TaskKind, Turn
 from .trajectories import Message, MessageToolCall, RewardResult, Role, Step, Trajectory
 from .verification import Check, VerificationReport

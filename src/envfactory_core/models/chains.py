@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import attrs
 
 from ._validators import to_tuple
@@ -26,8 +28,13 @@ class Binding:
     def __attrs_post_init__(self) -> None:
         if not 0 <= self.source_step < self.target_step:
             raise ValueError(
-                f"a binding must point from an earlier step to a later one, got {self.source_step} -> {self.target_step}"
+                "a binding must point from an earlier step to a later one, "
+                f"got {self.source_step} -> {self.target_step}"
             )
+
+
+def _turns(value: Iterable[Iterable[int]]) -> tuple[tuple[int, ...], ...]:
+    return tuple(tuple(turn) for turn in value)
 
 
 @attrs.frozen(kw_only=True)
@@ -41,7 +48,7 @@ class ToolChain:
 
     tools: tuple[str, ...] = attrs.field(converter=to_tuple)
     bindings: tuple[Binding, ...] = attrs.field(default=(), converter=to_tuple)
-    turns: tuple[tuple[int, ...], ...] = attrs.field(default=(), converter=lambda v: tuple(tuple(t) for t in v))
+    turns: tuple[tuple[int, ...], ...] = attrs.field(default=(), converter=_turns)
     seed: int = 0
     sampler: str = ""
     valid: bool = True

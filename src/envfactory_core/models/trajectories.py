@@ -87,5 +87,3 @@ class Trajectory:
     @property
     def calls(self) -> tuple[ToolCall, ...]:
         return tuple(step.call for step in self.steps)
-
-

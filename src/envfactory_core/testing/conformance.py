@@ -46,8 +46,12 @@ def check_environment_property(
     def property_(rng: object, seed: int) -> None:
         plan = plan_calls(environment, rng, states[seed], calls)  # type: ignore[arg-type]
         report = check_environment(environment, plans=[plan], seeds=[seed])
-        runtime = [check for check in report.failures if check.name not in {"schemas", "determinism_lint", "seed_state"}]
-        assert not runtime, f"{environment.name}: " + "; ".join(f"{c.name}: {c.detail}" for c in runtime) + f"\nplan: {plan!r}"
+        runtime = [
+            check for check in report.failures if check.name not in {"schemas", "determinism_lint", "seed_state"}
+        ]
+        assert not runtime, (
+            f"{environment.name}: " + "; ".join(f"{c.name}: {c.detail}" for c in runtime) + f"\nplan: {plan!r}"
+        )
 
     property_()
 
