@@ -20,7 +20,7 @@ from ..ids import JsonValue, canonical_json, check_json_value
 from ..models import StateDiff, Step, ToolCall, ToolFailure, ToolResult, ToolSpec
 from .arguments import DEFAULT_MAX_STRING_CHARS, ArgumentValidator
 from .errors import ToolError
-from .state import StateWriteError, combine_digests, diff_rows, diff_states, table_digest
+from .state import EncodedTable, StateWriteError, combine_digests, diff_rows, diff_states
 from .tables import TableView
 
 if TYPE_CHECKING:
@@ -52,9 +52,8 @@ class Template:
         self.connection.execute("BEGIN")
         environment.codec.load(self.connection, state)
         self.connection.execute("COMMIT")
-        self.rows = environment.codec.read_encoded(self.connection)
-        self.digests = {name: table_digest(rows) for name, rows in self.rows.items()}
-        self.state_hash = combine_digests(self.digests)
+        self.tables = environment.codec.read_encoded(self.connection)
+        self.state_hash = combine_digests({name: table.digest() for name, table in self.tables.items()})
         self.seed_key = self.state_hash
 
     def copy_into(self, connection: sqlite3.Connection) -> None:
@@ -62,7 +61,7 @@ class Template:
             self.connection.backup(connection)
 
     def canonical_state(self) -> CanonicalState:
-        return {name: {key: json.loads(row) for key, row in rows.items()} for name, rows in self.rows.items()}
+        return _decode(self.tables)
 
 
 def _plain(value: Any) -> JsonValue:
@@ -162,8 +161,7 @@ class Episode:
         template.copy_into(self.connection)
         self.environment.codec.install_triggers(self.connection)
         self.connection.execute("DELETE FROM _ef_dirty")
-        self._rows = {name: dict(rows) for name, rows in template.rows.items()}
-        self._digests: dict[str, str | None] = dict(template.digests)
+        self._tables = {name: table.copy() for name, table in template.tables.items()}
         self._hash: str | None = template.state_hash
         self._changed: dict[str, set[str]] = {}
         self.steps = []
@@ -300,12 +298,11 @@ class Episode:
             key_values = json.loads(key_json)
             key = codec.key_of(_key_row(codec.key_positions, key_values, len(codec.columns)))
             found = self.connection.execute(f"{codec.select_sql} WHERE {codec.key_where}", key_values).fetchone()
-            rows = self._rows[table_name]
+            table = self._tables[table_name]
             if found is None:
-                rows.pop(key, None)
+                table.remove(key)
             else:
-                rows[key] = canonical_json(codec.decode_row(found))
-            self._digests[table_name] = None
+                table.set(key, canonical_json(codec.decode_row(found)))
             self._changed.setdefault(table_name, set()).add(key)
         self._hash = None
 
@@ -314,17 +311,14 @@ class Episode:
         self._check_open()
         self._flush()
         if self._hash is None:
-            for name, value in self._digests.items():
-                if value is None:
-                    self._digests[name] = table_digest(self._rows[name])
-            self._hash = combine_digests({name: value or "" for name, value in self._digests.items()})
+            self._hash = combine_digests({name: table.digest() for name, table in self._tables.items()})
         return self._hash
 
     def state(self) -> CanonicalState:
         """The canonical state: ``{table: {key: row}}``."""
         self._check_open()
         self._flush()
-        return {name: {key: json.loads(row) for key, row in rows.items()} for name, rows in self._rows.items()}
+        return _decode(self._tables)
 
     def changed_rows(self) -> dict[str, set[str]]:
         """Keys written since the last reset (a superset of the rows that differ)."""
@@ -338,8 +332,8 @@ class Episode:
         if other is None:
             changes = []
             for table_name in sorted(self._changed):
-                before_rows = self.template.rows[table_name]
-                after_rows = self._rows[table_name]
+                before_rows = self.template.tables[table_name]
+                after_rows = self._tables[table_name]
                 for key in sorted(self._changed[table_name]):
                     old = before_rows.get(key)
                     new = after_rows.get(key)
@@ -356,6 +350,10 @@ class Episode:
             return StateDiff(changes=changes)
         target = other.state() if isinstance(other, Episode) else other
         return diff_states(self.state(), target)
+
+
+def _decode(tables: dict[str, EncodedTable]) -> CanonicalState:
+    return {name: {key: json.loads(row) for key, row in sorted(table.items())} for name, table in tables.items()}
 
 
 def _key_row(positions: tuple[int, ...], values: list[Any], width: int) -> list[Any]:

@@ -5,13 +5,17 @@ primary key as text (``"42"``, ``"ord_1a2b"``; a composite key is the JSON list 
 ``row`` maps every column to its value. ``json`` columns hold any JSON value and give back exactly
 the types that went in (an int stays an int, a float stays a float, list order kept).
 
-The state hash is a hash tree, so that it is cheap to recompute after a small change::
+The state hash is a hash tree, so that it is cheap to recompute after a small change. Each row
+falls in one of 256 buckets by its key; every level hashes canonical JSON::
 
-    table digest = sha256(canonical_json(state[table]))            (hex)
-    state hash   = "sha256:" + sha256(canonical_json({table: table digest}))
+    bucket of a key = sha256(key)[:2]                                            (2 hex digits)
+    bucket digest   = sha256(canonical_json({key: row for the bucket's keys}))   (hex)
+    table digest    = sha256(canonical_json({bucket: bucket digest}))            (hex, non-empty buckets)
+    state hash      = "sha256:" + sha256(canonical_json({table: table digest}))
 
-:func:`hash_state` computes it from scratch; episodes keep each row's canonical encoding and
-re-encode only the rows a call touched.
+:func:`hash_state` computes it from scratch; episodes keep each row's canonical encoding in an
+:class:`EncodedTable` and re-hash only the buckets a call touched, so hashing after a write costs
+the same for ten rows or a million.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from ..ids import JsonValue, canonical_json, check_json_value, digest
 from ..models import RowChange, StateDiff, StateSchema, TableSpec
 
 __all__ = [
+    "EncodedTable",
     "StateError",
     "StateCodec",
     "diff_states",
@@ -54,15 +59,92 @@ def row_key(values: Sequence[JsonValue]) -> str:
     return canonical_json(list(values))
 
 
-def _table_json(rows: Mapping[str, str]) -> str:
-    """Canonical JSON of ``{key: row}`` from already-encoded rows, without decoding them."""
-    parts = [json.dumps(key, ensure_ascii=False) + ":" + rows[key] for key in sorted(rows)]
-    return "{" + ",".join(parts) + "}"
+def bucket_of(key: str) -> str:
+    """The hash-tree bucket of a row key (two hex digits)."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:2]
+
+
+def _object_json(pieces: Mapping[str, str]) -> str:
+    """Canonical JSON of ``{key: value}`` from already-encoded values, without decoding them."""
+    return "{" + ",".join(json.dumps(key, ensure_ascii=False) + ":" + pieces[key] for key in sorted(pieces)) + "}"
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class EncodedTable:
+    """A table's rows as canonical JSON, grouped in hash buckets, with cached digests.
+
+    Copies share buckets until one is written (copy-on-write), so an episode's reset is cheap.
+    """
+
+    __slots__ = ("_buckets", "_digests", "_owned", "_table_digest")
+
+    def __init__(self) -> None:
+        self._buckets: dict[str, dict[str, str]] = {}
+        self._digests: dict[str, str] = {}
+        self._owned: set[str] = set()
+        self._table_digest: str | None = None
+
+    @classmethod
+    def from_rows(cls, rows: Mapping[str, str]) -> EncodedTable:
+        table = cls()
+        for key, row in rows.items():
+            table.set(key, row)
+        return table
+
+    def copy(self) -> EncodedTable:
+        clone = EncodedTable()
+        clone._buckets = dict(self._buckets)
+        clone._digests = dict(self._digests)
+        clone._table_digest = self._table_digest
+        return clone
+
+    def _writable(self, bucket: str) -> dict[str, str]:
+        if bucket not in self._owned:
+            self._buckets[bucket] = dict(self._buckets.get(bucket, {}))
+            self._owned.add(bucket)
+        self._digests.pop(bucket, None)
+        self._table_digest = None
+        return self._buckets[bucket]
+
+    def get(self, key: str) -> str | None:
+        return self._buckets.get(bucket_of(key), {}).get(key)
+
+    def set(self, key: str, row: str) -> None:
+        self._writable(bucket_of(key))[key] = row
+
+    def remove(self, key: str) -> None:
+        bucket = bucket_of(key)
+        if key in self._buckets.get(bucket, {}):
+            rows = self._writable(bucket)
+            del rows[key]
+            if not rows:
+                del self._buckets[bucket]
+                self._owned.discard(bucket)
+
+    def items(self) -> Iterator[tuple[str, str]]:
+        for bucket in self._buckets.values():
+            yield from bucket.items()
+
+    def __len__(self) -> int:
+        return sum(len(bucket) for bucket in self._buckets.values())
+
+    def digest(self) -> str:
+        if self._table_digest is None:
+            for bucket, rows in self._buckets.items():
+                if bucket not in self._digests:
+                    self._digests[bucket] = _sha(_object_json(rows))
+            self._table_digest = _sha(
+                _object_json({bucket: json.dumps(value) for bucket, value in self._digests.items()})
+            )
+        return self._table_digest
 
 
 def table_digest(rows: Mapping[str, str]) -> str:
-    """Hex sha256 of a table's canonical JSON, from encoded rows ``{key: canonical row JSON}``."""
-    return hashlib.sha256(_table_json(rows).encode("utf-8")).hexdigest()
+    """The digest of a table from encoded rows ``{key: canonical row JSON}``."""
+    return EncodedTable.from_rows(rows).digest()
 
 
 def combine_digests(digests: Mapping[str, str]) -> str:
@@ -327,14 +409,14 @@ class StateCodec:
             if rows:
                 connection.executemany(self.tables[table].insert_sql, rows)
 
-    def read_encoded(self, connection: sqlite3.Connection) -> dict[str, dict[str, str]]:
-        """Every row's canonical JSON, by table and key."""
-        result: dict[str, dict[str, str]] = {}
+    def read_encoded(self, connection: sqlite3.Connection) -> dict[str, EncodedTable]:
+        """Every row's canonical JSON, by table, in hash buckets."""
+        result: dict[str, EncodedTable] = {}
         for name, codec in self.tables.items():
-            rows: dict[str, str] = {}
+            table = EncodedTable()
             for values in connection.execute(codec.select_sql):
-                rows[codec.key_of(values)] = canonical_json(codec.decode_row(values))
-            result[name] = rows
+                table.set(codec.key_of(values), canonical_json(codec.decode_row(values)))
+            result[name] = table
         return result
 
     def iter_rows(self, connection: sqlite3.Connection, table: str) -> Iterator[dict[str, JsonValue]]:
