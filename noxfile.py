@@ -1,0 +1,67 @@
+"""Developer sessions: `nox -l` lists them, `nox -s NAME` runs one.
+
+- ``tests``: the core's own tests, with the core alone installed.
+- ``package(pkg=...)``: one plugin or domain distribution with only the core, proving it declares
+  its own dependencies.
+- ``integration``: everything installed together, the whole suite (what CI runs).
+- ``lint``: ruff; ``typecheck``: mypy --strict on the core; ``bench``: every benchmark script.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.sessions = ["tests", "package", "integration", "lint", "typecheck"]
+
+ROOT = Path(__file__).parent
+PACKAGES = sorted(str(path.relative_to(ROOT)) for path in [*ROOT.glob("plugins/*"), *ROOT.glob("domains/*")] if (path / "pyproject.toml").exists())
+TEST_TOOLS = ["pytest>=8", "hypothesis>=6.100", "setuptools>=70.1"]
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The core's tests with only the core installed."""
+    session.install("-e", ".[testing]", *TEST_TOOLS)
+    session.run("pytest", "tests", *session.posargs)
+
+
+@nox.session
+@nox.parametrize("pkg", PACKAGES)
+def package(session: nox.Session, pkg: str) -> None:
+    """One plugin or domain package alone with the core: its own tests must pass."""
+    session.install(".", f"./{pkg}[test]", *TEST_TOOLS)
+    session.run("pytest", pkg, "-p", "no:cacheprovider", *session.posargs)
+
+
+@nox.session
+def integration(session: nox.Session) -> None:
+    """Everything installed together; the whole suite."""
+    session.install("-r", "requirements-test.txt")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check and format check over the whole repository."""
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict on the core package."""
+    session.install("-e", ".[testing]", "mypy>=1.10", "types-PyYAML")
+    session.run("mypy", "src/envfactory_core")
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Run every benchmark script (each prints a table and a closing JSON line)."""
+    session.install("-r", "requirements-test.txt", "networkx")
+    for script in sorted(ROOT.glob("benchmarks/*.py")):
+        session.run("python", str(script.relative_to(ROOT)), *session.posargs)
