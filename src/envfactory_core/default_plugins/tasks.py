@@ -1,1 +1,46 @@
-"""Built-in plugin: tasks."""
+"""Built-in plugin: grounding, the template writer, the implicit refiner, gates, the oracle, rewards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..plugins import hookimpl
+
+
+@hookimpl
+def register_stages(register: Any) -> None:
+    from ..tasks.grounding import Grounder
+
+    register(Grounder())
+
+
+@hookimpl
+def register_refiners(register: Any) -> None:
+    from ..tasks.requests import ImplicitRefiner, TemplateWriter
+
+    register(TemplateWriter())
+    register(ImplicitRefiner())
+
+
+@hookimpl
+def register_verifiers(register: Any) -> None:
+    from ..tasks.gates import GATES
+
+    for gate in GATES:
+        register(gate)
+
+
+@hookimpl
+def register_agents(register: Any) -> None:
+    from ..tasks.oracle import OracleAgent
+
+    register(OracleAgent())
+
+
+@hookimpl
+def register_rewards(register: Any) -> None:
+    from ..rewards.envfactory import EnvFactoryReward
+    from ..rewards.state_diff import StateDiffReward
+
+    register(EnvFactoryReward())
+    register(StateDiffReward())

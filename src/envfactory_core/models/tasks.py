@@ -33,6 +33,8 @@ class GoldCall:
     effect: Effect = "read"
     masked_arguments: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
     sources: dict[str, ArgumentSource] = attrs.field(factory=dict, hash=False)
+    bindings: dict[str, str] = attrs.field(factory=dict, hash=False)
+    """For ``binding`` arguments: where the value comes from, as ``"step:field.path"``."""
 
     def arguments_from(self, source: ArgumentSource) -> dict[str, JsonValue]:
         return {name: value for name, value in self.call.arguments.items() if self.sources.get(name) == source}

@@ -159,6 +159,7 @@ gold_calls = st.builds(
     effect=st.sampled_from(["read", "write"]),
     masked_arguments=st.lists(identifiers, max_size=2).map(tuple),
     sources=st.dictionaries(identifiers, st.sampled_from(["user", "binding", "state", "default"]), max_size=3),
+    bindings=st.dictionaries(identifiers, text, max_size=2),
 )
 
 

@@ -14,10 +14,10 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
-from .models import GoldCall, RewardResult, ToolCall, ToolResult
-from .models._validators import to_tuple
+from ..models import GoldCall, RewardResult, ToolCall, ToolResult
+from ..models._validators import to_tuple
 
-__all__ = ["Reward", "RewardInput", "WorldState"]
+__all__ = ["Reward", "RewardInput", "WorldState", "build_reward_input"]
 
 WorldState = Mapping[str, Mapping[str, Mapping[str, Mapping[str, Any]]]]
 
@@ -48,8 +48,39 @@ class RewardInput:
 class Reward(Protocol):
     """Scores a candidate: a ``RewardResult`` with a score in [0, 1], its components and why."""
 
-    name: str
-    description: str
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def description(self) -> str: ...
 
     def score(self, data: RewardInput) -> RewardResult:
         """Score ``data``; never raise for a bad candidate (score it 0 and explain)."""
+
+
+def build_reward_input(
+    *,
+    gold_calls: Any,
+    calls: Any,
+    initial_state: WorldState | None,
+    gold_state: WorldState | None,
+    final_state: WorldState | None,
+    environments: Any = (),
+    results: Any = (),
+    format_errors: int = 0,
+    answer: str = "",
+    answer_facts: Any = (),
+) -> RewardInput:
+    """Keyword-only constructor kept stable for adapters (verl, TRL) that build inputs from rows."""
+    return RewardInput(
+        gold_calls=gold_calls,
+        calls=calls,
+        results=results,
+        environments=environments,
+        initial_state=initial_state,
+        gold_state=gold_state,
+        final_state=final_state,
+        format_errors=format_errors,
+        answer=answer,
+        answer_facts=answer_facts,
+    )

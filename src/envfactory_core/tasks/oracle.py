@@ -1,0 +1,120 @@
+"""The gold-oracle agent: the gold trajectory as a conversation, executed for real.
+
+For each turn: the user's request, then one assistant message per gold call (a native tool call
+with the arguments as an object), the tool's result, and a closing assistant message that reports
+what was done (for read tasks, the facts the user asked for). The calls run on a fresh world at
+the task's initial state, so the tool results in the conversation are the environment's own.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from ..env import Environment
+from ..models import Message, MessageToolCall, Step, Task, Trajectory
+from .phrasing import render_value
+from .replay import open_world
+from .states import WorldStates
+
+__all__ = ["OracleAgent", "system_prompt"]
+
+
+def system_prompt(environments: Mapping[str, Environment], names: tuple[str, ...]) -> str:
+    """The system message: the assistant's role and each environment's policy."""
+    lines = [
+        "You are a helpful assistant that completes the user's requests with the tools provided.",
+        "Call tools with complete, correct arguments; look up what the tools can tell you instead of asking the user;",
+        "ask the user only for information no tool can provide; finish with a short summary of what you did.",
+    ]
+    for name in names:
+        environment = environments.get(name)
+        if environment is not None and environment.policy.strip():
+            lines.append(f"\nPolicy of {name}:\n{environment.policy.strip()}")
+    return "\n".join(lines)
+
+
+def _summary(task: Task, turn_calls: tuple[int, ...], outputs: Mapping[int, Any], last_turn: bool) -> str:
+    parts = []
+    for index in turn_calls:
+        gold = task.gold_calls[index]
+        if gold.effect != "write":
+            continue
+        output = outputs.get(index)
+        facts = []
+        if isinstance(output, dict):
+            for field in ("order_id", "reservation_id", "booking_id", "status", "total", "amount", "id"):
+                value = output.get(field)
+                if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                    facts.append(f"{field.replace('_', ' ')} {render_value(value)}")
+                    if len(facts) == 2:
+                        break
+        action = gold.call.tool.replace("_", " ")
+        parts.append(f"{action} done" + (f" ({', '.join(facts)})" if facts else ""))
+    if last_turn and task.kind == "read":
+        return (
+            "Here is what I found: " + ", ".join(task.answer_facts) + "."
+            if task.answer_facts
+            else "Here is what I found."
+        )
+    return ("Done: " + "; ".join(parts) + ".") if parts else "Done."
+
+
+@attrs.frozen(kw_only=True)
+class OracleAgent:
+    """Returns the gold trajectory: the task's gold calls, executed, as a full conversation."""
+
+    name: str = "oracle"
+    description: str = "The gold oracle: replays the task's gold calls as native tool calls and reports the result."
+
+    def solve(
+        self, task: Task, *, environments: Mapping[str, Environment], states: WorldStates, attempt: int = 0
+    ) -> Trajectory:
+        initial = states.get(task.initial_state_id)
+        messages: list[Message] = [Message(role="system", content=system_prompt(environments, task.environments))]
+        steps: list[Step] = []
+        outputs: dict[int, Any] = {}
+        with open_world(environments, initial) as world:
+            for turn_index, turn in enumerate(task.turns):
+                messages.append(Message(role="user", content=turn.request))
+                for index in turn.calls:
+                    gold = task.gold_calls[index]
+                    call_id = f"call_{index + 1}"
+                    messages.append(
+                        Message(
+                            role="assistant",
+                            tool_calls=(
+                                MessageToolCall(
+                                    id=call_id, name=gold.call.qualified_name, arguments=dict(gold.call.arguments)
+                                ),
+                            ),
+                        )
+                    )
+                    result = world.call_tool(gold.call)
+                    steps.append(Step(call=gold.call, result=result))
+                    outputs[index] = result.output
+                    messages.append(
+                        Message(
+                            role="tool",
+                            tool_call_id=call_id,
+                            name=gold.call.qualified_name,
+                            content=json.dumps(result.as_payload(), ensure_ascii=False, sort_keys=True),
+                        )
+                    )
+                messages.append(
+                    Message(
+                        role="assistant", content=_summary(task, turn.calls, outputs, turn_index == len(task.turns) - 1)
+                    )
+                )
+            final_id = states.put(world.state())
+        return Trajectory(
+            task_id=task.id,
+            agent=f"core/{self.name}",
+            messages=tuple(messages),
+            steps=tuple(steps),
+            final_state_id=final_id,
+            attempt=attempt,
+        )

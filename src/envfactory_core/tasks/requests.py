@@ -1,0 +1,243 @@
+"""Writing and refining user requests without an LLM, and checking that they are solvable.
+
+``core/template`` writes the raw request of each turn: one sentence per gold call, from the tool's
+description, stating every argument value (instruction-like and over-specified, on purpose).
+
+``core/implicit`` is the rule-based calibrated refinement (after the paper's §5.2 step 4):
+
+- values the agent can read from an earlier tool output are no longer stated (when an earlier
+  output lists several candidates, the request names the one meant by a human field: "the one
+  titled 'Tidewater'");
+- intermediate lookups (read calls whose outputs feed later calls) are compressed into the goal:
+  their sentence goes, the values only the user knows stay, as context;
+- every value only the user can know is kept.
+
+The solvability check (:func:`solvability_problems`) holds every request to the same standard:
+each non-masked argument of each gold call is stated in the requests up to its turn, or produced
+by an earlier gold call's output (unambiguously, or singled out by a stated descriptor).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+import attrs
+
+from ..models import GoldCall, Task
+from .phrasing import (
+    action_phrase,
+    ambiguous,
+    argument_label,
+    descriptor,
+    details,
+    join_words,
+    opener,
+    render_value,
+    stated_arguments,
+)
+from .values import all_scalars, is_identifier_like, stated_in, values_at
+
+__all__ = [
+    "ImplicitRefiner",
+    "TemplateWriter",
+    "identifier_count",
+    "solvability_problems",
+]
+
+_CONNECTORS = ("Then ", "After that, ", "Next, ", "Once that's done, ", "And then ")
+_STATED_SOURCES = ("user", "state")
+
+
+def _description(task: Task, call: GoldCall, descriptions: dict[str, str]) -> str:
+    return descriptions.get(call.call.qualified_name, call.call.tool.replace("_", " "))
+
+
+def _lower_first(text: str) -> str:
+    if not text or text.startswith(("I ", "I'")):
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _sentences(parts: Sequence[str], rng: random.Random) -> str:
+    text = ""
+    for index, part in enumerate(parts):
+        if index == 0:
+            text = part
+        else:
+            text += " " + rng.choice(_CONNECTORS) + _lower_first(part)
+    return text
+
+
+@attrs.frozen(kw_only=True)
+class TemplateWriter:
+    """Write each turn's request from tool descriptions, stating every argument value."""
+
+    name: str = "template"
+    description: str = "Deterministic template writer: one sentence per gold call, every value stated."
+    kind: str = "writer"
+
+    def write(self, task: Task, descriptions: dict[str, str]) -> Task:
+        rng = random.Random(f"template:{task.id}")
+        turns = []
+        for turn in task.turns:
+            sentences = []
+            for index in turn.calls:
+                call = task.gold_calls[index]
+                keep = {
+                    name: call.sources.get(name) != "default" and name not in call.masked_arguments
+                    for name in call.call.arguments
+                }
+                sentence = opener(rng, action_phrase(_description(task, call, descriptions), call.call.tool))
+                sentence += " " + details(rng, stated_arguments(call, keep)) if any(keep.values()) else ""
+                sentences.append(sentence.strip())
+            if task.kind == "read" and turn is task.turns[-1]:
+                sentences.append(
+                    rng.choice(("Tell me what you find.", "Let me know what it says.", "What do you get?"))
+                )
+            text = _sentences(sentences, rng)
+            turns.append(attrs.evolve(turn, request=text, raw_request=text))
+        return task.with_changes(turns=tuple(turns), provenance={**task.provenance, "writer": f"core/{self.name}"})
+
+
+@attrs.frozen(kw_only=True)
+class ImplicitRefiner:
+    """Rule-based calibrated refinement: drop derivable identifiers, compress lookups, keep user-only values."""
+
+    name: str = "implicit"
+    description: str = "Drop values earlier outputs determine, compress lookup steps, keep what only the user knows."
+    kind: str = "refiner"
+
+    def refine(self, task: Task, descriptions: dict[str, str]) -> Task:
+        rng = random.Random(f"implicit:{task.id}")
+        consumed = _consumed_steps(task)
+        last = len(task.gold_calls) - 1
+        turns = []
+        for turn in task.turns:
+            context: list[str] = []
+            sentences: list[str] = []
+            for index in turn.calls:
+                call = task.gold_calls[index]
+                stated = {
+                    name: call.sources.get(name) in _STATED_SOURCES and name not in call.masked_arguments
+                    for name in call.call.arguments
+                }
+                hints = _hints(task, call)
+                if call.effect == "read" and index in consumed and index != last:
+                    context.extend(stated_arguments(call, stated, as_context=True))
+                    context.extend(hints)
+                    continue
+                phrase = action_phrase(_description(task, call, descriptions), call.call.tool)
+                sentence = opener(rng, phrase)
+                parts = stated_arguments(call, stated) + hints
+                if parts:
+                    sentence += " " + details(rng, parts)
+                sentences.append(sentence)
+            if context:
+                lead = rng.choice(("For context, {c}.", "Some background: {c}.", "Quick note: {c}."))
+                sentences.insert(0, lead.format(c=join_words(context)))
+            if task.kind == "read" and turn is task.turns[-1]:
+                sentences.append(
+                    rng.choice(("Tell me what you find.", "Let me know what it says.", "What do you get?"))
+                )
+            refined = _sentences(sentences, rng)
+            turns.append(attrs.evolve(turn, request=refined, raw_request=turn.raw_request or turn.request))
+        return task.with_changes(turns=tuple(turns), provenance={**task.provenance, "refiner": f"core/{self.name}"})
+
+
+def _consumed_steps(task: Task) -> set[int]:
+    """Steps whose outputs feed a later step's argument."""
+    consumed: set[int] = set()
+    for call in task.gold_calls:
+        for origin in call.bindings.values():
+            consumed.add(int(origin.split(":", 1)[0]))
+    return consumed
+
+
+def _hints(task: Task, call: GoldCall) -> list[str]:
+    """Descriptors that single out bound values picked from a list of several."""
+    hints = []
+    for argument, origin in sorted(call.bindings.items()):
+        step, field = origin.split(":", 1)
+        output = task.gold_calls[int(step)].output
+        if not ambiguous(output, field):
+            continue
+        value = call.call.arguments.get(argument.partition(".")[0])
+        if argument.partition(".")[2]:
+            value = _leaf(value, argument.partition(".")[2])
+        found = descriptor(output, field, value)
+        if found is None:
+            hints.append(f"{argument_label(argument.partition('.')[0])} {render_value(value)}")
+        else:
+            hints.append(f"the one with {argument_label(found[0])} {render_value(found[1])}")
+    return hints
+
+
+def _leaf(value: object, child: str) -> object:
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return value[0].get(child)
+    if isinstance(value, dict):
+        return value.get(child)
+    return value
+
+
+def solvability_problems(task: Task) -> list[str]:
+    """Why the task's requests do not determine its gold calls (empty when solvable)."""
+    problems: list[str] = []
+    seen_text = ""
+    for turn_index, turn in enumerate(task.turns):
+        seen_text += "\n" + turn.request
+        for index in turn.calls:
+            call = task.gold_calls[index]
+            earlier = [task.gold_calls[i].output for i in range(index)]
+            for name, value in call.call.arguments.items():
+                if name in call.masked_arguments or call.sources.get(name) == "default":
+                    continue
+                where = f"turn {turn_index}, call {index} ({call.call.qualified_name}), argument {name!r}"
+                if call.sources.get(name) == "binding":
+                    problem = _binding_problem(task, call, name, value, earlier, seen_text)
+                    if problem:
+                        problems.append(f"{where}: {problem}")
+                    continue
+                if not stated_in(value, seen_text):
+                    problems.append(f"{where}: value {render_value(value)} is not stated in the request")
+    return problems
+
+
+def _binding_problem(task: Task, call: GoldCall, name: str, value: object, earlier: list[object], text: str) -> str:
+    origins = {argument: origin for argument, origin in call.bindings.items() if argument.partition(".")[0] == name}
+    if not origins:
+        produced = {repr(item) for output in earlier for item in all_scalars(output)}
+        return (
+            "" if repr(value) in produced or stated_in(value, text) else "value is neither stated nor produced earlier"
+        )
+    for argument, origin in origins.items():
+        step, field = origin.split(":", 1)
+        output = task.gold_calls[int(step)].output
+        leaf = _leaf(value, argument.partition(".")[2]) if argument.partition(".")[2] else value
+        if leaf not in values_at(output, field):
+            return f"the value is not in the output of call {step} at {field}"
+        if ambiguous(output, field) and not stated_in(leaf, text):
+            found = descriptor(output, field, leaf)
+            if found is None or not stated_in(found[1], text):
+                return f"call {step} returned several {field} values and the request does not say which"
+    return ""
+
+
+def identifier_count(task: Task, *, raw: bool) -> int:
+    """How many identifier values (ids, codes the system assigns) the requests state."""
+    text = "\n".join(turn.raw_request if raw else turn.request for turn in task.turns)
+    count = 0
+    for call in task.gold_calls:
+        for name, value in call.call.arguments.items():
+            if name in call.masked_arguments:
+                continue
+            if is_identifier_like(name, value) and stated_in(value, text):
+                count += 1
+    return count
+
+
+def with_requests(task: Task, requests: Sequence[str]) -> Task:
+    """A copy of ``task`` whose turns carry ``requests`` (testing and tooling helper)."""
+    turns = [attrs.evolve(turn, request=text) for turn, text in zip(task.turns, requests, strict=True)]
+    return task.with_changes(turns=tuple(turns))
