@@ -1,0 +1,78 @@
+"""The contract of exporters: stream export items into training files.
+
+The pipeline (and ``envfactory export``) hands an exporter an iterator of :class:`ExportItem` —
+a kept task, its trajectory, its states, and the tool schemas the agent saw — already in a fixed
+order and with the split assigned. The exporter writes its files into the directory it is given
+and returns what it wrote. Exporters must stream (constant memory for any number of items), be
+deterministic (same items → same bytes) and validate what they write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Literal, Protocol, runtime_checkable
+
+import attrs
+
+from ..models import EnvironmentSpec, Task, ToolSpec, Trajectory
+from ..models._validators import to_tuple
+
+__all__ = ["ExportItem", "ExportResult", "ExportedFile", "Exporter", "Split", "split_of"]
+
+Split = Literal["train", "validation"]
+
+
+@attrs.frozen(kw_only=True)
+class ExportItem:
+    """One task with everything an exporter needs, self-contained.
+
+    ``tools`` are the tools the agent saw, named ``env__tool``; ``initial_state`` and
+    ``gold_state`` are world states (``{environment: {table: {key: row}}}``).
+    """
+
+    task: Task
+    trajectory: Trajectory | None
+    tools: tuple[ToolSpec, ...] = attrs.field(converter=to_tuple)
+    environments: tuple[EnvironmentSpec, ...] = attrs.field(converter=to_tuple)
+    initial_state: Mapping[str, Any] = attrs.field(eq=False)
+    gold_state: Mapping[str, Any] = attrs.field(eq=False)
+    split: Split = "train"
+
+
+@attrs.frozen(kw_only=True)
+class ExportedFile:
+    path: str
+    records: int
+    sha256: str
+
+
+@attrs.frozen(kw_only=True)
+class ExportResult:
+    """What an exporter wrote: files relative to its directory, with record counts and digests."""
+
+    exporter: str
+    files: tuple[ExportedFile, ...] = attrs.field(converter=to_tuple)
+
+
+@runtime_checkable
+class Exporter(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def description(self) -> str: ...
+
+    def export(self, items: Iterable[ExportItem], directory: Path) -> ExportResult:
+        """Write ``items`` into ``directory`` (which exists and is empty) and say what was written."""
+
+
+def split_of(task_id: str, *, validation_share: float, seed: int = 0) -> Split:
+    """The split of a task: a seeded hash of its id, so it never depends on order or count."""
+    import hashlib
+
+    if validation_share <= 0:
+        return "train"
+    digest = hashlib.sha256(f"{seed}:{task_id}".encode()).digest()
+    fraction = int.from_bytes(digest[:8], "big") / 2**64
+    return "validation" if fraction < validation_share else "train"
