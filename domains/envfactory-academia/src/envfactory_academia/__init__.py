@@ -1,0 +1,16 @@
+"""EnvFactory's academia domain: library loans, reference management, course management, code hosting.
+
+Each module holds one environment modelled on a public product API; ``ENVIRONMENTS`` lists them in
+the order the plugin registers them.
+"""
+
+from __future__ import annotations
+
+from .code_hosting import environment as code_hosting
+from .courses import environment as courses
+from .library import environment as library
+from .references import environment as references
+
+ENVIRONMENTS = (library, references, courses, code_hosting)
+
+__all__ = ["ENVIRONMENTS", "code_hosting", "courses", "library", "references"]
