@@ -7,6 +7,7 @@ Values may also be strings from a command line (``"5"`` for an int field).
 
 from __future__ import annotations
 
+import contextlib
 import types
 import typing
 from collections.abc import Mapping
@@ -29,11 +30,13 @@ def component_option_types(component: object) -> dict[str, Any]:
     cls: Any = type(component)
     if not attrs.has(cls):
         return {}
-    try:
+    with contextlib.suppress(NameError):
         attrs.resolve_types(cls)
-    except NameError:
-        pass
-    return {field.name: field.type for field in attrs.fields(cls) if field.init and field.name not in {"name", "description"}}
+    return {
+        field.name: field.type
+        for field in attrs.fields(cls)
+        if field.init and field.name not in {"name", "description"}
+    }
 
 
 def _type_name(declared: Any) -> str:
@@ -57,9 +60,17 @@ def _coerce(value: Any, declared: Any) -> tuple[Any, str | None]:
         return value, f"expected {_type_name(declared)}, got {type(value).__name__} {value!r}"
     if origin is typing.Literal:
         allowed = get_args(declared)
-        return (value, None) if value in allowed else (value, f"expected one of {', '.join(map(repr, allowed))}, got {value!r}")
+        return (
+            (value, None)
+            if value in allowed
+            else (value, f"expected one of {', '.join(map(repr, allowed))}, got {value!r}")
+        )
     if declared is type(None):
-        return (None, None) if value is None or (isinstance(value, str) and value.lower() in {"none", "null", ""}) else (value, "expected nothing")
+        return (
+            (None, None)
+            if value is None or (isinstance(value, str) and value.lower() in {"none", "null", ""})
+            else (value, "expected nothing")
+        )
     if declared is bool:
         if isinstance(value, bool):
             return value, None
@@ -85,7 +96,9 @@ def _coerce(value: Any, declared: Any) -> tuple[Any, str | None]:
                 pass
         return value, f"expected a number, got {type(value).__name__} {value!r}"
     if declared is str:
-        return (value, None) if isinstance(value, str) else (value, f"expected text, got {type(value).__name__} {value!r}")
+        return (
+            (value, None) if isinstance(value, str) else (value, f"expected text, got {type(value).__name__} {value!r}")
+        )
     if origin in (tuple, list) or declared in (tuple, list):
         if isinstance(value, str):
             value = [part.strip() for part in value.split(",") if part.strip()]
@@ -105,7 +118,9 @@ def _coerce(value: Any, declared: Any) -> tuple[Any, str | None]:
     return value, None
 
 
-def option_problems(component: object, options: Mapping[str, Any], *, location: str = "options") -> tuple[dict[str, Any], list[Problem]]:
+def option_problems(
+    component: object, options: Mapping[str, Any], *, location: str = "options"
+) -> tuple[dict[str, Any], list[Problem]]:
     """Converted option values and every problem (unknown option, wrong type), each with its location."""
     types_ = component_option_types(component)
     label = getattr(component, "name", type(component).__name__)

@@ -60,12 +60,13 @@ def build_cli(app: App) -> click.Group:
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``envfactory`` command."""
     args = list(sys.argv[1:] if argv is None else argv)
+    directories = tuple(_plugins_dirs(args))
     try:
-        manager = make_plugin_manager(plugins_dirs=_plugins_dirs(args))
+        manager = make_plugin_manager(plugins_dirs=directories)
     except EnvFactoryError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)
-    app = App(manager)
+    app = App(manager, plugins_dirs=directories)
     cli = build_cli(app)
     try:
         cli.main(args=args, prog_name="envfactory", standalone_mode=True)

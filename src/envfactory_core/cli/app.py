@@ -24,9 +24,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 class App:
     """The state of one ``envfactory`` invocation."""
 
-    def __init__(self, manager: PluginManager) -> None:
+    def __init__(self, manager: PluginManager, *, plugins_dirs: tuple[str, ...] = ()) -> None:
         self.manager = manager
         self.registry = Registry(manager)
+        self.plugins_dirs = plugins_dirs
 
 
 pass_app = click.make_pass_decorator(App)

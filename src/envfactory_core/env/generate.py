@@ -19,14 +19,122 @@ from .environment import Environment
 
 __all__ = ["ArgumentGenerator"]
 
+_COUNTRIES = ("US", "GB", "DE", "FR", "PT", "ES", "IT", "NL", "CA", "JP", "AU", "IE")
+_CURRENCIES = ("USD", "EUR", "GBP", "CAD", "JPY", "AUD", "CHF")
+_CLASSES = {"d": string.digits, "w": string.ascii_letters + string.digits + "_", "s": " "}
+
 _WORDS = ("alpha", "harbor", "maple", "quarterly", "review", "lisbon", "blue", "summit", "ticket", "garden")
+
+
+def sample_pattern(pattern: str, rng: random.Random, *, tries: int = 20) -> str | None:
+    """A string matching a simple regular expression (character classes, literals, quantifiers).
+
+    Covers the patterns schemas use for codes (``^[A-Z]{2}$``, ``^[0-9]{5}(-[0-9]{4})?$``,
+    ``^[a-z0-9-]+$``); gives None for anything it cannot read, such as alternations in groups.
+    """
+    import re
+
+    body = pattern.removeprefix("^").removesuffix("$")
+    for _ in range(tries):
+        text = _draw(body, rng)
+        if text is not None and re.fullmatch(pattern.removeprefix("^").removesuffix("$"), text):
+            return text
+    return None
+
+
+def _draw(body: str, rng: random.Random) -> str | None:
+    out: list[str] = []
+    index = 0
+    while index < len(body):
+        char = body[index]
+        if char == "[":
+            end = body.find("]", index)
+            if end < 0:
+                return None
+            alphabet = _class(body[index + 1 : end])
+            index = end + 1
+        elif char == "\\" and index + 1 < len(body):
+            alphabet = _CLASSES.get(body[index + 1], body[index + 1])
+            index += 2
+        elif char == "(":
+            end = body.find(")", index)
+            if end < 0 or "|" in body[index:end]:
+                return None
+            inner = _draw(body[index + 1 : end], rng)
+            if inner is None:
+                return None
+            alphabet = ""
+            index = end + 1
+            low, high, index = _quantifier(body, index)
+            if low == 0 and high == 1 and rng.random() < 0.5:
+                continue
+            out.append(inner * max(low, 1))
+            continue
+        elif char in ".*+?{|)":
+            return None
+        else:
+            alphabet = char
+            index += 1
+        low, high, index = _quantifier(body, index)
+        count = rng.randint(low, high)
+        out.extend(rng.choice(alphabet) for _ in range(count))
+    return "".join(out)
+
+
+def _class(spec: str) -> str:
+    chars: list[str] = []
+    index = 0
+    while index < len(spec):
+        if spec[index] == "\\" and index + 1 < len(spec):
+            chars.extend(_CLASSES.get(spec[index + 1], spec[index + 1]))
+            index += 2
+        elif index + 2 < len(spec) and spec[index + 1] == "-":
+            chars.extend(chr(code) for code in range(ord(spec[index]), ord(spec[index + 2]) + 1))
+            index += 3
+        else:
+            chars.append(spec[index])
+            index += 1
+    return "".join(chars) or "x"
+
+
+def _quantifier(body: str, index: int) -> tuple[int, int, int]:
+    if index < len(body):
+        mark = body[index]
+        if mark == "{":
+            end = body.find("}", index)
+            low_text, _, high_text = body[index + 1 : end].partition(",")
+            low = int(low_text or 0)
+            high = int(high_text) if high_text else (low if "," not in body[index:end] else low + 4)
+            return low, high, end + 1
+        if mark == "+":
+            return 1, 6, index + 1
+        if mark == "*":
+            return 0, 5, index + 1
+        if mark == "?":
+            return 0, 1, index + 1
+    return 1, 1, index
+
+
+def _singular(name: str) -> str:
+    """``expense_ids`` → ``expense_id``, ``tags`` → ``tag``."""
+    if name.endswith("ies"):
+        return name[:-3] + "y"
+    return name[:-1] if name.endswith("s") else name
+
+
+def _is_count(name: str) -> bool:
+    return any(
+        word in name
+        for word in ("quantity", "qty", "count", "guests", "nights", "party_size", "seats", "tickets", "copies")
+    )
 
 
 class ArgumentGenerator:
     """Draws arguments for one environment's tools from a seeded RNG and the current state."""
 
-    def __init__(self, environment: Environment) -> None:
+    def __init__(self, environment: Environment, *, future_only: bool = False) -> None:
         self.environment = environment
+        self.future_only = future_only
         self._columns: dict[str, list[tuple[str, str]]] = {}
         for table in environment.state_schema.tables:
             for column in table.columns:
@@ -34,7 +142,8 @@ class ArgumentGenerator:
 
     def _known_values(self, name: str, state: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> list[Any]:
         values: list[Any] = []
-        for table, column in self._columns.get(name, []):
+        columns = self._columns.get(name) or self._columns.get(_singular(name), [])
+        for table, column in columns:
             for row in state.get(table, {}).values():
                 value = row.get(column)
                 if isinstance(value, (str, int, float)) and not isinstance(value, bool):
@@ -51,6 +160,9 @@ class ArgumentGenerator:
             return rng.choice(schema["enum"])
         if "const" in schema:
             return schema["const"]
+        examples = schema.get("examples")
+        if isinstance(examples, list) and examples and rng.random() < 0.8:
+            return rng.choice(examples)
         for key in ("anyOf", "oneOf"):
             if schema.get(key):
                 return self.value(rng.choice(schema[key]), rng, name=name, state=state, depth=depth)
@@ -70,6 +182,8 @@ class ArgumentGenerator:
                 return rng.choice(known)
         if kind == "string":
             return self._string(schema, rng, name)
+        if kind == "integer" and "minimum" not in schema and "maximum" not in schema and _is_count(name):
+            return rng.randint(1, 4)
         if kind == "integer":
             first = int(schema.get("minimum", 0 if "maximum" not in schema else int(schema["maximum"]) - 20))
             last = int(schema.get("maximum", first + 20))
@@ -105,19 +219,36 @@ class ArgumentGenerator:
             return self.object(schema, rng, state=state, depth=depth + 1)
         return rng.choice(_WORDS)
 
+    def _offset_days(self, rng: random.Random) -> int:
+        """Mostly the coming weeks (bookings, due dates), sometimes the recent past (reports)."""
+        return rng.randint(1, 45) if self.future_only or rng.random() < 0.9 else rng.randint(-30, 0)
+
     def _string(self, schema: dict[str, Any], rng: random.Random, name: str) -> str:
         fmt = schema.get("format")
         clock = self.environment.clock
         if fmt == "date" or name.endswith("_date") or name == "date":
-            return (clock.date() + timedelta(days=rng.randint(-30, 60))).isoformat()
+            return (clock.date() + timedelta(days=self._offset_days(rng))).isoformat()
         if fmt == "date-time" or name.endswith(("_at", "_time")):
-            return (clock + timedelta(hours=rng.randint(-240, 720))).isoformat()
+            moment = clock.replace(minute=0, second=0, microsecond=0) + timedelta(days=self._offset_days(rng))
+            return moment.replace(hour=rng.randint(8, 20), minute=rng.choice((0, 15, 30, 45))).isoformat()
         if fmt == "email" or "email" in name:
             return f"{rng.choice(_WORDS)}.{rng.randint(1, 99)}@example.com"
+        if fmt == "hostname" or name in {"domain", "hostname", "domain_name", "zone_name"}:
+            return f"{rng.choice(_WORDS)}{rng.choice(_WORDS)}.example"
+        if fmt in {"uri", "url"} or name in {"url", "website", "long_url", "target_url"} or name.endswith("_url"):
+            return f"https://www.{rng.choice(_WORDS)}-{rng.choice(_WORDS)}.example.com/{rng.choice(_WORDS)}"
+        if fmt == "time":
+            return f"{rng.randint(8, 20):02d}:{rng.choice((0, 15, 30, 45)):02d}"
         low = int(schema.get("minLength", 1))
         high = int(schema.get("maxLength", max(low, 24)))
+        if name in {"country", "country_code"}:
+            return rng.choice(_COUNTRIES)
+        if name in {"currency", "currency_code"}:
+            return rng.choice(_CURRENCIES)
         if schema.get("pattern"):
-            # Patterns are hard to satisfy in general; a word often fits simple ones.
+            drawn = sample_pattern(str(schema["pattern"]), rng)
+            if drawn is not None:
+                return drawn
             return "".join(rng.choice(string.ascii_uppercase + string.digits) for _ in range(max(low, min(high, 6))))
         text = " ".join(rng.choice(_WORDS) for _ in range(rng.randint(1, 3)))
         text = text[:high] if len(text) > high else text

@@ -17,9 +17,11 @@ a writer fills them.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import attrs
@@ -32,7 +34,7 @@ from ..graph.records import Parameter
 from ..ids import JsonValue
 from ..models import ArgumentSource, GoldCall, Task, TaskKind, ToolCall, ToolChain, ToolSpec, Turn, split_qualified_name
 from ..serialize import record_id
-from .states import WorldStates
+from .states import MemoryStates, WorldStates
 from .values import MASKED_NAMES, values_at
 
 __all__ = ["Grounded", "Grounder"]
@@ -59,6 +61,7 @@ class Grounded:
     """A grounded task, or the reason the chain was dropped."""
 
     task: Task | None
+    code: str = ""
     reason: str = ""
 
     @property
@@ -76,7 +79,9 @@ class Grounder:
 
     name: str = "ground"
     description: str = "Execute a chain on a seeded world: bound values, real entities, realistic user values."
-    attempts: int = attrs.field(default=8, validator=attrs.validators.ge(1))
+    attempts: int = attrs.field(default=20, validator=attrs.validators.ge(1))
+    restarts: int = attrs.field(default=3, validator=attrs.validators.ge(1))
+    backtracks: int = attrs.field(default=6, validator=attrs.validators.ge(0))
     optional_rate: float = attrs.field(default=0.3, validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)])
     state_size: int | None = None
 
@@ -91,18 +96,33 @@ class Grounder:
     ) -> Grounded:
         missing = [name for name in chain.environments if name not in environments]
         if missing:
-            return Grounded(task=None, reason=f"environment not installed: {', '.join(missing)}")
+            return Grounded(
+                task=None, code="environment_missing", reason=f"environment not installed: {', '.join(missing)}"
+            )
         if not chain.tools:
-            return Grounded(task=None, reason="empty chain")
-        rng = random.Random(f"ground:{record_id(chain)}:{seed}")
+            return Grounded(task=None, code="empty_chain", reason="empty chain")
         chosen = [environments[name] for name in chain.environments]
-        with World.open(chosen, seed=seed, size=self.state_size) as world:
-            return self._ground(chain, world, {env.name: env for env in chosen}, states, rng, graph, seed)
+        outcome = Grounded(task=None, code="no_attempt", reason="no attempt was made")
+        for restart in range(self.restarts):
+            # A restart starts over on another seeded state: some worlds cannot serve a chain.
+            world_seed = seed if restart == 0 else _restart_seed(seed, restart)
+            rng = random.Random(f"ground:{record_id(chain)}:{world_seed}")
+            probe = MemoryStates()
+
+            def open_world(world_seed: int = world_seed) -> World:
+                return World.open(chosen, seed=world_seed, size=self.state_size)
+
+            outcome = self._ground(chain, open_world, {env.name: env for env in chosen}, probe, rng, graph, world_seed)
+            if outcome.task is not None:
+                for state in probe.states.values():
+                    states.put(state)
+                return outcome
+        return outcome
 
     def _ground(
         self,
         chain: ToolChain,
-        world: World,
+        open_world: Callable[[], World],
         environments: Mapping[str, Environment],
         states: WorldStates,
         rng: random.Random,
@@ -110,43 +130,85 @@ class Grounder:
         seed: int,
     ) -> Grounded:
         turns = chain.turns or (tuple(range(len(chain.tools))),)
-        turn_of = {step: index for index, turn in enumerate(turns) for step in turn}
         order = [step for turn in turns for step in turn]
         if order != sorted(order):
-            return Grounded(task=None, reason="turns reorder the chain's steps")
-        initial_id = states.put(world.state())
-        turn_states: list[list[str]] = [[initial_id, ""] for _ in turns]
-        outputs: list[JsonValue] = []
-        gold_calls: list[GoldCall] = []
-        labeller = RuleLabeller()
+            return Grounded(task=None, code="bad_turns", reason="turns reorder the chain's steps")
         for step, qualified in enumerate(chain.tools):
             environment_name, tool_name = split_qualified_name(qualified)
-            environment = environments[environment_name]
-            if tool_name not in environment.tools:
-                return Grounded(task=None, reason=f"step {step}: {qualified} is not a tool of {environment_name}")
-            spec = environment.tools[tool_name].spec
-            bound = {binding.target_argument: binding for binding in chain.bindings if binding.target_step == step}
-            last_error = ""
-            for _attempt in range(self.attempts):
-                state = world.episodes[environment_name].state()
-                try:
-                    arguments, sources, origins = self._arguments(
-                        spec, qualified, environment, state, bound, outputs, rng, graph, labeller
-                    )
-                except _Unbindable as error:
-                    return Grounded(task=None, reason=f"step {step} ({qualified}): {error}")
-                result = world.call(qualified, arguments)
-                if result.ok:
-                    break
-                assert result.error is not None
-                last_error = f"{result.error.kind}: {result.error.message}"
-            else:
+            if tool_name not in environments[environment_name].tools:
                 return Grounded(
-                    task=None, reason=f"step {step} ({qualified}) failed {self.attempts} times; last: {last_error}"
+                    task=None,
+                    code="unknown_tool",
+                    reason=f"step {step}: {qualified} is not a tool of {environment_name}",
                 )
-            outputs.append(result.output)
-            gold_calls.append(
-                GoldCall(
+        labeller = RuleLabeller()
+        tried: dict[int, set[str]] = {}
+        gold_calls: list[GoldCall] = []
+        backtracks = 0
+        world = open_world()
+        try:
+            step = 0
+            while step < len(chain.tools):
+                found, detail = self._ground_step(
+                    chain, step, world, environments, gold_calls, rng, graph, labeller, tried.setdefault(step, set())
+                )
+                if found is not None:
+                    gold_calls.append(found)
+                    step += 1
+                    continue
+                sources = sorted({binding.source_step for binding in chain.bindings if binding.target_step == step})
+                if not sources or backtracks >= self.backtracks:
+                    code, reason = detail
+                    return Grounded(
+                        task=None, code=f"step_failed:{code}", reason=f"step {step} ({chain.tools[step]}) {reason}"
+                    )
+                # The values this step was given came from an earlier step's output: ground that step
+                # again with other choices, on a world replayed up to just before it.
+                backtracks += 1
+                back = sources[-1]
+                for later in range(back + 1, len(chain.tools)):
+                    tried.pop(later, None)
+                world.close()
+                world = open_world()
+                gold_calls = gold_calls[:back]
+                for gold in gold_calls:
+                    world.call_tool(gold.call)
+                step = back
+        finally:
+            world.close()
+        return Grounded(task=self._task(chain, turns, gold_calls, open_world, environments, states, seed))
+
+    def _ground_step(
+        self,
+        chain: ToolChain,
+        step: int,
+        world: World,
+        environments: Mapping[str, Environment],
+        done: Sequence[GoldCall],
+        rng: random.Random,
+        graph: ToolGraph | None,
+        labeller: RuleLabeller,
+        tried: set[str],
+    ) -> tuple[GoldCall | None, tuple[str, str]]:
+        qualified = chain.tools[step]
+        environment_name, tool_name = split_qualified_name(qualified)
+        environment = environments[environment_name]
+        spec = environment.tools[tool_name].spec
+        bound = {binding.target_argument: binding for binding in chain.bindings if binding.target_step == step}
+        feeds = [binding for binding in chain.bindings if binding.source_step == step]
+        outputs = [gold.output for gold in done]
+        last_error, last_kind = "", ""
+        for attempt in range(self.attempts):
+            state = world.episodes[environment_name].state()
+            arguments, sources, origins = self._arguments(
+                spec, qualified, environment, state, bound, outputs, rng, graph, labeller, attempt, tried
+            )
+            result = world.call(qualified, arguments)
+            if result.ok and spec.effect == "read" and not _feeds_later(result.output, feeds):
+                last_error, last_kind = "the output has nothing for the later steps to use", "empty_output"
+                continue
+            if result.ok:
+                gold = GoldCall(
                     call=ToolCall(environment=environment_name, tool=tool_name, arguments=arguments),
                     output=result.output,
                     effect=spec.effect,
@@ -154,30 +216,48 @@ class Grounder:
                     sources=sources,
                     bindings=origins,
                 )
-            )
-            turn = turn_of[step]
-            if step == turns[turn][-1]:
-                turn_states[turn][1] = states.put(world.state())
-                if turn + 1 < len(turns):
-                    turn_states[turn + 1][0] = turn_states[turn][1]
-        gold_id = turn_states[-1][1]
+                return gold, ("", "")
+            assert result.error is not None
+            last_error, last_kind = f"{result.error.kind}: {result.error.message}", result.error.kind
+        return None, (last_kind, f"failed {self.attempts} times; last: {last_error}")
+
+    def _task(
+        self,
+        chain: ToolChain,
+        turns: Sequence[Sequence[int]],
+        gold_calls: Sequence[GoldCall],
+        open_world: Callable[[], World],
+        environments: Mapping[str, Environment],
+        states: WorldStates,
+        seed: int,
+    ) -> Task:
+        """The task, with its world states at each turn's start and end from a fresh replay."""
+        with open_world() as world:
+            initial_id = states.put(world.state())
+            boundaries: list[tuple[str, str]] = []
+            start_id = initial_id
+            for turn in turns:
+                for index in turn:
+                    world.call_tool(gold_calls[index].call)
+                end_id = states.put(world.state())
+                boundaries.append((start_id, end_id))
+                start_id = end_id
         kind: TaskKind = "write" if any(call.effect == "write" for call in gold_calls) else "read"
-        task = Task(
+        return Task(
             environments=tuple(sorted(environments)),
             gold_calls=tuple(gold_calls),
             turns=tuple(
                 Turn(request="", calls=tuple(turn), initial_state_id=ids[0], gold_state_id=ids[1])
-                for turn, ids in zip(turns, turn_states, strict=True)
+                for turn, ids in zip(turns, boundaries, strict=True)
             ),
             initial_state_id=initial_id,
-            gold_state_id=gold_id,
+            gold_state_id=boundaries[-1][1],
             kind=kind,
             answer_facts=tuple(_answer_facts(gold_calls[-1].output)) if kind == "read" else (),
             chain_id=record_id(chain),
             seed=seed,
             provenance={"sampler": chain.sampler, "grounder": f"core/{self.name}"},
         )
-        return Grounded(task=task)
 
     # --- choosing argument values ----------------------------------------------------------------
 
@@ -192,6 +272,8 @@ class Grounder:
         rng: random.Random,
         graph: ToolGraph | None,
         labeller: RuleLabeller,
+        attempt: int,
+        tried: set[str],
     ) -> tuple[dict[str, JsonValue], dict[str, ArgumentSource], dict[str, str]]:
         properties: Mapping[str, Any] = spec.parameters
         required = set(spec.required)
@@ -204,10 +286,14 @@ class Grounder:
             candidates = [
                 value for value in values_at(outputs[binding.source_step], binding.source_field) if value is not None
             ]
-            if not candidates:
-                raise _Unbindable(f"step {binding.source_step} produced no {binding.source_field!r} for {target!r}")
-            value = rng.choice(candidates)
             top, dot, child = target.partition(".")
+            target_schema = properties.get(top, {}) if not dot else _child_schema(properties.get(top, {}), child)
+            candidates = _fitting(candidates, target_schema)
+            if not candidates:
+                continue  # the earlier output has no fitting value: choose this argument like any other
+            fresh = [value for value in candidates if f"bound:{target}:{value!r}" not in tried] or candidates
+            value = rng.choice(fresh)
+            tried.add(f"bound:{target}:{value!r}")
             if dot:
                 nested.setdefault(top, {})[child] = value
             else:
@@ -216,8 +302,10 @@ class Grounder:
             origins[target] = f"{binding.source_step}:{binding.source_field}"
         # Sibling values: columns of the rows the bound keys point at.
         siblings = _sibling_values(environment, state, arguments)
-        generator = ArgumentGenerator(environment)
-        anchor = _anchor_row(environment, state, properties, required, arguments, rng)
+        generator = ArgumentGenerator(environment, future_only=spec.effect == "write")
+        anchor = _anchor_row(environment, state, properties, required, arguments, rng, tried)
+        # Optional arguments: cycle through sparser and fuller calls (some tools take one of several).
+        optional_rate = self.optional_rate + (1 - self.optional_rate) * ((attempt % 4) / 3)
         for name, schema in properties.items():
             if name in arguments:
                 continue
@@ -232,30 +320,127 @@ class Grounder:
                 sources[name] = "binding"
                 continue
             providable = _user_providable(graph, qualified, name, schema, is_required, labeller)
-            if not is_required and not (providable and rng.random() < self.optional_rate):
+            include = rng.random() < (optional_rate if providable else max(0.0, optional_rate - 0.45))
+            if not is_required and not include:
                 continue
-            if name in siblings:
-                arguments[name] = siblings[name]
-                sources[name] = "state"
-            elif anchor is not None and name in anchor:
-                arguments[name] = anchor[name]
+            # Ids and other values only the system knows come from the rows already chosen; values a
+            # user states are looked up (reads) or mostly new (writes: a new title, new dates).
+            related = siblings.get(name, anchor.get(name) if anchor is not None else None)
+            if not providable and related is not None and _fitting([related], schema):
+                arguments[name] = related
                 sources[name] = "state"
             elif name in _SEARCH_NAMES and (phrase := _search_phrase(environment, state, rng)) is not None:
                 arguments[name] = phrase
                 sources[name] = "user"
             else:
-                known = _column_values(environment, state, name)
-                if known and rng.random() < 0.9:
+                known = _column_values(environment, state, name, schema)
+                structured = isinstance(schema, dict) and any(key in schema for key in ("pattern", "enum"))
+                reuse = 0.9 if spec.effect == "read" or structured else min(0.9, 0.3 + 0.1 * attempt)
+                if known and (not providable or rng.random() < reuse):
                     arguments[name] = rng.choice(known)
                     sources[name] = "state" if not providable else "user"
                 else:
-                    arguments[name] = generator.value(schema, rng, name=name, state=None)
+                    structured = isinstance(schema, dict) and schema.get("type") in ("array", "object")
+                    arguments[name] = generator.value(
+                        schema, rng, name=name, state=state if structured or not providable else None
+                    )
                     sources[name] = "user"
+        _order_pairs(arguments, sources, rng)
         return arguments, sources, origins
 
 
-class _Unbindable(Exception):
-    """A binding has no value to give."""
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "array": (list,),
+    "object": (dict,),
+}
+
+
+def _fits(value: JsonValue, schema: Any) -> bool:
+    """A quick check that ``value`` has the schema's type and is one of its enum values."""
+    if not isinstance(schema, dict):
+        return True
+    if isinstance(schema.get("enum"), list) and value not in schema["enum"]:
+        return False
+    kind = schema.get("type")
+    kinds = kind if isinstance(kind, list) else [kind] if isinstance(kind, str) else []
+    if not kinds:
+        return True
+    if isinstance(value, bool) and "boolean" not in kinds:
+        return False
+    return any(isinstance(value, _JSON_TYPES.get(each, (object,))) for each in kinds if each != "null") or (
+        value is None and "null" in kinds
+    )
+
+
+def _fitting(candidates: Sequence[JsonValue], schema: Any) -> list[JsonValue]:
+    """Candidates that fit ``schema``; a list candidate for a scalar argument gives its items."""
+    fitting: list[JsonValue] = []
+    for candidate in candidates:
+        if isinstance(candidate, list) and isinstance(schema, dict) and schema.get("type") not in ("array", None):
+            fitting.extend(item for item in candidate if _fits(item, schema))
+        elif _fits(candidate, schema):
+            fitting.append(candidate)
+    return fitting
+
+
+def _child_schema(schema: Any, child: str) -> Any:
+    if not isinstance(schema, dict):
+        return {}
+    if schema.get("type") == "array":
+        schema = schema.get("items", {})
+    properties = schema.get("properties", {}) if isinstance(schema, dict) else {}
+    return properties.get(child, {}) if isinstance(properties, dict) else {}
+
+
+def _restart_seed(seed: int, restart: int) -> int:
+    return int.from_bytes(hashlib.sha256(f"restart:{seed}:{restart}".encode()).digest()[:4], "big")
+
+
+_STARTS = ("start", "from", "check_in", "checkin", "arrival", "pickup", "begin", "since")
+_ENDS = ("end", "to", "until", "check_out", "checkout", "departure", "dropoff", "return", "through")
+
+
+def _role(name: str, roles: tuple[str, ...]) -> bool:
+    parts = name.split("_")
+    joined = name.replace("_", "")
+    return any(role in parts or (("_" in role) and role.replace("_", "") in joined) for role in roles)
+
+
+def _order_pairs(arguments: dict[str, JsonValue], sources: Mapping[str, str], rng: random.Random) -> None:
+    """Make generated ranges sensible: an end a little after its start (1 to 7 days, or 1 to 3 hours).
+
+    A start is an argument named like ``start_date``, ``check_in``, ``pickup_time``, ``from``;
+    an end like ``end_date``, ``check_out``, ``return_date``, ``until``.
+    """
+    starts = [name for name, value in arguments.items() if isinstance(value, str) and _role(name, _STARTS)]
+    ends = [
+        name
+        for name, value in arguments.items()
+        if isinstance(value, str) and _role(name, _ENDS) and not _role(name, _STARTS) and sources.get(name) == "user"
+    ]
+    for end in ends:
+        start = next((candidate for candidate in starts if candidate != end), None)
+        if start is None:
+            continue
+        first = str(arguments[start])
+        try:
+            if "T" in first:
+                moment = datetime.fromisoformat(first)
+                arguments[end] = (moment + timedelta(hours=rng.randint(1, 3))).isoformat()
+            else:
+                day = date.fromisoformat(first)
+                arguments[end] = (day + timedelta(days=rng.randint(1, 7))).isoformat()
+        except ValueError:
+            continue
+
+
+def _feeds_later(output: JsonValue, feeds: Sequence[Any]) -> bool:
+    """Whether ``output`` has a value for every later binding that reads it."""
+    return all(any(value is not None for value in values_at(output, binding.source_field)) for binding in feeds)
 
 
 def _user_providable(
@@ -281,15 +466,19 @@ _TYPES = {"string", "integer", "number", "boolean", "array", "object", "null", "
 
 
 def _column_values(
-    environment: Environment, state: Mapping[str, Mapping[str, Mapping[str, Any]]], name: str
+    environment: Environment, state: Mapping[str, Mapping[str, Mapping[str, Any]]], name: str, schema: Any = None
 ) -> list[JsonValue]:
+    """Existing values of columns called ``name`` (of its own table when it is a primary key), fit for ``schema``."""
     values: list[JsonValue] = []
-    for table in environment.state_schema.tables:
+    owners = [table for table in environment.state_schema.tables if table.primary_key == (name,)]
+    for table in owners or environment.state_schema.tables:
         if any(column.name == name for column in table.columns):
             for row in state.get(table.name, {}).values():
                 value = row.get(name)
                 if isinstance(value, (str, int, float)) and not isinstance(value, bool):
                     values.append(value)
+    if isinstance(schema, dict) and isinstance(schema.get("enum"), list):
+        values = [value for value in values if value in schema["enum"]]
     return sorted(set(values), key=lambda v: (str(type(v)), str(v)))
 
 
@@ -315,16 +504,25 @@ def _anchor_row(
     required: set[str],
     arguments: Mapping[str, JsonValue],
     rng: random.Random,
+    tried: set[str],
 ) -> dict[str, Any] | None:
-    """A row whose primary key is a required, unbound argument; its columns fill other arguments."""
+    """A row whose primary key is a required, unbound argument; its columns fill other arguments.
+
+    Rows already tried for this step are skipped while untried ones remain, so retries walk
+    through different entities instead of drawing the same failing one again.
+    """
     for name in sorted(required):
         if name in arguments or name not in properties:
             continue
         for table in environment.state_schema.tables:
             if table.primary_key == (name,):
-                rows = list(state.get(table.name, {}).values())
-                if rows:
-                    return dict(rng.choice(rows))
+                keys = sorted(state.get(table.name, {}))
+                if not keys:
+                    continue
+                fresh = [key for key in keys if f"{table.name}:{key}" not in tried] or keys
+                key = rng.choice(fresh)
+                tried.add(f"{table.name}:{key}")
+                return dict(state[table.name][key])
     return None
 
 

@@ -110,7 +110,6 @@ class ImplicitRefiner:
 
     def refine(self, task: Task, descriptions: dict[str, str]) -> Task:
         rng = random.Random(f"implicit:{task.id}")
-        consumed = _consumed_steps(task)
         last = len(task.gold_calls) - 1
         turns = []
         for turn in task.turns:
@@ -123,7 +122,12 @@ class ImplicitRefiner:
                     for name in call.call.arguments
                 }
                 hints = _hints(task, call)
-                if call.effect == "read" and index in consumed and index != last:
+                if (
+                    call.effect == "read"
+                    and index != last
+                    and index != turn.calls[-1]
+                    and _consumed_in_turn(task, index, turn.calls)
+                ):
                     context.extend(stated_arguments(call, stated, as_context=True))
                     context.extend(hints)
                     continue
@@ -145,13 +149,14 @@ class ImplicitRefiner:
         return task.with_changes(turns=tuple(turns), provenance={**task.provenance, "refiner": f"core/{self.name}"})
 
 
-def _consumed_steps(task: Task) -> set[int]:
-    """Steps whose outputs feed a later step's argument."""
-    consumed: set[int] = set()
-    for call in task.gold_calls:
-        for origin in call.bindings.values():
-            consumed.add(int(origin.split(":", 1)[0]))
-    return consumed
+def _consumed_in_turn(task: Task, step: int, calls: tuple[int, ...]) -> bool:
+    """Whether a later call of the same turn reads this step's output."""
+    return any(
+        int(origin.split(":", 1)[0]) == step
+        for index in calls
+        if index > step
+        for origin in task.gold_calls[index].bindings.values()
+    )
 
 
 def _hints(task: Task, call: GoldCall) -> list[str]:
@@ -215,13 +220,21 @@ def _binding_problem(task: Task, call: GoldCall, name: str, value: object, earli
         step, field = origin.split(":", 1)
         output = task.gold_calls[int(step)].output
         leaf = _leaf(value, argument.partition(".")[2]) if argument.partition(".")[2] else value
-        if leaf not in values_at(output, field):
+        if leaf not in _flat(values_at(output, field)):
             return f"the value is not in the output of call {step} at {field}"
         if ambiguous(output, field) and not stated_in(leaf, text):
             found = descriptor(output, field, leaf)
             if found is None or not stated_in(found[1], text):
                 return f"call {step} returned several {field} values and the request does not say which"
     return ""
+
+
+def _flat(values: list[object]) -> list[object]:
+    """Values with lists opened: a list of ids holds each of its ids."""
+    flat: list[object] = []
+    for value in values:
+        flat.extend(value if isinstance(value, list) else [value])
+    return flat
 
 
 def identifier_count(task: Task, *, raw: bool) -> int:

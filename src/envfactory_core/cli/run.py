@@ -1,0 +1,286 @@
+"""``envfactory run``, ``envfactory runs``, ``envfactory init``, ``envfactory browse``."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..errors import ConfigError, Problem, StoreError
+from ..pipeline import DEFAULT_PIPELINE, RunOptions, RunOutcome, parse_pipeline, run_pipeline
+from ..store import STORE_FILENAME, RunStore
+from .app import App, echo_json, fail, handle_errors, pass_app, stderr_console, stdout_console
+
+__all__ = ["browse_command", "init_command", "run_command", "runs_group"]
+
+DEFAULT_OUT = "envfactory-out"
+
+
+def _outcome_json(outcome: RunOutcome) -> dict[str, Any]:
+    return {
+        "out": str(outcome.out),
+        "fingerprint": outcome.fingerprint,
+        "did_work": outcome.did_work,
+        "kept": outcome.kept,
+        "target": outcome.target,
+        "stages": outcome.stages,
+        "dropped_by_reason": outcome.drop_reasons,
+        "rewards": outcome.rewards,
+        "exports": outcome.exports,
+    }
+
+
+def _stage_line(stage: dict[str, Any]) -> str:
+    detail = stage["detail"]
+    name = stage["stage"]
+    if name == "environments":
+        return f"{len(detail['names'])} environments selected"
+    if name == "verify":
+        failed = detail.get("failed", {})
+        text = f"{len(detail['passed'])} of {len(detail['passed']) + len(failed)} environments verified"
+        return text + (f" (failed: {', '.join(sorted(failed))})" if failed else "")
+    if name == "graph":
+        edges = sum(detail.get("edges", {}).values())
+        return f"{detail['tools']} tools, {edges} edges, {detail['environments']} environments"
+    if name == "sample":
+        return f"{detail['chains']} chains sampled with {detail.get('sampler', '?')} ({detail['valid']} valid)"
+    if name == "items":
+        return f"{detail['processed']} chains processed, {detail['kept']} tasks kept"
+    if name == "export":
+        return ", ".join(f"{exporter}: {count} records" for exporter, count in detail.get("exporters", {}).items())
+    return json.dumps(detail)
+
+
+def print_summary(outcome: RunOutcome) -> None:
+    console = stdout_console()
+    table = Table(title=f"envfactory run → {outcome.out}", show_header=True)
+    table.add_column("stage")
+    table.add_column("result", overflow="fold")
+    table.add_column("time", justify="right")
+    for stage in outcome.stages:
+        table.add_row(stage["stage"], _stage_line(stage), f"{stage['seconds']:.1f}s")
+    for reason, count in outcome.drop_reasons.items():
+        table.add_row("dropped", f"{count} × {reason}", "")
+    for reward, mean in outcome.rewards.items():
+        table.add_row("reward", f"{reward}: mean {mean:.3f}", "")
+    for export in outcome.exports:
+        table.add_row("file", f"{export['path']} ({export['records']} records)", "")
+    console.print(table)
+    if outcome.kept < outcome.target:
+        stderr_console().print(
+            f"[yellow]Kept {outcome.kept} of the {outcome.target} tasks asked for: the sampled chains ran out. "
+            "Raise chains_per_task in the pipeline file to sample more.[/yellow]"
+        )
+    if not outcome.did_work:
+        stderr_console().print(f"Nothing to do: the run in {outcome.out} is complete.")
+
+
+class _ProgressReporter:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.progress: Progress | None = None
+        self.bars: dict[str, Any] = {}
+
+    def __enter__(self) -> _ProgressReporter:
+        if self.enabled:
+            self.progress = Progress(
+                TextColumn("{task.description:<10}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=stderr_console(),
+                transient=False,
+            )
+            self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.__exit__(None, None, None)
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.progress is None:
+            return
+        if stage not in self.bars:
+            self.bars[stage] = self.progress.add_task(stage, total=total)
+        self.progress.update(self.bars[stage], completed=done, total=total)
+
+
+@click.command("run")
+@click.argument("pipeline_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="The run directory.",
+)
+@click.option("--seed", type=int, default=None, help="Override the pipeline's seed.")
+@click.option("--tasks", type=click.IntRange(min=1), default=None, help="Override how many tasks to keep.")
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes for work items."
+)
+@click.option(
+    "--executor", default="core/local", show_default=True, help="The registered executor that runs work items."
+)
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@pass_app
+@handle_errors
+def run_command(
+    app: App,
+    pipeline_file: Path | None,
+    out: Path,
+    seed: int | None,
+    tasks: int | None,
+    workers: int,
+    executor: str,
+    quiet: bool,
+    as_json: bool,
+) -> None:
+    """Run a pipeline (the built-in offline one by default) into a run directory.
+
+    Verifies the installed environments, builds the tool graph, samples chains, grounds them into
+    tasks, writes and refines requests, applies the quality gates, collects trajectories, scores
+    them and exports training files to OUT/exports. Re-running on the same directory resumes
+    where it stopped and does nothing when the run is complete. PIPELINE_FILE is a TOML file
+    (`envfactory init` writes one to edit).
+    """
+    if pipeline_file is not None:
+        try:
+            text = pipeline_file.read_text(encoding="utf-8")
+        except OSError as error:
+            fail(f"cannot read {pipeline_file}: {error.strerror}")
+        source = str(pipeline_file)
+    else:
+        text, source = DEFAULT_PIPELINE, "<built-in pipeline>"
+    pipeline = parse_pipeline(text, app.registry, source=source).with_settings(seed=seed, tasks=tasks)
+    try:
+        app.registry.entry("executor", executor)
+    except KeyError as error:
+        raise ConfigError("bad --executor", [Problem(location="--executor", message=str(error))]) from error
+    options = RunOptions(out=out, workers=workers, executor=executor, plugins_dirs=tuple(app.plugins_dirs))
+    enabled = not quiet and sys.stderr.isatty()
+    with _ProgressReporter(enabled) as reporter:
+        outcome = run_pipeline(pipeline, app.registry, options, pipeline_text=text, report=reporter)
+    if as_json:
+        echo_json(_outcome_json(outcome))
+    else:
+        print_summary(outcome)
+
+
+@click.group("runs")
+def runs_group() -> None:
+    """Inspect run directories."""
+
+
+def _outcome_of(directory: Path) -> RunOutcome:
+    from ..pipeline.runner import _outcome
+    from ..pipeline.store import PipelineStore
+
+    store = RunStore(directory, create=False)
+    try:
+        recorded = store.get_meta("pipeline")
+        if recorded is None:
+            raise StoreError(f"{directory} is not a pipeline run")
+        from ..pipeline.config import Pipeline, RunSettings
+
+        settings = json.loads(recorded)["settings"]
+        pipeline = Pipeline(settings=RunSettings(**settings), stages=())
+        outcome = _outcome(directory, pipeline, PipelineStore(store), did_work=True)
+        outcome.fingerprint = store.get_meta("pipeline_fingerprint") or ""
+        return outcome
+    finally:
+        store.close()
+
+
+@runs_group.command("list")
+@click.argument("root", required=False, type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@handle_errors
+def runs_list(root: Path, as_json: bool) -> None:
+    """Run directories under ROOT (default: here), with their kept tasks and finished stages."""
+    found = sorted(
+        {path.parent for path in root.glob(f"*/{STORE_FILENAME}")}
+        | ({root} if (root / STORE_FILENAME).exists() else set())
+    )
+    rows: list[dict[str, Any]] = []
+    for directory in found:
+        try:
+            outcome = _outcome_of(directory)
+        except StoreError:
+            continue
+        rows.append(
+            {
+                "run": str(directory),
+                "kept": outcome.kept,
+                "target": outcome.target,
+                "stages": [stage["stage"] for stage in outcome.stages],
+                "complete": any(stage["stage"] == "export" for stage in outcome.stages),
+            }
+        )
+    if as_json:
+        echo_json(rows)
+        return
+    table = Table(title=f"runs under {root}")
+    for column in ("run", "tasks", "stages done", "complete"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            row["run"], f"{row['kept']}/{row['target']}", ", ".join(row["stages"]), "yes" if row["complete"] else "no"
+        )
+    stdout_console().print(table)
+
+
+@runs_group.command("show")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@handle_errors
+def runs_show(directory: Path, as_json: bool) -> None:
+    """The summary of the run in DIRECTORY."""
+    outcome = _outcome_of(directory)
+    if as_json:
+        echo_json(_outcome_json(outcome))
+    else:
+        print_summary(outcome)
+
+
+@click.command("init")
+@click.argument(
+    "path", required=False, type=click.Path(dir_okay=False, path_type=Path), default=Path("envfactory.toml")
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@handle_errors
+def init_command(path: Path, force: bool) -> None:
+    """Write a commented pipeline file (default: envfactory.toml) to edit and pass to `envfactory run`."""
+    if path.exists() and not force:
+        fail(f"{path} exists; pass --force to overwrite it")
+    path.write_text(DEFAULT_PIPELINE, encoding="utf-8")
+    click.echo(f"Wrote {path}. Edit it, then: envfactory run {path}")
+
+
+@click.command("browse")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path(DEFAULT_OUT))
+@click.option("--port", type=int, default=8001, show_default=True, help="Port for datasette.")
+@handle_errors
+def browse_command(directory: Path, port: int) -> None:
+    """Open the run store of DIRECTORY in datasette (needs the `browse` extra)."""
+    database = directory / STORE_FILENAME
+    if not database.exists():
+        fail(f"no run store at {database}")
+    if importlib.util.find_spec("datasette") is None:
+        fail("datasette is not installed; install it with: pip install 'envfactory-core[browse]'")
+    raise SystemExit(
+        subprocess.call(
+            [sys.executable, "-m", "datasette", str(database), "--port", str(port), "--open"], env=os.environ
+        )
+    )

@@ -1,0 +1,32 @@
+"""The pipeline's own records: work-item results and stage outcomes."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import attrs
+
+from ..models import Task, Trajectory, VerificationReport
+from ..models._validators import to_tuple
+
+__all__ = ["ItemResult", "ItemStatus"]
+
+ItemStatus = Literal["kept", "dropped"]
+
+
+@attrs.frozen(kw_only=True)
+class ItemResult:
+    """What happened to one sampled chain: kept (a task, maybe a trajectory) or dropped (where, why)."""
+
+    index: int
+    chain_id: str
+    status: ItemStatus
+    stage: str = ""
+    code: str = ""
+    reason: str = ""
+    task: Task | None = None
+    trajectory: Trajectory | None = None
+    reports: tuple[VerificationReport, ...] = attrs.field(default=(), converter=to_tuple)
+    states: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
+    unique_key: str = ""
+    calls: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)

@@ -1,0 +1,376 @@
+"""Running a pipeline into a run directory, resumably.
+
+Run-level stages (environments, verify, graph, sample, export) record their outcome in
+``stage_runs`` and are skipped when done. Work items (one per sampled chain) run on the executor
+and are committed by this driver, one transaction per item, **in chain order**: a run killed at any
+point resumes at the first uncommitted item and ends with exactly the outputs of an uninterrupted
+run. Items stop being taken once the pipeline's ``tasks`` are kept.
+
+The run directory holds ``run.sqlite`` (the run store) and ``exports/<exporter>/`` (the files).
+Same pipeline, same seed, same installed environments → byte-identical export files.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..catalog import environment_catalog
+from ..env import Environment
+from ..errors import ConfigError, Problem, StoreError
+from ..graph import ToolGraph, sample_chains
+from ..ids import canonical_json
+from ..models import ToolChain
+from ..registry import Registry
+from ..serialize import record_id
+from ..store import RunStore
+from .config import Pipeline
+from .executors import LocalExecutor
+from .records import ItemResult
+from .store import PipelineStore
+from .work import WorkerContext, WorkerSpec, process_item, set_worker_context, worker_init
+
+__all__ = ["RunOptions", "RunOutcome", "run_pipeline"]
+
+Report = Callable[[str, int, int], None]
+"""Progress callback: ``(stage, done, total)``."""
+
+
+@attrs.frozen(kw_only=True)
+class RunOptions:
+    out: Path
+    workers: int = 1
+    executor: str = "core/local"
+    plugins_dirs: tuple[str, ...] = ()
+    executor_options: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.define(kw_only=True)
+class RunOutcome:
+    """What a run did, for the summary: counts per stage, drop reasons, files, times."""
+
+    out: Path
+    fingerprint: str
+    stages: list[dict[str, Any]]
+    drop_reasons: dict[str, int]
+    kept: int
+    target: int
+    exports: list[dict[str, Any]]
+    did_work: bool
+    rewards: dict[str, float]
+
+
+def _check_fingerprint(store: RunStore, pipeline: Pipeline, text: str) -> None:
+    recorded = store.get_meta("pipeline_fingerprint")
+    if recorded is None:
+        store.set_meta("pipeline_fingerprint", pipeline.fingerprint)
+        store.set_meta("pipeline", canonical_json(pipeline.describe()))
+        store.set_meta("pipeline_text", text)
+        return
+    if recorded != pipeline.fingerprint:
+        raise StoreError(
+            f"{store.path.parent} holds a run of a different pipeline or seed; "
+            "resume it with the same pipeline file, --seed and --tasks, or choose another --out"
+        )
+
+
+def _environment_stage(pipeline: Pipeline, registry: Registry, store: PipelineStore) -> list[Environment]:
+    stage = pipeline.stage("environments")
+    assert stage is not None
+    done = store.stage_done("environments")
+    catalog = environment_catalog(registry)
+    if done is not None:
+        missing = [name for name in done["names"] if name not in catalog]
+        if missing:
+            raise StoreError(f"this run used environments that are no longer installed: {', '.join(missing)}")
+        return [catalog[name] for name in done["names"]]
+    started = time.perf_counter()
+    chosen: list[Environment] = stage.components[0].select(registry)
+    if not chosen:
+        raise ConfigError(
+            "no environments to use",
+            [
+                Problem(
+                    location="stage environments",
+                    message="no installed environment matches",
+                    fix="pip install a domain package, e.g. -r requirements.txt",
+                )
+            ],
+        )
+    store.finish_stage("environments", {"names": [env.name for env in chosen]}, time.perf_counter() - started, 0)
+    return chosen
+
+
+def _verify_stage(
+    pipeline: Pipeline, environments: list[Environment], store: PipelineStore, report: Report
+) -> list[Environment]:
+    stage = pipeline.stage("verify")
+    done = store.stage_done("verify")
+    if stage is None:
+        for environment in environments:
+            spec = environment.spec
+            store.save_environment(spec.name, spec.domain, record_id(spec), spec, True, {"checks": []})
+        return environments
+    if done is not None:
+        passed = set(done["passed"])
+        return [environment for environment in environments if environment.name in passed]
+    started = time.perf_counter()
+    verifier = stage.components[0]
+    kept: list[Environment] = []
+    failed: dict[str, str] = {}
+    for index, environment in enumerate(environments):
+        result = verifier.verify_environment(environment)
+        spec = environment.spec
+        store.save_environment(spec.name, spec.domain, record_id(spec), spec, result.passed, result)
+        if result.passed:
+            kept.append(environment)
+        else:
+            failed[environment.name] = "; ".join(f"{check.name}: {check.detail}" for check in result.failures)[:500]
+        report("verify", index + 1, len(environments))
+    store.finish_stage(
+        "verify", {"passed": [env.name for env in kept], "failed": failed}, time.perf_counter() - started, 1
+    )
+    return kept
+
+
+def _graph_stage(
+    pipeline: Pipeline, environments: list[Environment], registry: Registry, store: PipelineStore
+) -> ToolGraph:
+    done = store.stage_done("graph")
+    if done is not None:
+        return ToolGraph.load_from_store(store.store, done["graph_id"])
+    stage = pipeline.stage("graph")
+    assert stage is not None
+    started = time.perf_counter()
+    graph: ToolGraph = stage.components[0].build(environments, registry)
+    graph_id = graph.save_to_store(store.store)
+    counts = graph.edge_counts()
+    store.finish_stage(
+        "graph",
+        {
+            "graph_id": graph_id,
+            "tools": len(graph.tool_names),
+            "edges": counts,
+            "environments": len(graph.environments),
+        },
+        time.perf_counter() - started,
+        2,
+    )
+    return graph
+
+
+def _sample_stage(pipeline: Pipeline, graph: ToolGraph, store: PipelineStore) -> list[ToolChain]:
+    if store.stage_done("sample") is not None:
+        return store.chains()
+    stage = pipeline.stage("sample")
+    assert stage is not None
+    started = time.perf_counter()
+    settings = pipeline.settings
+    count = math.ceil(settings.tasks * settings.chains_per_task)
+    chains = sample_chains(graph, sampler=stage.components[0], n=count, seed=settings.seed)
+    store.save_chains(chains)
+    store.finish_stage(
+        "sample",
+        {"chains": len(chains), "valid": sum(chain.valid for chain in chains), "sampler": stage.use[0]},
+        time.perf_counter() - started,
+        3,
+    )
+    return chains
+
+
+def _commit(result: ItemResult, kept: int, target: int, seen: set[str]) -> ItemResult:
+    if result.status != "kept":
+        return result
+    if result.unique_key and result.unique_key in seen:
+        return attrs.evolve(
+            result,
+            status="dropped",
+            stage="gate",
+            code="core/unique",
+            reason="a duplicate of an earlier task",
+            trajectory=None,
+        )
+    if kept >= target:
+        return attrs.evolve(result, status="dropped", stage="select", code="surplus", reason="enough tasks were kept")
+    return result
+
+
+def _item_stages(
+    pipeline: Pipeline,
+    chains: list[ToolChain],
+    environments: list[Environment],
+    graph: ToolGraph,
+    registry: Registry,
+    store: PipelineStore,
+    options: RunOptions,
+    report: Report,
+    pipeline_text: str,
+) -> bool:
+    target = pipeline.settings.tasks
+    done = store.done_items()
+    kept = store.kept_count()
+    seen = store.unique_keys()
+    todo = [(index, chain) for index, chain in enumerate(chains) if index not in done]
+    if kept >= target or not todo:
+        return False
+    started = time.perf_counter()
+    executor = registry.get("executor", options.executor)
+    if options.executor_options:
+        from ..options import apply_options
+
+        executor = apply_options(executor, options.executor_options, location="executor")
+    if hasattr(executor, "__attrs_attrs__"):
+        executor = attrs.evolve(executor)  # a fresh instance per run
+    spec = WorkerSpec(
+        pipeline_text=pipeline_text,
+        pipeline_source=pipeline.source,
+        plugins_dirs=options.plugins_dirs,
+        graph_json=graph.dumps(),
+        environments=tuple(environment.name for environment in environments),
+        seed=pipeline.settings.seed,
+    )
+    if options.workers <= 1 and isinstance(executor, LocalExecutor):
+        set_worker_context(
+            WorkerContext(
+                pipeline=pipeline,
+                registry=registry,
+                graph=graph,
+                environments={environment.name: environment for environment in environments},
+                seed=pipeline.settings.seed,
+            )
+        )
+        executor.start(workers=1, initializer=lambda: None, initargs=())
+    else:
+        executor.start(workers=options.workers, initializer=worker_init, initargs=(spec,))
+    processed = len(done)
+    try:
+        for result in executor.map(process_item, todo):
+            result = _commit(result, kept, target, seen)
+            store.save_item(result)
+            processed += 1
+            if result.status == "kept":
+                kept += 1
+                if result.unique_key:
+                    seen.add(result.unique_key)
+            report("tasks", kept, target)
+            if kept >= target:
+                break
+    finally:
+        executor.close()
+        set_worker_context(None)
+    previous = store.stage_done("items") or {"seconds": 0.0}
+    store.finish_stage(
+        "items",
+        {"processed": processed, "kept": kept, "seconds": previous.get("seconds", 0.0) + time.perf_counter() - started},
+        time.perf_counter() - started,
+        4,
+    )
+    return True
+
+
+def _export_stage(pipeline: Pipeline, out: Path, store: PipelineStore, run_store: RunStore) -> bool:
+    stage = pipeline.stage("export")
+    if stage is None or store.stage_done("export") is not None:
+        return False
+    from ..export import split_of
+    from .exports import export_items
+
+    started = time.perf_counter()
+    root = out / "exports"
+    root.mkdir(parents=True, exist_ok=True)
+    written: dict[str, int] = {}
+    for name, exporter in zip(stage.use, stage.components, strict=True):
+        short = name.split("/", 1)[-1]
+        temporary = root / f".tmp-{short}"
+        final = root / short
+        if temporary.exists():
+            shutil.rmtree(temporary)
+        temporary.mkdir()
+        items = export_items(
+            run_store,
+            split=lambda task_id: split_of(
+                task_id, validation_share=pipeline.settings.validation_share, seed=pipeline.settings.seed
+            ),
+        )
+        result = exporter.export(items, temporary)
+        if final.exists():
+            shutil.rmtree(final)
+        os.replace(temporary, final)
+        store.save_exports(name, [(f"{short}/{file.path}", file.records, file.sha256) for file in result.files])
+        written[name] = sum(file.records for file in result.files)
+    store.finish_stage("export", {"exporters": written}, time.perf_counter() - started, 5)
+    return True
+
+
+def run_pipeline(
+    pipeline: Pipeline,
+    registry: Registry,
+    options: RunOptions,
+    *,
+    pipeline_text: str,
+    report: Report | None = None,
+) -> RunOutcome:
+    """Run (or resume) ``pipeline`` into ``options.out``; returns what it did."""
+    progress: Report = report or (lambda stage, done, total: None)
+    options.out.mkdir(parents=True, exist_ok=True)
+    run_store = RunStore(options.out)
+    try:
+        _check_fingerprint(run_store, pipeline, pipeline_text)
+        store = PipelineStore(run_store)
+        already_done = store.stage_done("export") is not None or (
+            pipeline.stage("export") is None
+            and store.stage_done("items") is not None
+            and store.kept_count() >= pipeline.settings.tasks
+        )
+        if not already_done:
+            environments = _environment_stage(pipeline, registry, store)
+            environments = _verify_stage(pipeline, environments, store, progress)
+            if not environments:
+                raise ConfigError(
+                    "no environment passed verification",
+                    [
+                        Problem(
+                            location="stage verify",
+                            message="every environment failed its checks",
+                            fix="see `envfactory envs verify`",
+                        )
+                    ],
+                )
+            if pipeline.stage("graph") is not None:
+                graph = _graph_stage(pipeline, environments, registry, store)
+                if pipeline.stage("sample") is not None:
+                    chains = _sample_stage(pipeline, graph, store)
+                    _item_stages(
+                        pipeline, chains, environments, graph, registry, store, options, progress, pipeline_text
+                    )
+            _export_stage(pipeline, options.out, store, run_store)
+        return _outcome(options.out, pipeline, store, did_work=not already_done)
+    finally:
+        run_store.close()
+
+
+def _outcome(out: Path, pipeline: Pipeline, store: PipelineStore, did_work: bool) -> RunOutcome:
+    rewards: dict[str, list[float]] = {}
+    for _, _, trajectory in store.kept():
+        if trajectory is None:
+            continue
+        for result in trajectory.rewards:
+            rewards.setdefault(result.reward, []).append(result.score)
+    return RunOutcome(
+        out=out,
+        fingerprint=pipeline.fingerprint,
+        stages=store.stage_rows(),
+        drop_reasons=store.drop_reasons(),
+        kept=store.kept_count(),
+        target=pipeline.settings.tasks,
+        exports=store.exports(),
+        did_work=did_work,
+        rewards={name: round(sum(scores) / len(scores), 4) for name, scores in sorted(rewards.items())},
+    )

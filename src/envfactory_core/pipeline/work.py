@@ -1,0 +1,182 @@
+"""One work item: a sampled chain through ground → write → refine → gates → collect → score.
+
+Work items run wherever the executor puts them (this process, a process pool, a Ray worker). A
+worker holds a :class:`WorkerContext` built once from a picklable :class:`WorkerSpec`: the
+pipeline text, the plugin folders, the graph and the chosen environments. A work item returns an
+:class:`~envfactory_core.pipeline.records.ItemResult` with every state it made; only the driver
+writes to the run store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from ..env import Environment
+from ..graph import ToolGraph
+from ..models import Task, ToolChain, VerificationReport
+from ..plugins import make_plugin_manager
+from ..registry import Registry
+from ..tasks.gates import TaskContext, UniqueGate
+from ..tasks.scoring import score_trajectory
+from ..tasks.states import MemoryStates
+from .config import Pipeline, parse_pipeline
+from .records import ItemResult
+
+__all__ = ["WorkerContext", "WorkerSpec", "item_seed", "process_item", "set_worker_context", "worker_init"]
+
+
+def item_seed(run_seed: int, index: int) -> int:
+    """The seed of work item ``index``: independent of workers, order and resumption."""
+    digest = hashlib.sha256(f"item:{run_seed}:{index}".encode()).digest()
+    return int.from_bytes(digest[:4], "big")
+
+
+@attrs.frozen(kw_only=True)
+class WorkerSpec:
+    """What a worker needs to rebuild the run's context: picklable and small."""
+
+    pipeline_text: str
+    pipeline_source: str
+    plugins_dirs: tuple[str, ...]
+    graph_json: str
+    environments: tuple[str, ...]
+    seed: int
+
+
+@attrs.define(kw_only=True)
+class WorkerContext:
+    """The run's context inside a worker."""
+
+    pipeline: Pipeline
+    registry: Registry
+    graph: ToolGraph
+    environments: Mapping[str, Environment]
+    seed: int
+    descriptions: dict[str, str] = attrs.field(factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        self.descriptions = {
+            f"{environment.name}__{tool.name}": tool.description
+            for environment in self.environments.values()
+            for tool in environment.spec.tools
+        }
+
+
+_CONTEXT: dict[str, WorkerContext] = {}
+
+
+def set_worker_context(context: WorkerContext | None) -> None:
+    """Install (or clear) this process's worker context."""
+    _CONTEXT.clear()
+    if context is not None:
+        _CONTEXT["current"] = context
+
+
+def build_context(spec: WorkerSpec) -> WorkerContext:
+    from ..catalog import environment_catalog
+
+    registry = Registry(make_plugin_manager(plugins_dirs=spec.plugins_dirs))
+    pipeline = parse_pipeline(spec.pipeline_text, registry, source=spec.pipeline_source)
+    catalog = environment_catalog(registry)
+    return WorkerContext(
+        pipeline=pipeline.with_settings(seed=spec.seed),
+        registry=registry,
+        graph=ToolGraph.from_json(__import__("json").loads(spec.graph_json)),
+        environments={name: catalog[name] for name in spec.environments},
+        seed=spec.seed,
+    )
+
+
+def worker_init(spec: WorkerSpec) -> None:
+    """Executor initializer: build this worker's context once."""
+    set_worker_context(build_context(spec))
+
+
+def _context() -> WorkerContext:
+    if "current" not in _CONTEXT:
+        raise RuntimeError("the worker has no context; the executor must call worker_init first")
+    return _CONTEXT["current"]
+
+
+def _dropped(index: int, chain_id: str, stage: str, code: str, reason: str, **extra: Any) -> ItemResult:
+    return ItemResult(index=index, chain_id=chain_id, status="dropped", stage=stage, code=code, reason=reason, **extra)
+
+
+def process_item(item: tuple[int, ToolChain]) -> ItemResult:
+    """Run one chain through the item stages of the run's pipeline."""
+    from ..serialize import record_id
+
+    index, chain = item
+    context = _context()
+    pipeline = context.pipeline
+    chain_id = record_id(chain)
+    states = MemoryStates()
+    seed = item_seed(context.seed, index)
+    ground = pipeline.stage("ground")
+    if ground is None:
+        return _dropped(index, chain_id, "ground", "no_ground_stage", "the pipeline has no ground stage")
+    if not chain.valid:
+        return _dropped(
+            index, chain_id, "sample", "invalid_chain", "; ".join(chain.problems) or "the chain validator rejected it"
+        )
+    grounded = ground.components[0].ground(
+        chain, environments=context.environments, states=states, seed=seed, graph=context.graph
+    )
+    if grounded.task is None:
+        return _dropped(index, chain_id, "ground", grounded.code or "failed", grounded.reason, states={})
+    task: Task = grounded.task
+    for stage_name, method in (("write", "write"), ("refine", "refine")):
+        stage = pipeline.stage(stage_name)
+        if stage is not None:
+            task = getattr(stage.components[0], method)(task, context.descriptions)
+    reports: list[VerificationReport] = []
+    unique_key = ""
+    gate = pipeline.stage("gate")
+    if gate is not None:
+        gate_context = TaskContext(environments=context.environments, states=states)
+        for component in gate.components:
+            if isinstance(component, UniqueGate):
+                unique_key = unique_key_of(task)
+                continue
+            reports.append(component.verify_task(task, gate_context))
+        failed = [report for report in reports if not report.passed]
+        if failed:
+            reason = "; ".join(
+                f"{report.verifier}: {check.name}: {check.detail}" for report in failed for check in report.failures
+            )
+            return _dropped(index, chain_id, "gate", failed[0].verifier, reason, task=task, reports=tuple(reports))
+    trajectory = None
+    collect = pipeline.stage("collect")
+    if collect is not None:
+        trajectory = collect.components[0].solve(task, environments=context.environments, states=states)
+        score = pipeline.stage("score")
+        if score is not None:
+            trajectory = score_trajectory(
+                task, trajectory, score.components, environments=context.environments, states=states
+            )
+    return ItemResult(
+        index=index,
+        chain_id=chain_id,
+        status="kept",
+        task=task,
+        trajectory=trajectory,
+        reports=tuple(reports),
+        states=dict(states.states),
+        unique_key=unique_key,
+    )
+
+
+def unique_key_of(task: Task) -> str:
+    from ..ids import content_id
+
+    return content_id(
+        {
+            "environments": list(task.environments),
+            "calls": [[gold.call.qualified_name, gold.call.arguments] for gold in task.gold_calls],
+            "request": task.request,
+        }
+    )
