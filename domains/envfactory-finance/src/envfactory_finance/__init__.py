@@ -1,0 +1,19 @@
+"""Finance environments for EnvFactory: payments, invoicing, banking, expenses.
+
+Each module declares one environment modelled on a real public API (Stripe, Xero / QuickBooks
+Online, Plaid with Open Banking, Expensify with Ramp). Installing the package registers them all
+through the ``envfactory`` entry point ``finance``.
+"""
+
+from __future__ import annotations
+
+from envfactory_core.env import Environment
+
+from .banking import environment as banking
+from .expenses import environment as expenses
+from .invoicing import environment as invoicing
+from .payments import environment as payments
+
+__all__ = ["ENVIRONMENTS", "banking", "expenses", "invoicing", "payments"]
+
+ENVIRONMENTS: tuple[Environment, ...] = (payments, invoicing, banking, expenses)

@@ -1,0 +1,217 @@
+"""Every finance environment passes the conformance kit, and its seeds are deterministic and varied."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from envfactory_finance import ENVIRONMENTS, payments
+from jsonschema import Draft202012Validator
+
+from envfactory_core.env import Environment, Episode
+from envfactory_core.testing import assert_environment_conforms
+
+NAMES = [environment.name for environment in ENVIRONMENTS]
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS, ids=NAMES)
+def test_environment_conforms(environment: Environment) -> None:
+    assert_environment_conforms(environment)
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS, ids=NAMES)
+def test_twenty_seeds_give_twenty_states(environment: Environment) -> None:
+    hashes = {environment.template(seed=seed).state_hash for seed in range(20)}
+    assert len(hashes) == 20
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS, ids=NAMES)
+def test_size_scales_the_state(environment: Environment) -> None:
+    small = sum(len(rows) for rows in environment.initial_state(seed=3, size=4).values())
+    large = sum(len(rows) for rows in environment.initial_state(seed=3, size=20).values())
+    assert small < large
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS, ids=NAMES)
+def test_every_environment_reads_and_writes(environment: Environment) -> None:
+    effects = [tool.effect for tool in environment.spec.tools]
+    assert len(effects) >= 5
+    assert "read" in effects
+    assert "write" in effects
+    assert environment.domain == "finance"
+    assert environment.provenance.url.startswith("https://")
+    assert environment.overlaps == ()
+
+
+def test_same_seed_same_hash_in_another_process() -> None:
+    script = (
+        "import json; from envfactory_finance import ENVIRONMENTS; "
+        "print(json.dumps({e.name: [e.template(seed=s).state_hash for s in (0, 7, 19)] for e in ENVIRONMENTS}))"
+    )
+    output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    here = {e.name: [e.template(seed=s).state_hash for s in (0, 7, 19)] for e in ENVIRONMENTS}
+    assert json.loads(output) == here
+
+
+def test_shared_people_are_the_same_across_environments() -> None:
+    from envfactory_finance import invoicing, payments
+
+    customers = {row["email"]: row["name"] for row in payments.initial_state(seed=5)["customers"].values()}
+    contacts = {row["email"]: row["name"] for row in invoicing.initial_state(seed=5)["contacts"].values()}
+    shared = set(customers) & set(contacts)
+    assert shared
+    assert all(customers[email] == contacts[email] for email in shared)
+
+
+# --- every tool succeeds at least once on a realistic path, and its output fits its schema -----------
+
+NOW = datetime.fromisoformat(payments.now)
+
+
+def _payments_path(episode: Episode) -> list[tuple[str, dict[str, Any]]]:
+    held = episode.table("payments").find(status="requires_capture")
+    return [
+        (
+            "create_customer",
+            {"email": "nia.osei@example.com", "name": "Nia Osei", "payment_method": "pm_card_mastercard"},
+        ),
+        ("search_customers", {"email": "nia.osei@example.com"}),
+        ("attach_payment_method", {"customer_id": "{customer_id}", "payment_method": "pm_card_visa"}),
+        (
+            "create_payment",
+            {"customer_id": "{customer_id}", "amount": 80, "currency": "USD", "capture_method": "manual"},
+        ),
+        ("capture_payment", {"payment_id": "{payment_id}", "amount_to_capture": 60}),
+        ("create_refund", {"payment_id": "{payment_id}", "amount": 10}),
+        ("get_payment", {"payment_id": "{payment_id}"}),
+        ("list_payments", {"email": "nia.osei@example.com"}),
+        (
+            "create_payment",
+            {"customer_id": "{customer_id}", "amount": 25, "currency": "GBP", "capture_method": "manual"},
+        ),
+        ("cancel_payment", {"payment_id": "{payment_id}", "cancellation_reason": "abandoned"}),
+    ] + [("capture_payment", {"payment_id": row["payment_id"]}) for row in held[:1]]
+
+
+def _invoicing_path(episode: Episode) -> list[tuple[str, dict[str, Any]]]:
+    bill = episode.table("bills").first(status="submitted") or episode.table("bills").first(status="authorised")
+    steps: list[tuple[str, dict[str, Any]]] = [
+        ("create_contact", {"name": "Nia Osei", "email": "nia.osei@example.com", "city": "Boston", "country": "US"}),
+        ("search_contacts", {"query": "Osei"}),
+        (
+            "create_invoice",
+            {
+                "contact_id": "{contact_id}",
+                "line_items": [{"description": "Poster design", "quantity": 2, "unit_price": 300}],
+            },
+        ),
+        ("send_invoice", {"invoice_id": "{invoice_id}"}),
+        ("record_payment", {"invoice_id": "{invoice_id}", "amount": 600, "payment_id": "pi_abc"}),
+        ("get_invoice", {"invoice_id": "{invoice_id}"}),
+        (
+            "create_invoice",
+            {
+                "contact_id": "{contact_id}",
+                "line_items": [{"description": "Revisions", "quantity": 1, "unit_price": 90}],
+            },
+        ),
+        ("void_invoice", {"invoice_id": "{invoice_id}"}),
+        ("list_invoices", {"overdue_only": True}),
+        ("list_bills", {}),
+    ]
+    if bill["status"] == "submitted":
+        steps.append(("approve_bill", {"bill_id": bill["bill_id"]}))
+    return [*steps, ("pay_bill", {"bill_id": bill["bill_id"], "amount": bill["amount_due"], "transfer_id": "xfer_1"})]
+
+
+def _banking_path(episode: Episode) -> list[tuple[str, dict[str, Any]]]:
+    checking = episode.table("accounts").first(subtype="checking")
+    return [
+        ("list_accounts", {}),
+        ("list_transactions", {"account_id": checking["account_id"], "query": "payroll"}),
+        ("list_payees", {}),
+        (
+            "add_payee",
+            {
+                "name": "Nia Osei",
+                "routing_number": "021000021",
+                "account_number": "40021345",
+                "email": "nia.osei@example.com",
+            },
+        ),
+        (
+            "create_transfer",
+            {"account_id": checking["account_id"], "payee_id": "{payee_id}", "amount": 45, "currency": "USD"},
+        ),
+        ("list_transfers", {"account_id": checking["account_id"], "status": "pending"}),
+        ("cancel_transfer", {"transfer_id": "{transfer_id}"}),
+        ("remove_payee", {"payee_id": "{payee_id}"}),
+    ]
+
+
+def _expenses_path(episode: Episode) -> list[tuple[str, dict[str, Any]]]:
+    employee = episode.table("employees").first(role="employee")
+    day = (NOW.date() - timedelta(days=2)).isoformat()
+    return [
+        ("search_employees", {"query": employee["name"].split()[0]}),
+        (
+            "create_expense",
+            {
+                "employee_id": employee["employee_id"],
+                "merchant": "The Linden Inn",
+                "amount": 312.4,
+                "currency": "EUR",
+                "date": day,
+                "category": "Lodging",
+            },
+        ),
+        ("attach_receipt", {"expense_id": "{expense_id}", "url": "https://receipts.example.com/linden.pdf"}),
+        ("list_expenses", {"employee_id": employee["employee_id"], "unreported_only": True}),
+        (
+            "create_report",
+            {"employee_id": employee["employee_id"], "title": "Berlin workshop", "expense_ids": ["{expense_id}"]},
+        ),
+        ("submit_report", {"report_id": "{report_id}"}),
+        ("reject_report", {"report_id": "{report_id}", "approver_id": employee["manager_id"], "note": "Add attendees"}),
+        ("submit_report", {"report_id": "{report_id}"}),
+        ("approve_report", {"report_id": "{report_id}", "approver_id": employee["manager_id"]}),
+        ("reimburse_report", {"report_id": "{report_id}"}),
+        ("list_reports", {"employee_id": employee["employee_id"]}),
+    ]
+
+
+PATHS = {"payments": _payments_path, "invoicing": _invoicing_path, "banking": _banking_path, "expenses": _expenses_path}
+
+
+def _fill(arguments: dict[str, Any], previous: dict[str, Any]) -> dict[str, Any]:
+    """Replace "{field}" placeholders (also inside lists) with values from the previous outputs."""
+
+    def one(value: Any) -> Any:
+        if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+            return previous[value[1:-1]]
+        if isinstance(value, list):
+            return [one(item) for item in value]
+        return value
+
+    return {key: one(value) for key, value in arguments.items()}
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS, ids=NAMES)
+def test_every_tool_succeeds_on_a_realistic_path_with_schema_valid_output(environment: Environment) -> None:
+    episode = environment.episode(seed=0)
+    seen: dict[str, Any] = {}
+    used = set()
+    for tool, arguments in PATHS[environment.name](episode):
+        result = episode.call(tool, _fill(arguments, seen))
+        assert result.ok, f"{tool}: {result.error}"
+        schema = environment.tools[tool].spec.output_schema
+        assert schema is not None
+        errors = list(Draft202012Validator(schema).iter_errors(result.output))
+        assert not errors, f"{tool}: {errors[0].message}"
+        seen.update(result.output)
+        used.add(tool)
+    assert used == set(environment.tools)
