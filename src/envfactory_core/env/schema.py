@@ -42,13 +42,15 @@ class Arg:
     mask: bool = False
 
     def apply(self, schema: dict[str, JsonValue]) -> dict[str, JsonValue]:
+        """The schema with these constraints; lengths of arrays become ``minItems``/``maxItems``."""
         updated = dict(schema)
+        is_array = schema.get("type") == "array"
         for key, value in (
             ("description", self.description),
             ("minimum", self.minimum),
             ("maximum", self.maximum),
-            ("minLength", self.min_length),
-            ("maxLength", self.max_length),
+            ("minItems" if is_array else "minLength", self.min_length),
+            ("maxItems" if is_array else "maxLength", self.max_length),
             ("pattern", self.pattern),
             ("format", self.format),
         ):
@@ -177,9 +179,20 @@ def schema_for(annotation: Any) -> tuple[dict[str, JsonValue], bool, Arg | None]
     )
 
 
+def _typeddict_bases(cls: type) -> list[type]:
+    """The TypedDict and the TypedDicts it extends (their docstrings describe inherited keys)."""
+    found = [cls]
+    for base in getattr(cls, "__orig_bases__", ()):
+        if _is_typeddict(base):
+            found.extend(_typeddict_bases(base))
+    return found
+
+
 def typeddict_schema(cls: type) -> dict[str, JsonValue]:
     hints = get_type_hints(cls, include_extras=True)
-    docs = parse_docstring(cls.__doc__).args
+    docs: dict[str, str] = {}
+    for base in reversed(_typeddict_bases(cls)):
+        docs.update(parse_docstring(base.__doc__).args)
     properties: dict[str, JsonValue] = {}
     required: list[str] = []
     required_keys: frozenset[str] = getattr(cls, "__required_keys__", frozenset())
@@ -187,6 +200,8 @@ def typeddict_schema(cls: type) -> dict[str, JsonValue]:
         schema, nullable, _ = schema_for(annotation)
         if nullable and "type" in schema and isinstance(schema["type"], str):
             schema = {**schema, "type": [schema["type"], "null"]}
+        if nullable and isinstance(schema.get("enum"), list) and None not in schema["enum"]:
+            schema = {**schema, "enum": [*schema["enum"], None]}
         if key in docs and "description" not in schema:
             schema = {**schema, "description": docs[key]}
         properties[key] = schema
