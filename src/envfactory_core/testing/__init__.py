@@ -11,10 +11,13 @@ project that has ``envfactory-core`` installed:
     ``register_plugin(obj, name="mine")`` adds an inline plugin to ``plugin_manager`` for one test
     and always removes it afterwards.
 ``fake_llm``
-    A scripted LLM backend: queue canned responses, inspect every request.
+    A :class:`~envfactory_core.testing.fake_llm.ScriptedLLM`, active for the test: queue canned
+    replies (text, tool calls, errors), inspect every request; ``fake/...`` model ids resolve to it.
 
 Functions: :func:`inline_plugin` (a context manager), :func:`assert_environment_conforms` and
-:func:`check_environment` (the conformance kit).
+:func:`check_environment` (the conformance kit). Classes: :class:`ScriptedLLM` (the fake
+backend), :class:`StubLLMServer` and :class:`StubReply` (a local server speaking the OpenAI and
+Anthropic wire formats, for testing real SDK backends over HTTP).
 """
 
 from __future__ import annotations
@@ -24,8 +27,13 @@ from contextlib import contextmanager
 
 from ..conformance import check_environment
 from ..plugins import PluginInfo, PluginManager, make_plugin_manager
+from .fake_llm import ScriptedLLM
+from .stub_llm_server import StubLLMServer, StubReply
 
 __all__ = [
+    "ScriptedLLM",
+    "StubLLMServer",
+    "StubReply",
     "assert_environment_conforms",
     "check_environment",
     "check_environment_property",

@@ -11,6 +11,7 @@ import pytest
 from ..plugins import PluginInfo, PluginManager
 from ..registry import Registry
 from . import fresh_plugin_manager
+from .fake_llm import ScriptedLLM
 
 
 @pytest.fixture
@@ -40,3 +41,11 @@ def register_plugin(plugin_manager: PluginManager) -> Iterator[Callable[..., Any
     for name in added:
         with contextlib.suppress(ValueError, KeyError):
             plugin_manager.remove_plugin(name)
+
+
+@pytest.fixture
+def fake_llm() -> Iterator[ScriptedLLM]:
+    """A scripted fake LLM, active for this test: ``fake/...`` model ids of any client resolve to it."""
+    fake = ScriptedLLM()
+    with fake.activate():
+        yield fake

@@ -1,0 +1,7 @@
+"""EnvFactory LLM backend for Anthropic's Messages API (model ids ``anthropic/MODEL``)."""
+
+from .backend import AnthropicBackend, AnthropicConnection
+from .convert import ThinkingMemory, messages_params, parse_message
+
+__all__ = ["AnthropicBackend", "AnthropicConnection", "ThinkingMemory", "messages_params", "parse_message"]
+__version__ = "0.1.0"

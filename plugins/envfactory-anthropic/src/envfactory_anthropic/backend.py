@@ -1,0 +1,151 @@
+"""The ``anthropic`` backend: the official SDK's Messages API.
+
+The SDK's own retries are switched off (``max_retries=0``): the client layer retries, so every
+attempt is counted and logged in one place. SDK exceptions become our error types with the
+vendor's message (529 "overloaded" is a retryable server error).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from envfactory_core.errors import MissingDependencyError
+from envfactory_core.llm import (
+    ChatRequest,
+    ChatResponse,
+    EmbeddingRequest,
+    EmbeddingResponse,
+    EndpointConfig,
+    LLMAuthenticationError,
+    LLMConnectionError,
+    LLMError,
+    LLMResponseError,
+    LLMTimeoutError,
+    LLMUnsupportedError,
+    error_for_status,
+    retry_after_seconds,
+)
+
+from .convert import ThinkingMemory, messages_params, parse_message
+
+__all__ = ["INSTALL_HINT", "AnthropicBackend", "AnthropicConnection", "vendor_message"]
+
+INSTALL_HINT = "pip install 'anthropic>=2,<3'"
+
+T = TypeVar("T")
+
+_MEMORY = ThinkingMemory()
+"""Thinking signatures seen by any connection of this process."""
+
+
+def vendor_message(error: Any) -> str:
+    """The provider's own error message (from the JSON error body when there is one)."""
+    body = getattr(error, "body", None)
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and isinstance(inner.get("message"), str):
+            return str(inner["message"])
+    return str(getattr(error, "message", None) or error)
+
+
+class AnthropicBackend:
+    """Anthropic Messages API: tools, tool_use/tool_result blocks, extended thinking."""
+
+    name = "backend"
+    kind = "anthropic"
+    description = "Anthropic Messages API: chat with tools and extended thinking (no embeddings)."
+
+    def connect(self, endpoint: EndpointConfig) -> AnthropicConnection:
+        return AnthropicConnection(endpoint)
+
+
+class AnthropicConnection:
+    """Calls to one Anthropic endpoint through an ``AsyncAnthropic`` client."""
+
+    def __init__(self, endpoint: EndpointConfig, memory: ThinkingMemory | None = None) -> None:
+        try:
+            import anthropic
+        except ImportError as error:
+            raise MissingDependencyError(
+                "anthropic", INSTALL_HINT, purpose=f"the {endpoint.name!r} LLM endpoint"
+            ) from error
+        self.anthropic = anthropic
+        self.endpoint = endpoint
+        self.memory = memory or _MEMORY
+        key = endpoint.api_key.reveal() if endpoint.api_key else ""
+        if not key and not endpoint.base_url:
+            raise LLMAuthenticationError(
+                f"no API key for endpoint {endpoint.name!r}: set {endpoint.name.upper()}_API_KEY, or api_key_env "
+                f"in [backends.{endpoint.name}] of the LLM configuration file",
+                backend=endpoint.name,
+            )
+        self.client = anthropic.AsyncAnthropic(
+            api_key=key or "not-needed",
+            base_url=endpoint.base_url or None,
+            max_retries=0,
+            timeout=endpoint.timeout,
+        )
+
+    async def _guard(self, call: Callable[[], Awaitable[T]]) -> T:
+        anthropic = self.anthropic
+        name = self.endpoint.name
+        try:
+            return await call()
+        except anthropic.APITimeoutError as error:
+            raise LLMTimeoutError(f"request timed out after {self.endpoint.timeout}s", backend=name) from error
+        except anthropic.APIConnectionError as error:
+            cause = f" ({error.__cause__})" if error.__cause__ else ""
+            raise LLMConnectionError(f"{vendor_message(error)}{cause}", backend=name) from error
+        except anthropic.APIStatusError as error:
+            retry_after = retry_after_seconds(dict(error.response.headers))
+            raise error_for_status(
+                error.status_code, vendor_message(error), backend=name, retry_after=retry_after
+            ) from error
+        except anthropic.APIResponseValidationError as error:
+            raise LLMResponseError(f"unexpected response shape: {vendor_message(error)}", backend=name) from error
+        except json.JSONDecodeError as error:
+            raise LLMResponseError(
+                f"the response body is not valid JSON ({error.msg} at line {error.lineno} column {error.colno})",
+                backend=name,
+            ) from error
+        except anthropic.AnthropicError as error:
+            raise LLMError(vendor_message(error), backend=name) from error
+
+    async def chat(self, request: ChatRequest, model: str) -> ChatResponse:
+        params = messages_params(request, model, self.endpoint.options, self.memory)
+        extra = params.pop("extra_body", None) or {}
+        payload = {**params, **extra}
+
+        async def call() -> str:
+            # The SDK's documented low-level ``post``: auth, headers, timeouts and error classes
+            # from the SDK, the raw JSON body kept exactly as the vendor sent it.
+            text: str = await self.client.post("/v1/messages", cast_to=str, body=payload)
+            return text
+
+        text = await self._guard(call)
+        try:
+            body = json.loads(text)
+        except json.JSONDecodeError as error:
+            snippet = text[:120].replace("\n", " ")
+            raise LLMResponseError(
+                f"the response body is not valid JSON ({error.msg} at line {error.lineno} column {error.colno}): "
+                f"{snippet!r}",
+                backend=self.endpoint.name,
+            ) from error
+        if not isinstance(body, dict):
+            raise LLMResponseError(
+                f"the response body is JSON but not an object: {text[:120]!r}", backend=self.endpoint.name
+            )
+        return parse_message(body, request, backend=self.endpoint.name, memory=self.memory)
+
+    async def embed(self, request: EmbeddingRequest, model: str) -> EmbeddingResponse:
+        raise LLMUnsupportedError(
+            "Anthropic has no embeddings API; use an embedding model of another endpoint, "
+            "e.g. openai/text-embedding-3-small",
+            backend=self.endpoint.name,
+        )
+
+    async def aclose(self) -> None:
+        await self.client.close()

@@ -1,0 +1,153 @@
+"""The backend contract, and the helpers every backend shares.
+
+A backend is a registered component of kind ``llm_backend`` that knows one *kind* of endpoint
+(``openai`` speaks the OpenAI wire format to any compatible server, ``anthropic`` the Messages
+API, ``fake`` is the scripted test double). :meth:`LLMBackend.connect` turns an
+:class:`~envfactory_core.llm.config.EndpointConfig` into a :class:`BackendConnection`, which makes
+the calls. Backends do no retrying, caching or accounting: the client layer does that once for
+all of them, so backends stay small and behave alike. A backend's one duty besides the wire format
+is to raise the errors of :mod:`envfactory_core.llm.errors` with the vendor's message.
+
+Write one::
+
+    class MyBackend:
+        name = "mine"
+        kind = "mine"
+        description = "Talks to my provider."
+
+        def connect(self, endpoint):
+            return MyConnection(endpoint)
+
+    @hookimpl
+    def register_llm_backends(register):
+        register(MyBackend())
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from ..errors import MissingDependencyError, UnknownComponentError
+from .config import EndpointConfig
+from .errors import (
+    LLMAuthenticationError,
+    LLMError,
+    LLMModelNotFoundError,
+    LLMRateLimitError,
+    LLMRequestError,
+    LLMServerError,
+    LLMTimeoutError,
+)
+from .records import ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse
+
+if TYPE_CHECKING:
+    from ..registry import Registry
+
+__all__ = [
+    "KNOWN_BACKEND_PLUGINS",
+    "BackendConnection",
+    "LLMBackend",
+    "error_for_status",
+    "find_backend",
+    "retry_after_seconds",
+]
+
+KNOWN_BACKEND_PLUGINS: Mapping[str, str] = {
+    "openai": "envfactory-openai",
+    "anthropic": "envfactory-anthropic",
+}
+"""Backend kinds the project publishes as plugins, with the distribution that provides each."""
+
+
+@runtime_checkable
+class BackendConnection(Protocol):
+    """Calls to one endpoint. ``model`` is the provider's model name (the id without its prefix)."""
+
+    async def chat(self, request: ChatRequest, model: str) -> ChatResponse:
+        """One chat completion; ``ChatResponse.model`` must be ``request.model``."""
+
+    async def embed(self, request: EmbeddingRequest, model: str) -> EmbeddingResponse:
+        """Vectors for ``request.inputs``; raise ``LLMUnsupportedError`` if the provider has none."""
+
+    async def aclose(self) -> None:
+        """Release connections (called once, on the event loop that made the calls)."""
+
+
+@runtime_checkable
+class LLMBackend(Protocol):
+    """A registered component serving every endpoint of one ``kind``."""
+
+    name: str
+    kind: str
+    description: str
+
+    def connect(self, endpoint: EndpointConfig) -> BackendConnection:
+        """A connection for ``endpoint``; raise ``MissingDependencyError`` when the SDK is absent."""
+
+
+def find_backend(registry: Registry, kind: str) -> LLMBackend:
+    """The registered backend serving ``kind``, with an install hint when none does."""
+    matches = [entry for entry in registry.components("llm_backend") if getattr(entry.component, "kind", None) == kind]
+    if len(matches) == 1:
+        backend: LLMBackend = matches[0].component
+        return backend
+    if len(matches) > 1:
+        raise UnknownComponentError(
+            "llm_backend",
+            f"{kind} (served by several plugins: {', '.join(m.name for m in matches)}; disable one with "
+            "ENVFACTORY_DISABLE_PLUGINS)",
+            tuple(entry.name for entry in registry.components("llm_backend")),
+        )
+    if kind in KNOWN_BACKEND_PLUGINS:
+        distribution = KNOWN_BACKEND_PLUGINS[kind]
+        raise MissingDependencyError(distribution, f"pip install {distribution}", purpose=f"models '{kind}/...'")
+    kinds = sorted({str(getattr(entry.component, "kind", "?")) for entry in registry.components("llm_backend")})
+    raise UnknownComponentError(
+        "llm_backend",
+        f"{kind} (no backend serves this prefix; known kinds: {', '.join(kinds) or 'none'}; declare "
+        f"[backends.{kind}] with kind = ... in the LLM configuration file for a named endpoint)",
+        tuple(entry.name for entry in registry.components("llm_backend")),
+    )
+
+
+def retry_after_seconds(headers: Mapping[str, str] | None, *, now: float | None = None) -> float | None:
+    """The wait a response asks for: ``retry-after-ms``, ``retry-after`` seconds, or an HTTP date."""
+    if not headers:
+        return None
+    lowered = {key.lower(): value for key, value in headers.items()}
+    milliseconds = lowered.get("retry-after-ms")
+    if milliseconds:
+        try:
+            return max(0.0, float(milliseconds) / 1000)
+        except ValueError:
+            pass
+    value = lowered.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def error_for_status(status: int, message: str, *, backend: str, retry_after: float | None = None) -> LLMError:
+    """The error for an HTTP error status, keeping the vendor's message."""
+    if status == 429:
+        return LLMRateLimitError(message, backend=backend, status=status, retry_after=retry_after)
+    if status in (401, 403):
+        return LLMAuthenticationError(message, backend=backend, status=status)
+    if status == 404:
+        return LLMModelNotFoundError(message, backend=backend, status=status)
+    if status == 408:
+        return LLMTimeoutError(message, backend=backend, status=status)
+    if status == 409 or status >= 500:
+        return LLMServerError(message, backend=backend, status=status, retry_after=retry_after)
+    return LLMRequestError(message, backend=backend, status=status)
