@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import click
+
 from ..plugins import hookimpl
+
+
+@hookimpl
+def register_commands(cli: click.Group) -> None:
+    from ..cli.tasks import tasks_group
+
+    cli.add_command(tasks_group)
 
 
 @hookimpl

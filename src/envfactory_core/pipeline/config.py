@@ -131,7 +131,14 @@ STAGE_TYPES: dict[str, StageType] = {
             inputs=("requests",),
             outputs=("kept",),
             scope="item",
-            default=("core/gold_replay", "core/noop", "core/read_answer", "core/solvable", "core/unique"),
+            default=(
+                "core/gold_replay",
+                "core/noop",
+                "core/minimal",
+                "core/read_answer",
+                "core/solvable",
+                "core/unique",
+            ),
             multiple=True,
             summary="keep tasks that pass the quality gates",
         ),
@@ -261,7 +268,7 @@ use = "core/implicit"
 
 [[stage]]
 stage = "gate"
-use = ["core/gold_replay", "core/noop", "core/read_answer", "core/solvable", "core/unique"]
+use = ["core/gold_replay", "core/noop", "core/minimal", "core/read_answer", "core/solvable", "core/unique"]
 
 [[stage]]
 stage = "collect"

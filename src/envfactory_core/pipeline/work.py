@@ -10,6 +10,7 @@ writes to the run store.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,19 +21,39 @@ from ..graph import ToolGraph
 from ..models import Task, ToolChain, VerificationReport
 from ..plugins import make_plugin_manager
 from ..registry import Registry
-from ..tasks.gates import TaskContext, UniqueGate
+from ..tasks.context import TaskContext
+from ..tasks.gates import UniqueGate
 from ..tasks.scoring import score_trajectory
 from ..tasks.states import MemoryStates
 from .config import Pipeline, parse_pipeline
 from .records import ItemResult
 
-__all__ = ["WorkerContext", "WorkerSpec", "item_seed", "process_item", "set_worker_context", "worker_init"]
+__all__ = [
+    "LLMOptions",
+    "WorkerContext",
+    "WorkerSpec",
+    "item_seed",
+    "process_item",
+    "set_worker_context",
+    "worker_init",
+]
 
 
 def item_seed(run_seed: int, index: int) -> int:
     """The seed of work item ``index``: independent of workers, order and resumption."""
     digest = hashlib.sha256(f"item:{run_seed}:{index}".encode()).digest()
     return int.from_bytes(digest[:4], "big")
+
+
+@attrs.frozen(kw_only=True)
+class LLMOptions:
+    """How workers reach an LLM backend (only used by pipelines with LLM components)."""
+
+    config: str | None = None
+    concurrency: int | None = None
+    max_calls: int | None = None
+    max_cost: float | None = None
+    no_cache: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -45,6 +66,8 @@ class WorkerSpec:
     graph_json: str
     environments: tuple[str, ...]
     seed: int
+    run_dir: str = ""
+    llm: LLMOptions = attrs.field(factory=LLMOptions)
 
 
 @attrs.define(kw_only=True)
@@ -56,14 +79,7 @@ class WorkerContext:
     graph: ToolGraph
     environments: Mapping[str, Environment]
     seed: int
-    descriptions: dict[str, str] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        self.descriptions = {
-            f"{environment.name}__{tool.name}": tool.description
-            for environment in self.environments.values()
-            for tool in environment.spec.tools
-        }
+    llm: Any = None
 
 
 _CONTEXT: dict[str, WorkerContext] = {}
@@ -85,9 +101,34 @@ def build_context(spec: WorkerSpec) -> WorkerContext:
     return WorkerContext(
         pipeline=pipeline.with_settings(seed=spec.seed),
         registry=registry,
-        graph=ToolGraph.from_json(__import__("json").loads(spec.graph_json)),
+        graph=ToolGraph.from_json(json.loads(spec.graph_json)),
         environments={name: catalog[name] for name in spec.environments},
         seed=spec.seed,
+        llm=llm_client(registry, spec.run_dir, spec.llm) if uses_llm(pipeline) else None,
+    )
+
+
+def uses_llm(pipeline: Pipeline) -> bool:
+    """Whether any component of the pipeline needs an LLM client (says so with ``needs_llm``)."""
+    return any(getattr(component, "needs_llm", False) for stage in pipeline.stages for component in stage.components)
+
+
+def llm_client(registry: Registry, run_dir: str, options: LLMOptions) -> Any:
+    """An LLM client whose cache, call log and budget live in the run's store."""
+    from pathlib import Path
+
+    from ..llm import Budget, LLMClient
+    from ..llm.config import load_settings
+    from ..store import RunStore
+
+    store = RunStore(run_dir) if run_dir else None
+    return LLMClient(
+        registry=registry,
+        settings=load_settings(Path(options.config) if options.config else None),
+        store=store,
+        concurrency=options.concurrency,
+        cache=not options.no_cache,
+        budget=Budget(max_cost=options.max_cost, max_calls=options.max_calls),
     )
 
 
@@ -116,6 +157,9 @@ def process_item(item: tuple[int, ToolChain]) -> ItemResult:
     chain_id = record_id(chain)
     states = MemoryStates()
     seed = item_seed(context.seed, index)
+    task_context = TaskContext(
+        environments=context.environments, states=states, graph=context.graph, llm=context.llm, seed=seed
+    )
     ground = pipeline.stage("ground")
     if ground is None:
         return _dropped(index, chain_id, "ground", "no_ground_stage", "the pipeline has no ground stage")
@@ -132,17 +176,16 @@ def process_item(item: tuple[int, ToolChain]) -> ItemResult:
     for stage_name, method in (("write", "write"), ("refine", "refine")):
         stage = pipeline.stage(stage_name)
         if stage is not None:
-            task = getattr(stage.components[0], method)(task, context.descriptions)
+            task = getattr(stage.components[0], method)(task, task_context)
     reports: list[VerificationReport] = []
     unique_key = ""
     gate = pipeline.stage("gate")
     if gate is not None:
-        gate_context = TaskContext(environments=context.environments, states=states)
         for component in gate.components:
             if isinstance(component, UniqueGate):
                 unique_key = unique_key_of(task)
                 continue
-            reports.append(component.verify_task(task, gate_context))
+            reports.append(component.verify_task(task, task_context))
         failed = [report for report in reports if not report.passed]
         if failed:
             reason = "; ".join(
@@ -152,12 +195,10 @@ def process_item(item: tuple[int, ToolChain]) -> ItemResult:
     trajectory = None
     collect = pipeline.stage("collect")
     if collect is not None:
-        trajectory = collect.components[0].solve(task, environments=context.environments, states=states)
+        trajectory = collect.components[0].solve(task, task_context)
         score = pipeline.stage("score")
         if score is not None:
-            trajectory = score_trajectory(
-                task, trajectory, score.components, environments=context.environments, states=states
-            )
+            trajectory = score_trajectory(task, trajectory, score.components, task_context)
     return ItemResult(
         index=index,
         chain_id=chain_id,

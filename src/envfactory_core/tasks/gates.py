@@ -6,6 +6,8 @@ Each gate is a registered verifier (``subject = "task"``) returning a ``Verifica
   the recorded outputs, and reaches the gold state;
 - ``core/noop``: for write tasks, the initial and gold states differ, so an agent that does nothing
   does not pass (the trap of seeded states that already satisfy the goal);
+- ``core/minimal``: every gold write matters: leaving any one out ends in another state (so the
+  state alone tells whether each write was made);
 - ``core/read_answer``: for read tasks, the facts a correct answer must mention are recorded;
 - ``core/solvable``: every value the agent needs is stated in the request or produced earlier;
 - ``core/unique``: no other task of the run has the same environments, gold calls and request.
@@ -13,21 +15,21 @@ Each gate is a registered verifier (``subject = "task"``) returning a ``Verifica
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
 import attrs
 
-from ..env import Environment
 from ..ids import canonical_json, content_id
 from ..models import Check, Task, VerificationReport
+from .context import TaskContext
 from .replay import replay_calls
 from .requests import solvability_problems
-from .states import WorldStates
 
 __all__ = [
     "GATES",
     "GoldReplayGate",
+    "MinimalGate",
     "NoopGate",
     "ReadAnswerGate",
     "SolvableGate",
@@ -36,15 +38,6 @@ __all__ = [
     "UniqueGate",
     "run_gates",
 ]
-
-
-@attrs.define(kw_only=True)
-class TaskContext:
-    """What gates may use: the environments, the run's world states, and the tasks seen so far."""
-
-    environments: Mapping[str, Environment]
-    states: WorldStates
-    seen: set[str] = attrs.field(factory=set)
 
 
 @runtime_checkable
@@ -132,6 +125,35 @@ class NoopGate:
 
 
 @attrs.frozen(kw_only=True)
+class MinimalGate:
+    """Every gold write call changes the outcome: without it the final state is different."""
+
+    name: str = "minimal"
+    subject: str = "task"
+
+    def verify_task(self, task: Task, context: TaskContext) -> VerificationReport:
+        initial = context.states.get(task.initial_state_id)
+        redundant = []
+        for index, gold in enumerate(task.gold_calls):
+            if gold.effect != "write":
+                continue
+            calls = [other.call for position, other in enumerate(task.gold_calls) if position != index]
+            if replay_calls(context.environments, initial, calls).final_hash == task.gold_state_id:
+                redundant.append(f"call {index} ({gold.call.qualified_name})")
+        return _report(
+            task,
+            self.name,
+            [
+                Check(
+                    name="every_write_matters",
+                    passed=not redundant,
+                    detail="leaving out " + ", ".join(redundant) + " reaches the gold state too" if redundant else "",
+                )
+            ],
+        )
+
+
+@attrs.frozen(kw_only=True)
 class ReadAnswerGate:
     """For read tasks, the facts a correct answer must mention are recorded."""
 
@@ -205,7 +227,14 @@ class UniqueGate:
         )
 
 
-GATES: tuple[TaskGate, ...] = (GoldReplayGate(), NoopGate(), ReadAnswerGate(), SolvableGate(), UniqueGate())
+GATES: tuple[TaskGate, ...] = (
+    GoldReplayGate(),
+    NoopGate(),
+    MinimalGate(),
+    ReadAnswerGate(),
+    SolvableGate(),
+    UniqueGate(),
+)
 
 
 def run_gates(task: Task, gates: Sequence[TaskGate], context: TaskContext) -> list[VerificationReport]:

@@ -16,9 +16,9 @@ import attrs
 
 from ..env import Environment
 from ..models import Message, MessageToolCall, Step, Task, Trajectory
+from .context import TaskContext
 from .phrasing import render_value
 from .replay import open_world
-from .states import WorldStates
 
 __all__ = ["OracleAgent", "system_prompt"]
 
@@ -70,9 +70,8 @@ class OracleAgent:
     name: str = "oracle"
     description: str = "The gold oracle: replays the task's gold calls as native tool calls and reports the result."
 
-    def solve(
-        self, task: Task, *, environments: Mapping[str, Environment], states: WorldStates, attempt: int = 0
-    ) -> Trajectory:
+    def solve(self, task: Task, context: TaskContext, *, attempt: int = 0) -> Trajectory:
+        environments, states = context.environments, context.states
         initial = states.get(task.initial_state_id)
         messages: list[Message] = [Message(role="system", content=system_prompt(environments, task.environments))]
         steps: list[Step] = []

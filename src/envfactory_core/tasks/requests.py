@@ -25,6 +25,7 @@ from collections.abc import Sequence
 import attrs
 
 from ..models import GoldCall, Task
+from .context import TaskContext
 from .phrasing import (
     action_phrase,
     ambiguous,
@@ -49,8 +50,8 @@ _CONNECTORS = ("Then ", "After that, ", "Next, ", "Once that's done, ", "And the
 _STATED_SOURCES = ("user", "state")
 
 
-def _description(task: Task, call: GoldCall, descriptions: dict[str, str]) -> str:
-    return descriptions.get(call.call.qualified_name, call.call.tool.replace("_", " "))
+def _description(call: GoldCall, context: TaskContext) -> str:
+    return context.descriptions.get(call.call.qualified_name, call.call.tool.replace("_", " "))
 
 
 def _lower_first(text: str) -> str:
@@ -77,7 +78,7 @@ class TemplateWriter:
     description: str = "Deterministic template writer: one sentence per gold call, every value stated."
     kind: str = "writer"
 
-    def write(self, task: Task, descriptions: dict[str, str]) -> Task:
+    def write(self, task: Task, context: TaskContext) -> Task:
         rng = random.Random(f"template:{task.id}")
         turns = []
         for turn in task.turns:
@@ -88,7 +89,7 @@ class TemplateWriter:
                     name: call.sources.get(name) != "default" and name not in call.masked_arguments
                     for name in call.call.arguments
                 }
-                sentence = opener(rng, action_phrase(_description(task, call, descriptions), call.call.tool))
+                sentence = opener(rng, action_phrase(_description(call, context), call.call.tool))
                 sentence += " " + details(rng, stated_arguments(call, keep)) if any(keep.values()) else ""
                 sentences.append(sentence.strip())
             if task.kind == "read" and turn is task.turns[-1]:
@@ -108,12 +109,12 @@ class ImplicitRefiner:
     description: str = "Drop values earlier outputs determine, compress lookup steps, keep what only the user knows."
     kind: str = "refiner"
 
-    def refine(self, task: Task, descriptions: dict[str, str]) -> Task:
+    def refine(self, task: Task, context: TaskContext) -> Task:
         rng = random.Random(f"implicit:{task.id}")
         last = len(task.gold_calls) - 1
         turns = []
         for turn in task.turns:
-            context: list[str] = []
+            background: list[str] = []
             sentences: list[str] = []
             for index in turn.calls:
                 call = task.gold_calls[index]
@@ -128,18 +129,18 @@ class ImplicitRefiner:
                     and index != turn.calls[-1]
                     and _consumed_in_turn(task, index, turn.calls)
                 ):
-                    context.extend(stated_arguments(call, stated, as_context=True))
-                    context.extend(hints)
+                    background.extend(stated_arguments(call, stated, as_context=True))
+                    background.extend(hints)
                     continue
-                phrase = action_phrase(_description(task, call, descriptions), call.call.tool)
+                phrase = action_phrase(_description(call, context), call.call.tool)
                 sentence = opener(rng, phrase)
                 parts = stated_arguments(call, stated) + hints
                 if parts:
                     sentence += " " + details(rng, parts)
                 sentences.append(sentence)
-            if context:
+            if background:
                 lead = rng.choice(("For context, {c}.", "Some background: {c}.", "Quick note: {c}."))
-                sentences.insert(0, lead.format(c=join_words(context)))
+                sentences.insert(0, lead.format(c=join_words(background)))
             if task.kind == "read" and turn is task.turns[-1]:
                 sentences.append(
                     rng.choice(("Tell me what you find.", "Let me know what it says.", "What do you get?"))

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
-from ..env import Environment
 from ..models import RewardResult, Task, Trajectory
 from ..rewards import Reward
+from .context import TaskContext
 from .replay import replay_calls, reward_input
-from .states import WorldStates
 
 __all__ = ["score_trajectory"]
 
 
-def score_trajectory(
-    task: Task,
-    trajectory: Trajectory,
-    rewards: Sequence[Reward],
-    *,
-    environments: Mapping[str, Environment],
-    states: WorldStates,
-) -> Trajectory:
+def score_trajectory(task: Task, trajectory: Trajectory, rewards: Sequence[Reward], context: TaskContext) -> Trajectory:
     """The trajectory with each reward's result, from a replay of its calls (never trusting its own claims)."""
+    environments, states = context.environments, context.states
     initial = states.get(task.initial_state_id)
     gold = states.get(task.gold_state_id)
     calls = trajectory.calls
