@@ -67,6 +67,8 @@ class Trajectory:
     format_errors: int = 0
     rewards: tuple[RewardResult, ...] = attrs.field(default=(), converter=to_tuple)
     usage: dict[str, int] = attrs.field(factory=dict, hash=False)
+    metadata: dict[str, JsonValue] = attrs.field(factory=dict, validator=json_object, hash=False)
+    """What the agent reports about how it got here: model, attempts, pass@k accuracy."""
     id: str = ""
 
     def __attrs_post_init__(self) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -21,7 +21,7 @@ from ..graph import ToolGraph
 from ..models import Task, ToolChain, VerificationReport
 from ..plugins import make_plugin_manager
 from ..registry import Registry
-from ..tasks.context import TaskContext
+from ..tasks.context import DropTask, TaskContext
 from ..tasks.gates import UniqueGate
 from ..tasks.scoring import score_trajectory
 from ..tasks.states import MemoryStates
@@ -148,35 +148,75 @@ def _dropped(index: int, chain_id: str, stage: str, code: str, reason: str, **ex
 
 
 def process_item(item: tuple[int, ToolChain]) -> ItemResult:
-    """Run one chain through the item stages of the run's pipeline."""
+    """Run one chain through the item stages of the run's pipeline.
+
+    A component may raise :class:`~envfactory_core.tasks.context.DropTask` to drop the item; the
+    result then says at which stage and why.
+    """
     from ..serialize import record_id
 
     index, chain = item
     context = _context()
-    pipeline = context.pipeline
     chain_id = record_id(chain)
-    states = MemoryStates()
-    seed = item_seed(context.seed, index)
-    task_context = TaskContext(
-        environments=context.environments, states=states, graph=context.graph, llm=context.llm, seed=seed
-    )
-    ground = pipeline.stage("ground")
-    if ground is None:
-        return _dropped(index, chain_id, "ground", "no_ground_stage", "the pipeline has no ground stage")
     if not chain.valid:
         return _dropped(
             index, chain_id, "sample", "invalid_chain", "; ".join(chain.problems) or "the chain validator rejected it"
         )
+    states = MemoryStates()
+    task_context = TaskContext(
+        environments=context.environments,
+        states=states,
+        graph=context.graph,
+        llm=context.llm,
+        seed=item_seed(context.seed, index),
+        registry=context.registry,
+    )
+    try:
+        return _run_stages(index, chain, chain_id, context.pipeline, task_context)
+    except DropTask as drop:
+        return _dropped(index, chain_id, getattr(drop, "stage", "unknown"), drop.code, drop.reason)
+
+
+def _run_stages(
+    index: int,
+    chain: ToolChain,
+    chain_id: str,
+    pipeline: Pipeline,
+    context: TaskContext,
+) -> ItemResult:
+    states = context.states
+    assert isinstance(states, MemoryStates)
+    story = pipeline.stage("story")
+    if story is not None:
+        context.story = _in_stage("story", story.components[0].tell, chain, context)
+    world = pipeline.stage("world")
+    initial_states = None
+    if world is not None:
+        component = world.components[0]
+
+        def initial_states(restart: int) -> Any:
+            return _in_stage("world", component.initial_state, chain, context, attempt=restart)
+
+    ground = pipeline.stage("ground")
+    if ground is None:
+        return _dropped(index, chain_id, "ground", "no_ground_stage", "the pipeline has no ground stage")
     grounded = ground.components[0].ground(
-        chain, environments=context.environments, states=states, seed=seed, graph=context.graph
+        chain,
+        environments=context.environments,
+        states=states,
+        seed=context.seed,
+        graph=context.graph,
+        initial_states=initial_states,
     )
     if grounded.task is None:
-        return _dropped(index, chain_id, "ground", grounded.code or "failed", grounded.reason, states={})
+        return _dropped(index, chain_id, "ground", grounded.code or "failed", grounded.reason)
     task: Task = grounded.task
+    if context.story:
+        task = task.with_changes(story=context.story)
     for stage_name, method in (("write", "write"), ("refine", "refine")):
         stage = pipeline.stage(stage_name)
         if stage is not None:
-            task = getattr(stage.components[0], method)(task, task_context)
+            task = _in_stage(stage_name, getattr(stage.components[0], method), task, context)
     reports: list[VerificationReport] = []
     unique_key = ""
     gate = pipeline.stage("gate")
@@ -185,7 +225,7 @@ def process_item(item: tuple[int, ToolChain]) -> ItemResult:
             if isinstance(component, UniqueGate):
                 unique_key = unique_key_of(task)
                 continue
-            reports.append(component.verify_task(task, task_context))
+            reports.append(component.verify_task(task, context))
         failed = [report for report in reports if not report.passed]
         if failed:
             reason = "; ".join(
@@ -195,10 +235,10 @@ def process_item(item: tuple[int, ToolChain]) -> ItemResult:
     trajectory = None
     collect = pipeline.stage("collect")
     if collect is not None:
-        trajectory = collect.components[0].solve(task, task_context)
+        trajectory = _in_stage("collect", collect.components[0].solve, task, context)
         score = pipeline.stage("score")
         if score is not None:
-            trajectory = score_trajectory(task, trajectory, score.components, task_context)
+            trajectory = score_trajectory(task, trajectory, score.components, context)
     return ItemResult(
         index=index,
         chain_id=chain_id,
@@ -209,6 +249,15 @@ def process_item(item: tuple[int, ToolChain]) -> ItemResult:
         states=dict(states.states),
         unique_key=unique_key,
     )
+
+
+def _in_stage(stage: str, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call ``function``, tagging a ``DropTask`` it raises with the stage it came from."""
+    try:
+        return function(*args, **kwargs)
+    except DropTask as drop:
+        drop.stage = stage  # type: ignore[attr-defined]
+        raise
 
 
 def unique_key_of(task: Task) -> str:

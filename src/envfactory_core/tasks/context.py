@@ -13,7 +13,19 @@ from .states import WorldStates
 if TYPE_CHECKING:
     from ..graph import ToolGraph
 
-__all__ = ["TaskContext"]
+__all__ = ["DropTask", "TaskContext"]
+
+
+class DropTask(Exception):
+    """Raised by a writer, refiner or agent to drop the task it was given, with a reason.
+
+    Not an error: the pipeline records the task as dropped (``stage: code``) and goes on.
+    """
+
+    def __init__(self, code: str, reason: str) -> None:
+        self.code = code
+        self.reason = reason
+        super().__init__(f"{code}: {reason}")
 
 
 @attrs.define(kw_only=True)
@@ -22,7 +34,9 @@ class TaskContext:
 
     ``llm`` is an :class:`~envfactory_core.llm.LLMClient` when the run has a backend (None offline);
     ``seed`` is the work item's seed; ``seen`` holds the keys of the tasks kept so far (for the
-    duplicate gate). ``descriptions`` maps ``env__tool`` to the tool's description.
+    duplicate gate); ``registry`` resolves other components by name (an agent's reward);
+    ``story`` is the persona and situation written for the chain when the pipeline has a story
+    stage. ``descriptions`` maps ``env__tool`` to the tool's description.
     """
 
     environments: Mapping[str, Environment]
@@ -31,6 +45,8 @@ class TaskContext:
     llm: Any = None
     seed: int = 0
     seen: set[str] = attrs.field(factory=set)
+    registry: Any = None
+    story: str = ""
     descriptions: dict[str, str] = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:

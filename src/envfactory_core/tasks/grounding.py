@@ -93,7 +93,10 @@ class Grounder:
         states: WorldStates,
         seed: int,
         graph: ToolGraph | None = None,
+        initial_states: Callable[[int], Mapping[str, Any] | None] | None = None,
     ) -> Grounded:
+        """Ground ``chain``; ``initial_states(restart)`` may give the world state to start from
+        (e.g. a story-consistent state an LLM wrote); otherwise the environments' seeded states."""
         missing = [name for name in chain.environments if name not in environments]
         if missing:
             return Grounded(
@@ -108,9 +111,10 @@ class Grounder:
             world_seed = seed if restart == 0 else _restart_seed(seed, restart)
             rng = random.Random(f"ground:{record_id(chain)}:{world_seed}")
             probe = MemoryStates()
+            given = initial_states(restart) if initial_states is not None else None
 
-            def open_world(world_seed: int = world_seed) -> World:
-                return World.open(chosen, seed=world_seed, size=self.state_size)
+            def open_world(world_seed: int = world_seed, given: Mapping[str, Any] | None = given) -> World:
+                return World.open(chosen, seed=world_seed, size=self.state_size, states=given)
 
             outcome = self._ground(chain, open_world, {env.name: env for env in chosen}, probe, rng, graph, world_seed)
             if outcome.task is not None:

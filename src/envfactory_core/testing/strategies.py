@@ -222,6 +222,7 @@ trajectories = st.builds(
     format_errors=st.integers(0, 3),
     rewards=st.lists(reward_results, max_size=2).map(tuple),
     usage=st.dictionaries(identifiers, st.integers(0, 10**6), max_size=3),
+    metadata=json_objects,
 )
 checks = st.builds(Check, name=text, passed=st.booleans(), detail=text)
 reports = st.builds(VerificationReport, subject=text, verifier=text, checks=st.lists(checks, max_size=4).map(tuple))
