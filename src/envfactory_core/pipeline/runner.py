@@ -35,7 +35,17 @@ from .config import Pipeline
 from .executors import LocalExecutor
 from .records import ItemResult
 from .store import PipelineStore
-from .work import WorkerContext, WorkerSpec, process_item, set_worker_context, worker_init
+from .work import (
+    LLMOptions,
+    WorkerContext,
+    WorkerSpec,
+    llm_client,
+    process_item,
+    set_worker_context,
+    spec_id,
+    uses_llm,
+    worker_init,
+)
 
 __all__ = ["RunOptions", "RunOutcome", "run_pipeline"]
 
@@ -50,6 +60,7 @@ class RunOptions:
     executor: str = "core/local"
     plugins_dirs: tuple[str, ...] = ()
     executor_options: dict[str, Any] = attrs.field(factory=dict)
+    llm: LLMOptions = attrs.field(factory=LLMOptions)
 
 
 @attrs.define(kw_only=True)
@@ -235,17 +246,23 @@ def _item_stages(
         graph_json=graph.dumps(),
         environments=tuple(environment.name for environment in environments),
         seed=pipeline.settings.seed,
+        run_dir=str(options.out),
+        llm=options.llm,
+    )
+    # The driver's own context: work items run here with one local worker, and forked workers
+    # inherit it instead of rebuilding it.
+    set_worker_context(
+        WorkerContext(
+            pipeline=pipeline,
+            registry=registry,
+            graph=graph,
+            environments={environment.name: environment for environment in environments},
+            seed=pipeline.settings.seed,
+            llm=llm_client(registry, str(options.out), options.llm) if uses_llm(pipeline) else None,
+            spec_id=spec_id(spec),
+        )
     )
     if options.workers <= 1 and isinstance(executor, LocalExecutor):
-        set_worker_context(
-            WorkerContext(
-                pipeline=pipeline,
-                registry=registry,
-                graph=graph,
-                environments={environment.name: environment for environment in environments},
-                seed=pipeline.settings.seed,
-            )
-        )
         executor.start(workers=1, initializer=lambda: None, initargs=())
     else:
         executor.start(workers=options.workers, initializer=worker_init, initargs=(spec,))

@@ -80,6 +80,7 @@ class WorkerContext:
     environments: Mapping[str, Environment]
     seed: int
     llm: Any = None
+    spec_id: str = ""
 
 
 _CONTEXT: dict[str, WorkerContext] = {}
@@ -132,9 +133,22 @@ def llm_client(registry: Registry, run_dir: str, options: LLMOptions) -> Any:
     )
 
 
+def spec_id(spec: WorkerSpec) -> str:
+    from ..serialize import record_id
+
+    return record_id(attrs.evolve(spec, graph_json=""))
+
+
 def worker_init(spec: WorkerSpec) -> None:
-    """Executor initializer: build this worker's context once."""
-    set_worker_context(build_context(spec))
+    """Executor initializer: build this worker's context once.
+
+    A worker forked from the driver already holds the driver's context for the same run, and
+    keeps it instead of rebuilding (loading plugins, reading the graph) in every process.
+    """
+    current = _CONTEXT.get("current")
+    if current is not None and current.spec_id == spec_id(spec):
+        return
+    set_worker_context(attrs.evolve(build_context(spec), spec_id=spec_id(spec)))
 
 
 def _context() -> WorkerContext:

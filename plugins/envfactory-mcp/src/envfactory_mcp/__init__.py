@@ -1,0 +1,24 @@
+"""Serve EnvFactory environments over MCP, one isolated episode per client; save MCP tool listings.
+
+``envfactory serve ENV…`` runs a server (stdio or streamable HTTP); :class:`EnvironmentServer` is
+the Python API behind it; the ``mcp/listing`` resource loader and ``envfactory mcp save-listing``
+read any MCP server's ``tools/list``. See ``docs/how-to/serve-mcp.md``.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .episodes import EpisodeLimitError, EpisodePool
+from .keys import EPISODE_ID_KEY, EPISODE_SCOPE_KEY, MANAGEMENT_KEY
+from .server import EnvironmentServer
+
+__all__ = [
+    "EPISODE_ID_KEY",
+    "EPISODE_SCOPE_KEY",
+    "MANAGEMENT_KEY",
+    "EnvironmentServer",
+    "EpisodeLimitError",
+    "EpisodePool",
+    "__version__",
+]
