@@ -83,6 +83,17 @@ def print_summary(outcome: RunOutcome) -> None:
         stderr_console().print(f"Nothing to do: the run in {outcome.out} is complete.")
 
 
+def resolve_executor(app: App, name: str) -> str:
+    """The full name of an executor given as ``namespace/name``, a short name, or a plugin's name (``ray``)."""
+    try:
+        return app.registry.entry("executor", name).name
+    except KeyError as error:
+        by_plugin = [entry.name for entry in app.registry.components("executor") if entry.namespace == name]
+        if len(by_plugin) == 1:
+            return by_plugin[0]
+        raise ConfigError("bad --executor", [Problem(location="--executor", message=str(error))]) from error
+
+
 class _ProgressReporter:
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
@@ -164,10 +175,7 @@ def run_command(
     else:
         text, source = DEFAULT_PIPELINE, "<built-in pipeline>"
     pipeline = parse_pipeline(text, app.registry, source=source).with_settings(seed=seed, tasks=tasks)
-    try:
-        app.registry.entry("executor", executor)
-    except KeyError as error:
-        raise ConfigError("bad --executor", [Problem(location="--executor", message=str(error))]) from error
+    executor = resolve_executor(app, executor)
     options = RunOptions(out=out, workers=workers, executor=executor, plugins_dirs=tuple(app.plugins_dirs))
     enabled = not quiet and sys.stderr.isatty()
     with _ProgressReporter(enabled) as reporter:
