@@ -15,6 +15,7 @@ from typing import Any
 
 from ..ids import JsonValue
 from ..models import ToolSpec
+from . import fake
 from .environment import Environment
 
 __all__ = ["ArgumentGenerator"]
@@ -241,6 +242,29 @@ class ArgumentGenerator:
             return f"{rng.randint(8, 20):02d}:{rng.choice((0, 15, 30, 45)):02d}"
         low = int(schema.get("minLength", 1))
         high = int(schema.get("maxLength", max(low, 24)))
+        person = fake.person(rng)
+        human = {
+            "city": person.city.name,
+            "name": person.full_name,
+            "full_name": person.full_name,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "address": fake.street_address(rng),
+            "street": fake.street_address(rng),
+            "phone": person.phone,
+            "postal_code": f"{rng.randint(10000, 99999)}",
+            "zip": f"{rng.randint(10000, 99999)}",
+            "title": fake.title_words(rng, 2),
+            "subject": fake.title_words(rng, 2),
+            "description": fake.sentence(rng),
+            "body": fake.sentence(rng),
+            "note": fake.sentence(rng),
+            "message": fake.sentence(rng),
+            "reason": fake.sentence(rng),
+            "company": fake.company(rng),
+        }
+        if name in human and not schema.get("pattern") and "enum" not in schema:
+            return human[name]
         if name in {"country", "country_code"}:
             return rng.choice(_COUNTRIES)
         if name in {"currency", "currency_code"}:

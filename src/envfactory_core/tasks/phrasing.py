@@ -62,30 +62,129 @@ def render_value(value: JsonValue) -> str:
     return "none"
 
 
+_VERBS = frozenset(
+    [
+        "add",
+        "apply",
+        "approve",
+        "archive",
+        "assign",
+        "attach",
+        "book",
+        "cancel",
+        "capture",
+        "change",
+        "check",
+        "check-in",
+        "close",
+        "complete",
+        "confirm",
+        "copy",
+        "count",
+        "create",
+        "decide",
+        "delete",
+        "deactivate",
+        "decline",
+        "download",
+        "edit",
+        "enroll",
+        "estimate",
+        "expand",
+        "export",
+        "fetch",
+        "find",
+        "generate",
+        "get",
+        "give",
+        "grade",
+        "import",
+        "invite",
+        "join",
+        "list",
+        "look",
+        "make",
+        "mark",
+        "merge",
+        "modify",
+        "move",
+        "open",
+        "order",
+        "pay",
+        "pause",
+        "place",
+        "plan",
+        "post",
+        "publish",
+        "purchase",
+        "read",
+        "record",
+        "refund",
+        "register",
+        "reject",
+        "release",
+        "remove",
+        "rename",
+        "renew",
+        "reopen",
+        "reply",
+        "report",
+        "request",
+        "reserve",
+        "reset",
+        "resolve",
+        "respond",
+        "restore",
+        "resume",
+        "return",
+        "revoke",
+        "save",
+        "schedule",
+        "search",
+        "see",
+        "send",
+        "set",
+        "share",
+        "ship",
+        "show",
+        "shorten",
+        "start",
+        "stop",
+        "submit",
+        "subscribe",
+        "tag",
+        "transfer",
+        "trash",
+        "unpause",
+        "update",
+        "upload",
+        "validate",
+        "verify",
+        "void",
+        "withdraw",
+        "write",
+    ]
+)
+
+
 def action_phrase(description: str, tool: str) -> str:
-    """The tool's first sentence as a lowercase verb phrase: ``"cancel a placed order"``."""
+    """A lowercase verb phrase for a tool: its description's first sentence when that starts with a
+    verb (``"cancel a placed order"``), else the tool's name in front of it (``"list rentals: rentals
+    matching every filter"``)."""
     sentence = re.split(r"(?<=[.!?;])\s", description.strip(), maxsplit=1)[0].rstrip(".!?; ")
     sentence = re.sub(r"\s*\([^)]*\)", "", sentence)
+    words = sentence.split(" ", 1) if sentence else [""]
+    first = words[0].lower()
+    if first.endswith("s") and first[:-1] in _VERBS:
+        first = first[:-1]
+    elif first.endswith("es") and first[:-2] in _VERBS:
+        first = first[:-2]
+    if first in _VERBS:
+        return first + (" " + words[1] if len(words) > 1 else "")
+    named = tool.replace("_", " ")
     if not sentence:
-        sentence = tool.replace("_", " ")
-    words = sentence.split(" ", 1)
-    first = words[0]
-    if first.endswith("s") and first.lower() in {
-        "gets",
-        "lists",
-        "returns",
-        "creates",
-        "finds",
-        "searches",
-        "updates",
-        "deletes",
-        "adds",
-        "cancels",
-        "sends",
-        "books",
-    }:
-        first = first[:-1] if not first.lower().endswith("ches") else first[:-2]
-    return first[:1].lower() + first[1:] + (" " + words[1] if len(words) > 1 else "")
+        return named
+    return f"{named} ({sentence[:1].lower() + sentence[1:]})"
 
 
 def descriptor(output: JsonValue, field_path: str, value: JsonValue) -> tuple[str, JsonValue] | None:
@@ -170,7 +269,7 @@ def stated_arguments(call: GoldCall, keep: Mapping[str, bool], *, as_context: bo
     """
     parts = []
     for name, value in call.call.arguments.items():
-        if keep.get(name):
+        if keep.get(name) and value not in (None, [], {}, ""):
             form = _CONTEXT_FORMS.get(name) if as_context else None
             parts.append(
                 form.format(v=render_value(value)) if form else f"{argument_label(name)} {render_value(value)}"
