@@ -357,7 +357,7 @@ def print_tables(label: str, result: dict[str, Any]) -> None:
 
 def main() -> None:
     # `python benchmarks/graph.py` puts this folder first on sys.path, where sibling scripts
-    # (benchmarks/mcp.py) would shadow installed packages of the same name that plugins import.
+    # (benchmarks/mcp_serving.py) would shadow installed packages of the same name that plugins import.
     here = Path(__file__).resolve().parent
     sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != here]
     try:

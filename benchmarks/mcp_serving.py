@@ -9,7 +9,7 @@ in-memory client (no network, full protocol) sits in between.
 
 Clients and server share the machine's 2 cores, so the HTTP figures include the client's own cost.
 
-    python benchmarks/mcp.py [--calls N] [--rounds R] [--write-docs]
+    python benchmarks/mcp_serving.py [--calls N] [--rounds R] [--write-docs]
 
 The closing JSON line carries ``figures.calls_per_s`` and ``figures.p99_ms`` for 50 sessions, and
 ``ratios.http_vs_inprocess`` = HTTP calls/s at 50 sessions / in-process calls/s. That ratio is
@@ -246,7 +246,7 @@ def _ms(value: float) -> str:
 def write_docs(table_text: str, ratio: float, scaling: float, cpu_ms: float, client_ms: float, load: float) -> None:
     section = (
         f"{START}\n## MCP serving\n\n"
-        "Measured by `python benchmarks/mcp.py --write-docs` on a 2-core machine, loopback only. One server "
+        "Measured by `python benchmarks/mcp_serving.py --write-docs` on a 2-core machine, loopback only. One server "
         "process serves the core's `bookshop` example with `envfactory_mcp` (the official `mcp` SDK's "
         "low-level server under uvicorn, JSON responses); the SDK's own client (`mcp.Client`, protocol "
         "2026-07-28) calls the read tool `find_customer` in a closed loop from 1, 10 and 50 concurrent "

@@ -23,6 +23,15 @@ T = TypeVar("T")
 converter = make_converter(forbid_extra_keys=True)
 
 
+def _describe_exception(error: BaseException, target: type | None) -> str:
+    """cattrs' wording, but with the validator's own message where there is one."""
+    from cattrs.v import format_exception
+
+    if isinstance(error, (ValueError, TypeError)) and str(error) and not isinstance(error, cattrs.BaseValidationError):
+        return str(error)
+    return format_exception(error, target)
+
+
 def to_json(record: object) -> JsonValue:
     """Turn a record (or a list/tuple/dict of records) into plain JSON values."""
     return converter.unstructure(record)
@@ -33,7 +42,7 @@ def from_json(cls: type[T], data: JsonValue) -> T:
     try:
         return converter.structure(data, cls)
     except cattrs.BaseValidationError as error:
-        messages = cattrs.transform_error(error, path=cls.__name__)
+        messages = cattrs.transform_error(error, path=cls.__name__, format_exception=_describe_exception)
         raise RecordError(
             f"cannot read a {cls.__name__}",
             [Problem(location="", message=message) for message in messages],
