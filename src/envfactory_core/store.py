@@ -11,8 +11,10 @@ The file is plain SQLite: browse it with ``datasette`` (``envfactory browse RUN_
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -80,7 +82,7 @@ def m001_runs_and_blobs(db: sqlite_utils.Database) -> None:
         pk="run_id",
         if_not_exists=True,
     )
-    db.table("blobs").create({"id": str, "kind": str, "body": str}, pk="id", if_not_exists=True)
+    db.table("blobs").create({"id": str, "kind": str, "encoding": str, "body": bytes}, pk="id", if_not_exists=True)
     db.table("meta").create({"key": str, "value": str}, pk="key", if_not_exists=True)
 
 
@@ -143,22 +145,28 @@ class RunStore:
     # --- content-addressed blobs ---------------------------------------------------------------
 
     def put_blob(self, kind: str, value: JsonValue, blob_id: str | None = None) -> str:
-        """Store a JSON value under its content id (or ``blob_id``); storing twice is a no-op."""
+        """Store a JSON value under its content id (or ``blob_id``); storing twice is a no-op.
+
+        Bodies are canonical JSON compressed with zlib (world states shrink about tenfold).
+        """
         identifier = blob_id or content_id(value)
+        if self.has_blob(identifier):
+            return identifier
+        body = zlib.compress(canonical_json(value).encode("utf-8"), 6)
         with self.lock:
             self.connection.execute(
-                "INSERT OR IGNORE INTO blobs (id, kind, body) VALUES (?, ?, ?)",
-                (identifier, kind, canonical_json(value)),
+                "INSERT OR IGNORE INTO blobs (id, kind, encoding, body) VALUES (?, ?, ?, ?)",
+                (identifier, kind, "zlib-json", body),
             )
         return identifier
 
     def get_blob(self, blob_id: str) -> Any:
-        import json
-
-        row = self.connection.execute("SELECT body FROM blobs WHERE id = ?", (blob_id,)).fetchone()
+        row = self.connection.execute("SELECT encoding, body FROM blobs WHERE id = ?", (blob_id,)).fetchone()
         if row is None:
             raise StoreError(f"no blob {blob_id} in {self.path}")
-        return json.loads(row[0])
+        encoding, body = row
+        text = zlib.decompress(body).decode("utf-8") if encoding == "zlib-json" else body
+        return json.loads(text)
 
     def has_blob(self, blob_id: str) -> bool:
         return self.connection.execute("SELECT 1 FROM blobs WHERE id = ?", (blob_id,)).fetchone() is not None
