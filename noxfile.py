@@ -18,7 +18,11 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["tests", "package", "integration", "lint", "typecheck"]
 
 ROOT = Path(__file__).parent
-PACKAGES = sorted(str(path.relative_to(ROOT)) for path in [*ROOT.glob("plugins/*"), *ROOT.glob("domains/*")] if (path / "pyproject.toml").exists())
+PACKAGES = sorted(
+    str(path.relative_to(ROOT))
+    for path in [*ROOT.glob("plugins/*"), *ROOT.glob("domains/*")]
+    if (path / "pyproject.toml").exists()
+)
 TEST_TOOLS = ["pytest>=8", "hypothesis>=6.100", "setuptools>=70.1"]
 
 
@@ -63,5 +67,5 @@ def typecheck(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Run every benchmark script (each prints a table and a closing JSON line)."""
     session.install("-r", "requirements-test.txt", "networkx")
-    for script in sorted(ROOT.glob("benchmarks/*.py")):
+    for script in sorted(ROOT.glob("benchmarks/[!_]*.py")):  # _report.py and the like are helpers, not benchmarks
         session.run("python", str(script.relative_to(ROOT)), *session.posargs)

@@ -22,7 +22,7 @@ def test_tutorial_code_runs(page: str) -> None:
     namespace: dict[str, object] = {"__name__": "tutorial"}
     for number, block in enumerate(blocks, start=1):
         try:
-            exec(compile(block, f"{page}#block{number}", "exec", dont_inherit=True), namespace)  # noqa: S102 - our own docs
+            exec(compile(block, f"{page}#block{number}", "exec", dont_inherit=True), namespace)
         except Exception as error:  # pragma: no cover - the message is the point
             raise AssertionError(f"{page}, python block {number} failed: {type(error).__name__}: {error}") from error
 
@@ -50,7 +50,8 @@ def test_the_compose_a_pipeline_custom_verifier_works(tmp_path: Path) -> None:
     )
     pipeline = tmp_path / "pipeline.toml"
     pipeline.write_text(
-        '[run]\nseed = 1\ntasks = 6\n\n[[stage]]\nstage = "environments"\noptions = { names = ["bookshop", "notes"] }\n\n'
+        '[run]\nseed = 1\ntasks = 6\n\n'
+        '[[stage]]\nstage = "environments"\noptions = { names = ["bookshop", "notes"] }\n\n'
         '[[stage]]\nstage = "graph"\n\n[[stage]]\nstage = "sample"\noptions = { max_tools = 3 }\n\n'
         '[[stage]]\nstage = "ground"\n\n[[stage]]\nstage = "write"\n\n[[stage]]\nstage = "refine"\n\n'
         + gate.replace("max_characters = 400", "max_characters = 150")
@@ -58,9 +59,22 @@ def test_the_compose_a_pipeline_custom_verifier_works(tmp_path: Path) -> None:
     env = {key: value for key, value in os.environ.items() if not key.startswith("ENVFACTORY_")}
     env["ENVFACTORY_LOAD_PLUGINS"] = ""
     result = subprocess.run(
-        [sys.executable, "-c", "from envfactory_core.cli import main; main()", "--plugins-dir", str(folder), "run",
-         str(pipeline), "--out", str(tmp_path / "run"), "--json"],
-        capture_output=True, text=True, env=env, check=False,
+        [
+            sys.executable,
+            "-c",
+            "from envfactory_core.cli import main; main()",
+            "--plugins-dir",
+            str(folder),
+            "run",
+            str(pipeline),
+            "--out",
+            str(tmp_path / "run"),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-PLUGIN = '''
+PLUGIN = """
 from envfactory_core import hookimpl
 from envfactory_core.examples import bookshop, notes
 
@@ -18,7 +18,7 @@ from envfactory_core.examples import bookshop, notes
 def register_environments(register):
     register(bookshop)
     register(notes)
-'''
+"""
 
 PIPELINE = """
 [run]
@@ -84,7 +84,14 @@ def envfactory(*args: str, plugins_dir: Path, check: bool = True, **popen: objec
     """Run the envfactory command in a fresh process (no installed plugins: only the examples)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("ENVFACTORY_")}
     env["ENVFACTORY_LOAD_PLUGINS"] = ""
-    command = [sys.executable, "-c", "from envfactory_core.cli import main; main()", "--plugins-dir", str(plugins_dir), *args]
+    command = [
+        sys.executable,
+        "-c",
+        "from envfactory_core.cli import main; main()",
+        "--plugins-dir",
+        str(plugins_dir),
+        *args,
+    ]
     return subprocess.run(command, capture_output=True, text=True, env=env, check=check)  # type: ignore[call-overload, no-any-return]
 
 

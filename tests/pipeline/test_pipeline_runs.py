@@ -18,9 +18,15 @@ from .conftest import envfactory, output_files
 pytestmark = pytest.mark.slow
 
 
-def test_the_same_seed_in_fresh_directories_gives_identical_outputs(tmp_path: Path, plugins_dir: Path, pipeline_file: Path) -> None:
-    first = envfactory("run", str(pipeline_file), "--out", str(tmp_path / "a"), "--seed", "11", "--json", plugins_dir=plugins_dir)
-    second = envfactory("run", str(pipeline_file), "--out", str(tmp_path / "b"), "--seed", "11", "--json", plugins_dir=plugins_dir)
+def test_the_same_seed_in_fresh_directories_gives_identical_outputs(
+    tmp_path: Path, plugins_dir: Path, pipeline_file: Path
+) -> None:
+    first = envfactory(
+        "run", str(pipeline_file), "--out", str(tmp_path / "a"), "--seed", "11", "--json", plugins_dir=plugins_dir
+    )
+    second = envfactory(
+        "run", str(pipeline_file), "--out", str(tmp_path / "b"), "--seed", "11", "--json", plugins_dir=plugins_dir
+    )
     outputs = output_files(tmp_path / "a")
     assert outputs
     assert outputs == output_files(tmp_path / "b")
@@ -49,7 +55,9 @@ def test_running_a_finished_run_again_does_nothing(tmp_path: Path, plugins_dir: 
     assert {path: path.stat().st_mtime_ns for path in stamps} == stamps
 
 
-def test_a_run_killed_at_random_points_resumes_to_the_same_outputs(tmp_path: Path, plugins_dir: Path, pipeline_file: Path) -> None:
+def test_a_run_killed_at_random_points_resumes_to_the_same_outputs(
+    tmp_path: Path, plugins_dir: Path, pipeline_file: Path
+) -> None:
     reference = tmp_path / "reference"
     envfactory("run", str(pipeline_file), "--out", str(reference), plugins_dir=plugins_dir)
     expected = output_files(reference)

@@ -20,5 +20,7 @@ def test_the_example_tasks_page_is_up_to_date(tmp_path: Path) -> None:
     if missing:
         pytest.skip(f"the page is generated from all seven domain packages; not installed: {', '.join(missing)}")
     text = render_examples(load_registry(), count=10, seed=0, out=tmp_path / "run")
-    assert PAGE.read_text(encoding="utf-8") == text, "regenerate it with: envfactory tasks examples --out docs/examples/tasks.md"
+    assert PAGE.read_text(encoding="utf-8") == text, (
+        "regenerate it with: envfactory tasks examples --out docs/examples/tasks.md"
+    )
     assert text.count("**Gold calls.**") == 10

@@ -10,7 +10,14 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from envfactory_core.examples import bookshop, notes
-from envfactory_core.graph import LexicalLinker, RuleLabeller, TopologySampler, ToolGraph, build_tool_graph, sample_chains
+from envfactory_core.graph import (
+    LexicalLinker,
+    RuleLabeller,
+    ToolGraph,
+    TopologySampler,
+    build_tool_graph,
+    sample_chains,
+)
 from envfactory_core.models import Step, Task, ToolCall, Trajectory
 from envfactory_core.rewards.envfactory import EnvFactoryReward
 from envfactory_core.rewards.state_diff import StateDiffReward
@@ -48,7 +55,9 @@ def scores(task: Task, trajectory: Trajectory, states: MemoryStates) -> dict[str
 def with_calls(trajectory: Trajectory, calls: list[ToolCall]) -> Trajectory:
     from envfactory_core.models import ToolResult
 
-    return attrs.evolve(trajectory, steps=tuple(Step(call=call, result=ToolResult.success(None)) for call in calls), id="")
+    return attrs.evolve(
+        trajectory, steps=tuple(Step(call=call, result=ToolResult.success(None)) for call in calls), id=""
+    )
 
 
 @settings(max_examples=40, deadline=None)
@@ -78,7 +87,10 @@ def test_removing_a_gold_write_scores_below_one_under_both(seed: int, which: int
     results = scores(task, with_calls(trajectory, calls), states)
     assert results["core/envfactory"].score < 1.0
     assert results["core/state_diff"].score < 1.0
-    assert "missed" in results["core/state_diff"].explanation or "changed without reason" in results["core/state_diff"].explanation
+    assert (
+        "missed" in results["core/state_diff"].explanation
+        or "changed without reason" in results["core/state_diff"].explanation
+    )
 
 
 @settings(max_examples=40, deadline=None)

@@ -136,7 +136,9 @@ def make_command(
         refiner=refiner,
     )
     pipeline = parse_pipeline(text, app.registry, source="<tasks make>")
-    run_pipeline(pipeline, app.registry, RunOptions(out=out, workers=workers, plugins_dirs=app.plugins_dirs), pipeline_text=text)
+    run_pipeline(
+        pipeline, app.registry, RunOptions(out=out, workers=workers, plugins_dirs=app.plugins_dirs), pipeline_text=text
+    )
     store = RunStore(out, create=False)
     try:
         _print_stats(task_stats(store), as_json)
@@ -214,7 +216,12 @@ def render_examples(registry: Registry, *, count: int = 10, seed: int = 0, out: 
         lines += [f"## {number}. {names}", ""]
         for index, turn in enumerate(task.turns):
             label = f"Turn {index + 1}: " if len(task.turns) > 1 else ""
-            lines += [f"**{label}Raw request.** {turn.raw_request}", "", f"**{label}Refined request.** {turn.request}", ""]
+            lines += [
+                f"**{label}Raw request.** {turn.raw_request}",
+                "",
+                f"**{label}Refined request.** {turn.request}",
+                "",
+            ]
         lines.append("**Gold calls.**")
         lines.append("")
         for gold in task.gold_calls:
