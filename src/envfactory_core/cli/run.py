@@ -16,8 +16,10 @@ from rich.table import Table
 
 from ..errors import ConfigError, Problem, StoreError
 from ..pipeline import DEFAULT_PIPELINE, RunOptions, RunOutcome, parse_pipeline, run_pipeline
+from ..pipeline.work import LLMOptions
 from ..store import STORE_FILENAME, RunStore
 from .app import App, echo_json, fail, handle_errors, pass_app, stderr_console, stdout_console
+from .llm import llm_client_options, usage_table
 
 __all__ = ["browse_command", "init_command", "run_command", "runs_group"]
 
@@ -35,6 +37,9 @@ def _outcome_json(outcome: RunOutcome) -> dict[str, Any]:
         "dropped_by_reason": outcome.drop_reasons,
         "rewards": outcome.rewards,
         "exports": outcome.exports,
+        "complete": not outcome.stopped,
+        "stopped": outcome.stopped,
+        "llm_usage": outcome.llm_usage,
     }
 
 
@@ -74,6 +79,20 @@ def print_summary(outcome: RunOutcome) -> None:
     for export in outcome.exports:
         table.add_row("file", f"{export['path']} ({export['records']} records)", "")
     console.print(table)
+    if outcome.llm_usage:
+        from ..llm import UsageTotals
+        from ..llm.usage import UsageRow
+
+        rows = tuple(UsageRow(**row) for row in outcome.llm_usage["rows"])
+        console.print(usage_table(UsageTotals(rows=rows), title="LLM usage of this run (cached calls cost nothing)"))
+    if outcome.stopped:
+        from rich.markup import escape
+
+        stderr_console().print(
+            f"[yellow]Stopped before finishing: {escape(outcome.stopped)}. Kept {outcome.kept} of {outcome.target} "
+            "tasks so far; nothing was exported yet.[/yellow]"
+        )
+        return
     if outcome.kept < outcome.target:
         stderr_console().print(
             f"[yellow]Kept {outcome.kept} of the {outcome.target} tasks asked for: the sampled chains ran out. "
@@ -145,6 +164,7 @@ class _ProgressReporter:
 )
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@llm_client_options
 @pass_app
 @handle_errors
 def run_command(
@@ -157,6 +177,11 @@ def run_command(
     executor: str,
     quiet: bool,
     as_json: bool,
+    llm_config: Path | None,
+    llm_concurrency: int | None,
+    max_calls: int | None,
+    max_cost: float | None,
+    no_cache: bool,
 ) -> None:
     """Run a pipeline (the built-in offline one by default) into a run directory.
 
@@ -164,7 +189,12 @@ def run_command(
     tasks, writes and refines requests, applies the quality gates, collects trajectories, scores
     them and exports training files to OUT/exports. Re-running on the same directory resumes
     where it stopped and does nothing when the run is complete. PIPELINE_FILE is a TOML file
-    (`envfactory init` writes one to edit).
+    (`envfactory init` writes one to edit; `envfactory init --llm MODEL` one with LLM components).
+
+    Pipelines with LLM components cache every answer in the run store, so a re-run costs no
+    calls. --max-cost and --max-calls stop the run cleanly at the cap (the task in progress is
+    not kept, nothing is exported); run again with a larger cap to resume. The summary shows
+    LLM calls, tokens and cost by stage and model.
     """
     if pipeline_file is not None:
         try:
@@ -176,7 +206,14 @@ def run_command(
         text, source = DEFAULT_PIPELINE, "<built-in pipeline>"
     pipeline = parse_pipeline(text, app.registry, source=source).with_settings(seed=seed, tasks=tasks)
     executor = resolve_executor(app, executor)
-    options = RunOptions(out=out, workers=workers, executor=executor, plugins_dirs=tuple(app.plugins_dirs))
+    llm = LLMOptions(
+        config=str(llm_config) if llm_config is not None else None,
+        concurrency=llm_concurrency,
+        max_calls=max_calls,
+        max_cost=max_cost,
+        no_cache=no_cache,
+    )
+    options = RunOptions(out=out, workers=workers, executor=executor, plugins_dirs=tuple(app.plugins_dirs), llm=llm)
     enabled = not quiet and sys.stderr.isatty()
     with _ProgressReporter(enabled) as reporter:
         outcome = run_pipeline(pipeline, app.registry, options, pipeline_text=text, report=reporter)
@@ -267,13 +304,33 @@ def runs_show(directory: Path, as_json: bool) -> None:
     "path", required=False, type=click.Path(dir_okay=False, path_type=Path), default=Path("envfactory.toml")
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.option(
+    "--llm",
+    "model",
+    default=None,
+    metavar="MODEL",
+    help="Write the LLM preset instead: story, seed states, requests, refinement, agent and graph helpers "
+    "all use MODEL (BACKEND/MODEL, e.g. openai/gpt-4.1-mini).",
+)
 @handle_errors
-def init_command(path: Path, force: bool) -> None:
-    """Write a commented pipeline file (default: envfactory.toml) to edit and pass to `envfactory run`."""
+def init_command(path: Path, force: bool, model: str | None) -> None:
+    """Write a commented pipeline file (default: envfactory.toml) to edit and pass to `envfactory run`.
+
+    Without --llm the pipeline runs offline (template requests, rule-based refinement, the gold
+    oracle). With --llm MODEL every stage that benefits from a language model uses one.
+    """
     if path.exists() and not force:
         fail(f"{path} exists; pass --force to overwrite it")
-    path.write_text(DEFAULT_PIPELINE, encoding="utf-8")
-    click.echo(f"Wrote {path}. Edit it, then: envfactory run {path}")
+    text = DEFAULT_PIPELINE
+    if model is not None:
+        from ..synthesis.preset import llm_pipeline
+
+        try:
+            text = llm_pipeline(model)
+        except ValueError as error:
+            fail(f"--llm: {error}")
+    path.write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {path}. Edit it, then: envfactory run {path}" + (" --max-cost 5" if model else ""))
 
 
 @click.command("browse")

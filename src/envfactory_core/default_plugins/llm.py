@@ -1,6 +1,9 @@
-"""Built-in plugin: the LLM layer (the scripted fake backend and the ``envfactory llm`` commands).
+"""Built-in plugin: the LLM layer and LLM-powered synthesis.
 
-Its components live in namespace ``llm`` (``llm/fake``). Vendor backends are separate plugins
+Its components live in namespace ``llm``: the scripted fake backend (``llm/fake``), and the
+synthesis components (``llm/story``, ``llm/seed_state``, ``llm/writer``, ``llm/refiner``,
+``llm/agent``, ``llm/user``, ``llm/judge``, ``llm/labeller``, ``llm/edges``). It also adds the
+``envfactory llm`` commands and ``envfactory docs prompts``. Vendor backends are separate plugins
 (``envfactory-openai``, ``envfactory-anthropic``).
 """
 
@@ -22,7 +25,54 @@ def register_llm_backends(register: Register) -> None:
 
 
 @hookimpl
+def register_stages(register: Register) -> None:
+    from ..synthesis import LLMSeedState, LLMStory
+
+    register(LLMStory())
+    register(LLMSeedState())
+
+
+@hookimpl
+def register_refiners(register: Register) -> None:
+    from ..synthesis import LLMRefiner, LLMWriter
+
+    register(LLMWriter())
+    register(LLMRefiner())
+
+
+@hookimpl
+def register_agents(register: Register) -> None:
+    from ..synthesis import LLMAgent, LLMUser
+
+    register(LLMAgent())
+    register(LLMUser())
+
+
+@hookimpl
+def register_rewards(register: Register) -> None:
+    from ..synthesis import LLMJudge
+
+    register(LLMJudge())
+
+
+@hookimpl
+def register_labellers(register: Register) -> None:
+    from ..synthesis import LLMLabeller
+
+    register(LLMLabeller())
+
+
+@hookimpl
+def register_linkers(register: Register) -> None:
+    from ..synthesis import LLMEdges
+
+    register(LLMEdges())
+
+
+@hookimpl
 def register_commands(cli: click.Group) -> None:
     from ..cli.llm import llm_group
+    from ..synthesis.commands import add_prompts_command
 
     cli.add_command(llm_group)
+    add_prompts_command(cli)

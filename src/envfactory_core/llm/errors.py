@@ -129,3 +129,11 @@ class BudgetExceeded(EnvFactoryError, RuntimeError):
             f"LLM budget reached: {cap} is {limit_text} and {used_text} is used{where}; "
             f"the run stopped cleanly and resumes where it stopped when re-run with a larger {flag}"
         )
+
+    def __reduce__(self) -> tuple[object, tuple[str, float, float, str, str]]:
+        # Rebuilt from its fields, so it crosses process boundaries (a worker pool's result queue).
+        return (_budget_exceeded, (self.cap, self.limit, self.used, self.stage, self.model))
+
+
+def _budget_exceeded(cap: str, limit: float, used: float, stage: str, model: str) -> BudgetExceeded:
+    return BudgetExceeded(cap, limit, used, stage=stage, model=model)

@@ -8,6 +8,12 @@ run. Items stop being taken once the pipeline's ``tasks`` are kept.
 
 The run directory holds ``run.sqlite`` (the run store) and ``exports/<exporter>/`` (the files).
 Same pipeline, same seed, same installed environments → byte-identical export files.
+
+Pipelines with LLM components get one :class:`~envfactory_core.llm.LLMClient` per process whose
+cache, call log and budget live in the run store (``RunOptions.llm``). When a budget cap is
+reached (:class:`~envfactory_core.llm.BudgetExceeded`) the run stops cleanly: the item in
+progress is not committed, nothing is exported, and re-running with a larger cap resumes there
+(answers already paid for are replayed from the cache).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from ..env import Environment
 from ..errors import ConfigError, Problem, StoreError
 from ..graph import ToolGraph, sample_chains
 from ..ids import canonical_json
+from ..llm.errors import BudgetExceeded
 from ..models import ToolChain
 from ..registry import Registry
 from ..serialize import record_id
@@ -40,6 +47,7 @@ from .work import (
     WorkerContext,
     WorkerSpec,
     llm_client,
+    needs_llm,
     process_item,
     set_worker_context,
     spec_id,
@@ -76,6 +84,10 @@ class RunOutcome:
     exports: list[dict[str, Any]]
     did_work: bool
     rewards: dict[str, float]
+    stopped: str = ""
+    """Why the run stopped before finishing (a budget cap), or empty."""
+    llm_usage: dict[str, Any] | None = None
+    """LLM calls, tokens and cost by stage and model (``UsageTotals.as_json()``), when any were made."""
 
 
 def _check_fingerprint(store: RunStore, pipeline: Pipeline, text: str) -> None:
@@ -152,7 +164,11 @@ def _verify_stage(
 
 
 def _graph_stage(
-    pipeline: Pipeline, environments: list[Environment], registry: Registry, store: PipelineStore
+    pipeline: Pipeline,
+    environments: list[Environment],
+    registry: Registry,
+    store: PipelineStore,
+    llm: Callable[[], Any],
 ) -> ToolGraph:
     done = store.stage_done("graph")
     if done is not None:
@@ -160,7 +176,11 @@ def _graph_stage(
     stage = pipeline.stage("graph")
     assert stage is not None
     started = time.perf_counter()
-    graph: ToolGraph = stage.components[0].build(environments, registry)
+    from ..synthesis.runtime import using_llm
+
+    # An LLM labeller or linker has no task context: it uses the run's client through this block.
+    with using_llm(llm() if needs_llm(stage.components[0], registry) else None):
+        graph: ToolGraph = stage.components[0].build(environments, registry)
     graph_id = graph.save_to_store(store.store)
     counts = graph.edge_counts()
     store.finish_stage(
@@ -223,14 +243,16 @@ def _item_stages(
     options: RunOptions,
     report: Report,
     pipeline_text: str,
-) -> bool:
+    llm: Callable[[], Any],
+) -> str:
+    """Process work items until enough tasks are kept; returns why it stopped early ("" if it did not)."""
     target = pipeline.settings.tasks
     done = store.done_items()
     kept = store.kept_count()
     seen = store.unique_keys()
     todo = [(index, chain) for index, chain in enumerate(chains) if index not in done]
     if kept >= target or not todo:
-        return False
+        return ""
     started = time.perf_counter()
     executor = registry.get("executor", options.executor)
     if options.executor_options:
@@ -258,7 +280,7 @@ def _item_stages(
             graph=graph,
             environments={environment.name: environment for environment in environments},
             seed=pipeline.settings.seed,
-            llm=llm_client(registry, str(options.out), options.llm) if uses_llm(pipeline) else None,
+            llm=llm() if uses_llm(pipeline, registry) else None,
             spec_id=spec_id(spec),
         )
     )
@@ -267,6 +289,7 @@ def _item_stages(
     else:
         executor.start(workers=options.workers, initializer=worker_init, initargs=(spec,))
     processed = len(done)
+    stopped = ""
     try:
         for result in executor.map(process_item, todo):
             result = _commit(result, kept, target, seen)
@@ -279,6 +302,8 @@ def _item_stages(
             report("tasks", kept, target)
             if kept >= target:
                 break
+    except BudgetExceeded as error:
+        stopped = str(error)  # the item in progress is not committed: a re-run resumes at it
     finally:
         executor.close()
         set_worker_context(None)
@@ -289,7 +314,7 @@ def _item_stages(
         time.perf_counter() - started,
         4,
     )
-    return True
+    return stopped
 
 
 def _export_stage(pipeline: Pipeline, out: Path, store: PipelineStore, run_store: RunStore) -> bool:
@@ -338,6 +363,15 @@ def run_pipeline(
     progress: Report = report or (lambda stage, done, total: None)
     options.out.mkdir(parents=True, exist_ok=True)
     run_store = RunStore(options.out)
+    clients: list[Any] = []
+
+    def llm() -> Any:
+        """The run's LLM client in this process, made on first use."""
+        if not clients:
+            clients.append(llm_client(registry, str(options.out), options.llm))
+        return clients[0]
+
+    stopped = ""
     try:
         _check_fingerprint(run_store, pipeline, pipeline_text)
         store = PipelineStore(run_store)
@@ -360,16 +394,33 @@ def run_pipeline(
                         )
                     ],
                 )
-            if pipeline.stage("graph") is not None:
-                graph = _graph_stage(pipeline, environments, registry, store)
-                if pipeline.stage("sample") is not None:
-                    chains = _sample_stage(pipeline, graph, store)
-                    _item_stages(
-                        pipeline, chains, environments, graph, registry, store, options, progress, pipeline_text
-                    )
-            _export_stage(pipeline, options.out, store, run_store)
-        return _outcome(options.out, pipeline, store, did_work=not already_done)
+            try:
+                if pipeline.stage("graph") is not None:
+                    graph = _graph_stage(pipeline, environments, registry, store, llm)
+                    if pipeline.stage("sample") is not None:
+                        chains = _sample_stage(pipeline, graph, store)
+                        stopped = _item_stages(
+                            pipeline,
+                            chains,
+                            environments,
+                            graph,
+                            registry,
+                            store,
+                            options,
+                            progress,
+                            pipeline_text,
+                            llm,
+                        )
+            except BudgetExceeded as error:  # in the graph stage: nothing of it was stored
+                stopped = str(error)
+            if not stopped:
+                _export_stage(pipeline, options.out, store, run_store)
+        outcome = _outcome(options.out, pipeline, store, did_work=not already_done)
+        outcome.stopped = stopped
+        return outcome
     finally:
+        for client in clients:
+            client.close()
         run_store.close()
 
 
@@ -380,6 +431,9 @@ def _outcome(out: Path, pipeline: Pipeline, store: PipelineStore, did_work: bool
             continue
         for result in trajectory.rewards:
             rewards.setdefault(result.reward, []).append(result.score)
+    from ..llm.storage import usage_from_store
+
+    usage = usage_from_store(store.store)
     return RunOutcome(
         out=out,
         fingerprint=pipeline.fingerprint,
@@ -390,4 +444,5 @@ def _outcome(out: Path, pipeline: Pipeline, store: PipelineStore, did_work: bool
         exports=store.exports(),
         did_work=did_work,
         rewards={name: round(sum(scores) / len(scores), 4) for name, scores in sorted(rewards.items())},
+        llm_usage=usage.as_json() if usage.rows else None,
     )

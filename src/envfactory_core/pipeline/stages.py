@@ -33,13 +33,26 @@ class InstalledEnvironments:
 
 @attrs.frozen(kw_only=True)
 class GraphStage:
-    """Build the tool graph over the verified environments with a named linker and labeller."""
+    """Build the tool graph over the verified environments with a named linker and labeller.
+
+    ``linker_options`` and ``labeller_options`` configure them (for example the model of
+    ``llm/labeller``).
+    """
 
     name: str = "graph"
     description: str = "Build the tool graph with a registered linker and labeller."
     linker: str = "core/lexical"
     labeller: str = "core/rules"
+    linker_options: dict[str, Any] = attrs.field(factory=dict, hash=False)
+    labeller_options: dict[str, Any] = attrs.field(factory=dict, hash=False)
 
     def build(self, environments: Sequence[Environment], registry: Registry) -> ToolGraph:
         specs: list[Any] = [environment.spec for environment in environments]
-        return build_tool_graph(specs, linker=self.linker, labeller=self.labeller, registry=registry)
+        return build_tool_graph(
+            specs,
+            linker=self.linker,
+            labeller=self.labeller,
+            linker_options=self.linker_options or None,
+            labeller_options=self.labeller_options or None,
+            registry=registry,
+        )

@@ -33,8 +33,11 @@ __all__ = [
     "WorkerContext",
     "WorkerSpec",
     "item_seed",
+    "llm_client",
+    "needs_llm",
     "process_item",
     "set_worker_context",
+    "uses_llm",
     "worker_init",
 ]
 
@@ -105,13 +108,34 @@ def build_context(spec: WorkerSpec) -> WorkerContext:
         graph=ToolGraph.from_json(json.loads(spec.graph_json)),
         environments={name: catalog[name] for name in spec.environments},
         seed=spec.seed,
-        llm=llm_client(registry, spec.run_dir, spec.llm) if uses_llm(pipeline) else None,
+        llm=llm_client(registry, spec.run_dir, spec.llm) if uses_llm(pipeline, registry) else None,
     )
 
 
-def uses_llm(pipeline: Pipeline) -> bool:
-    """Whether any component of the pipeline needs an LLM client (says so with ``needs_llm``)."""
-    return any(getattr(component, "needs_llm", False) for stage in pipeline.stages for component in stage.components)
+def uses_llm(pipeline: Pipeline, registry: Registry | None = None) -> bool:
+    """Whether any component of the pipeline needs an LLM client (says so with ``needs_llm``).
+
+    With a registry, components a stage names by option (the graph stage's ``linker`` and
+    ``labeller``) count too.
+    """
+    return any(needs_llm(component, registry) for stage in pipeline.stages for component in stage.components)
+
+
+def needs_llm(component: Any, registry: Registry | None = None) -> bool:
+    """Whether ``component``, or a linker or labeller it names, calls a language model."""
+    if getattr(component, "needs_llm", False):
+        return True
+    if registry is None:
+        return False
+    for kind in ("linker", "labeller"):
+        name = getattr(component, kind, None)
+        if isinstance(name, str) and name:
+            try:
+                if getattr(registry.get(kind, name), "needs_llm", False):
+                    return True
+            except KeyError:
+                continue
+    return False
 
 
 def llm_client(registry: Registry, run_dir: str, options: LLMOptions) -> Any:
@@ -147,6 +171,9 @@ def worker_init(spec: WorkerSpec) -> None:
     """
     current = _CONTEXT.get("current")
     if current is not None and current.spec_id == spec_id(spec):
+        if current.llm is not None:
+            # A client's database connection and event-loop thread do not survive a fork: open our own.
+            current.llm = llm_client(current.registry, spec.run_dir, spec.llm)
         return
     set_worker_context(attrs.evolve(build_context(spec), spec_id=spec_id(spec)))
 
@@ -185,8 +212,12 @@ def process_item(item: tuple[int, ToolChain]) -> ItemResult:
         seed=item_seed(context.seed, index),
         registry=context.registry,
     )
+    from ..synthesis.runtime import using_llm
+
     try:
-        return _run_stages(index, chain, chain_id, context.pipeline, task_context)
+        # Components without a task context (an LLM judge in the score stage) use the run's client.
+        with using_llm(context.llm):
+            return _run_stages(index, chain, chain_id, context.pipeline, task_context)
     except DropTask as drop:
         return _dropped(index, chain_id, getattr(drop, "stage", "unknown"), drop.code, drop.reason)
 
