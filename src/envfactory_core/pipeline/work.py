@@ -258,19 +258,27 @@ def _run_stages(
     task: Task = grounded.task
     if context.story:
         task = task.with_changes(story=context.story)
-    for stage_name, method in (("write", "write"), ("refine", "refine")):
-        stage = pipeline.stage(stage_name)
-        if stage is not None:
-            task = _in_stage(stage_name, getattr(stage.components[0], method), task, context)
+    # Gates that judge only the calls and states run before any request is written (so an LLM
+    # writer is never paid for a task the gates would drop); gates that read requests run after.
     reports: list[VerificationReport] = []
     unique_key = ""
     gate = pipeline.stage("gate")
-    if gate is not None:
-        for component in gate.components:
+    gates = list(gate.components) if gate is not None else []
+    early = [component for component in gates if not getattr(component, "reads_requests", True)]
+    late = [component for component in gates if getattr(component, "reads_requests", True)]
+    for batch in (early, late):
+        if batch is late:
+            for stage_name, method in (("write", "write"), ("refine", "refine")):
+                stage = pipeline.stage(stage_name)
+                if stage is not None:
+                    task = _in_stage(stage_name, getattr(stage.components[0], method), task, context)
+        for component in batch:
             if isinstance(component, UniqueGate):
                 unique_key = unique_key_of(task)
                 continue
             reports.append(component.verify_task(task, context))
+        # Early reports were made before the requests were written, which changed the task's id.
+        reports = [attrs.evolve(report, subject=task.id) for report in reports]
         failed = [report for report in reports if not report.passed]
         if failed:
             reason = "; ".join(

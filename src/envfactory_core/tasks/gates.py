@@ -16,7 +16,7 @@ Each gate is a registered verifier (``subject = "task"``) returning a ``Verifica
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import ClassVar, Protocol, runtime_checkable
 
 import attrs
 
@@ -42,6 +42,9 @@ __all__ = [
 
 @runtime_checkable
 class TaskGate(Protocol):
+    """A task gate. ``reads_requests`` is False for gates that judge only calls and states; the
+    pipeline runs those before requests are written."""
+
     @property
     def name(self) -> str: ...
 
@@ -61,6 +64,7 @@ class GoldReplayGate:
 
     name: str = "gold_replay"
     subject: str = "task"
+    reads_requests: ClassVar[bool] = False
 
     def verify_task(self, task: Task, context: TaskContext) -> VerificationReport:
         initial = context.states.get(task.initial_state_id)
@@ -104,6 +108,7 @@ class NoopGate:
 
     name: str = "noop"
     subject: str = "task"
+    reads_requests: ClassVar[bool] = False
 
     def verify_task(self, task: Task, context: TaskContext) -> VerificationReport:
         if task.kind != "write":
@@ -130,6 +135,7 @@ class MinimalGate:
 
     name: str = "minimal"
     subject: str = "task"
+    reads_requests: ClassVar[bool] = False
 
     def verify_task(self, task: Task, context: TaskContext) -> VerificationReport:
         initial = context.states.get(task.initial_state_id)
@@ -159,6 +165,7 @@ class ReadAnswerGate:
 
     name: str = "read_answer"
     subject: str = "task"
+    reads_requests: ClassVar[bool] = False
 
     def verify_task(self, task: Task, context: TaskContext) -> VerificationReport:
         if task.kind != "read":
@@ -184,6 +191,7 @@ class SolvableGate:
 
     name: str = "solvable"
     subject: str = "task"
+    reads_requests: ClassVar[bool] = True
 
     def verify_task(self, task: Task, context: TaskContext) -> VerificationReport:
         problems = solvability_problems(task)
@@ -209,6 +217,7 @@ class UniqueGate:
 
     name: str = "unique"
     subject: str = "task"
+    reads_requests: ClassVar[bool] = True
 
     def verify_task(self, task: Task, context: TaskContext) -> VerificationReport:
         key = content_id(

@@ -88,7 +88,7 @@ def number_forms(value: int | float) -> set[str]:
     forms = {str(value)}
     if isinstance(value, float):
         if value.is_integer():
-            forms |= {str(int(value)), f"{value:.2f}", f"{int(value):,}"}
+            forms |= {str(int(value)), f"{value:.2f}", f"{int(value):,}", f"{value:,.2f}"}
         else:
             forms |= {f"{value:.2f}", f"{value:,.2f}", f"{value:g}"}
     else:
