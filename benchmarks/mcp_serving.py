@@ -31,15 +31,14 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-# This file is called mcp.py, and a script's folder comes first on sys.path: without this line
-# ``import mcp`` (the SDK) would import this file instead.
+import _report  # this folder's helper: imported before the folder leaves sys.path below
+
+# A script's folder comes first on sys.path, where sibling scripts would shadow installed modules
+# of the same name that the SDK imports: import the SDK with this folder off the path.
 sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
 
 import anyio  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-DOC = ROOT / "docs" / "performance.md"
-START, END = "<!-- benchmark:mcp:start -->", "<!-- benchmark:mcp:end -->"
 TOOL = "find_customer"
 LEVELS = (1, 10, 50)
 
@@ -244,8 +243,8 @@ def _ms(value: float) -> str:
 
 
 def write_docs(table_text: str, ratio: float, scaling: float, cpu_ms: float, client_ms: float, load: float) -> None:
-    section = (
-        f"{START}\n## MCP serving\n\n"
+    body = (
+        "## MCP serving\n\n"
         "Measured by `python benchmarks/mcp_serving.py --write-docs` on a 2-core machine, loopback only. One server "
         "process serves the core's `bookshop` example with `envfactory_mcp` (the official `mcp` SDK's "
         "low-level server under uvicorn, JSON responses); the SDK's own client (`mcp.Client`, protocol "
@@ -267,16 +266,8 @@ def write_docs(table_text: str, ratio: float, scaling: float, cpu_ms: float, cli
         f"serves about {1e3 / cpu_ms:,.0f} calls/s when the clients run elsewhere. For RL rollouts on one machine call "
         "episodes in-process; serve over MCP when the agent or harness lives in another process or machine, "
         "or speaks only MCP.\n"
-        f"{END}\n"
     )
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Performance\n\n"
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        after = rest.split(END, 1)[1].lstrip("\n")
-        text = before + section + ("\n" + after if after else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    DOC.write_text(text, encoding="utf-8")
+    _report.write_section("mcp", body)
 
 
 def main(argv: list[str] | None = None) -> None:

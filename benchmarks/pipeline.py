@@ -22,9 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-DOC = ROOT / "docs" / "performance.md"
-START, END = "<!-- benchmark:pipeline:start -->", "<!-- benchmark:pipeline:end -->"
+import _report
 
 
 def run(out: Path, tasks: int, workers: int, executor: str = "core/local") -> dict[str, Any]:
@@ -63,24 +61,16 @@ def run(out: Path, tasks: int, workers: int, executor: str = "core/local") -> di
 
 
 def write_docs(table: str) -> None:
-    section = (
-        f"{START}\n## Pipeline\n\nMeasured by `python benchmarks/pipeline.py` on a 2-core machine: the built-in offline "
+    body = (
+        "## Pipeline\n\nMeasured by `python benchmarks/pipeline.py` on a 2-core machine: the built-in offline "
         "pipeline on the seven shipped domains. Tasks per second count kept tasks over the work-item stage (grounding, "
         "requests, gates, the oracle agent and scoring).\n\n"
         f"{table}\n\n"
         "Two workers run work items in two processes; the driver commits results in chain order, so outputs are "
         "byte-identical to one worker. The store holds every task, trajectory, gate report and world state "
         "(content-addressed, so states shared by tasks are stored once).\n"
-        f"{END}\n"
     )
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Performance\n\n"
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        after = rest.split(END, 1)[1].lstrip("\n")
-        text = before + section + ("\n" + after if after else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    DOC.write_text(text, encoding="utf-8")
+    _report.write_section("pipeline", body)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -92,17 +82,22 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         for label, workers, executor in (("workers_1", 1, "core/local"), ("workers_2", 2, "core/local")):
             results[label] = run(Path(scratch) / label, args.tasks, workers, executor)
-        if importlib.util.find_spec("envfactory_ray") is not None and os.environ.get("ENVFACTORY_BENCH_RAY", "1") != "0":
+        if (
+            importlib.util.find_spec("envfactory_ray") is not None
+            and os.environ.get("ENVFACTORY_BENCH_RAY", "1") != "0"
+        ):
             results["ray_2"] = run(Path(scratch) / "ray", args.tasks, 2, "ray/executor")
     lines = [
-        "| run | tasks kept | work-item stage | tasks/s | verify + graph + sample | export | store size | store MB per 1,000 tasks |",
+        "| run | tasks kept | work-item stage | tasks/s | verify + graph + sample | export | store size "
+        "| store MB per 1,000 tasks |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for label, result in results.items():
         per_thousand = result["store_mb"] / result["kept"] * 1000 if result["kept"] else 0.0
         lines.append(
-            f"| {label.replace('_', ' ')} | {result['kept']} | {result['item_seconds']:.1f} s | {result['tasks_per_s']:.1f} | "
-            f"{result['setup_seconds']:.1f} s | {result['export_seconds']:.2f} s | {result['store_mb']:.1f} MB | {per_thousand:.1f} |"
+            f"| {label.replace('_', ' ')} | {result['kept']} | {result['item_seconds']:.1f} s "
+            f"| {result['tasks_per_s']:.1f} | {result['setup_seconds']:.1f} s | {result['export_seconds']:.2f} s "
+            f"| {result['store_mb']:.1f} MB | {per_thousand:.1f} |"
         )
     table = "\n".join(lines)
     print(table)
@@ -114,10 +109,14 @@ def main(argv: list[str] | None = None) -> None:
         "tasks_per_s_workers_2": round(two["tasks_per_s"], 3),
         "store_mb_per_1000_tasks": round(one["store_mb"] / one["kept"] * 1000, 3) if one["kept"] else 0.0,
     }
-    ratios: dict[str, float] = {"workers_2_vs_1": round(two["tasks_per_s"] / one["tasks_per_s"], 3) if one["tasks_per_s"] else 0.0}
+    ratios: dict[str, float] = {
+        "workers_2_vs_1": round(two["tasks_per_s"] / one["tasks_per_s"], 3) if one["tasks_per_s"] else 0.0
+    }
     if "ray_2" in results:
         figures["tasks_per_s_ray_2"] = round(results["ray_2"]["tasks_per_s"], 3)
-        ratios["ray_2_vs_local_2"] = round(results["ray_2"]["tasks_per_s"] / two["tasks_per_s"], 3) if two["tasks_per_s"] else 0.0
+        ratios["ray_2_vs_local_2"] = (
+            round(results["ray_2"]["tasks_per_s"] / two["tasks_per_s"], 3) if two["tasks_per_s"] else 0.0
+        )
     print(json.dumps({"benchmark": "pipeline", "figures": figures, "ratios": ratios}, sort_keys=True))
 
 

@@ -28,14 +28,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import _report
+
 from envfactory_core.env import Context, Environment, ToolError, table
 from envfactory_core.examples import bookshop
 from envfactory_core.ids import canonical_json
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "external" / "tau_bench_airline" / "data"
-DOC = ROOT / "docs" / "performance.md"
-START, END = "<!-- benchmark:runtime:start -->", "<!-- benchmark:runtime:end -->"
 
 
 def timed(function: Callable[[], Any], *, repeat: int, warmup: int = 2) -> float:
@@ -272,8 +272,8 @@ def render(small: dict[str, dict[str, float]], large: dict[str, dict[str, float]
 
 
 def write_docs(table_text: str) -> None:
-    section = (
-        f"{START}\n## Episode runtime\n\nMeasured by `python benchmarks/runtime.py` on a 2-core machine "
+    body = (
+        "## Episode runtime\n\nMeasured by `python benchmarks/runtime.py` on a 2-core machine "
         "(medians; the machine is noisy, so read ratios, not absolute times). The baseline is the plain "
         "approach of peers: dict state, `copy.deepcopy` reset, a function on the dict, and a state hash that "
         "re-serializes the whole state.\n\n"
@@ -284,16 +284,8 @@ def write_docs(table_text: str) -> None:
         "tool's JSON Schema and runs inside a savepoint, which is what makes a failing call leave the state "
         "exactly as it was. An in-memory SQLite database costs more memory than a small dict, and far less "
         "than a large one.\n"
-        f"{END}\n"
     )
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Performance\n\n"
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        after = rest.split(END, 1)[1].lstrip("\n")
-        text = before + section + ("\n" + after if after else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    DOC.write_text(text, encoding="utf-8")
+    _report.write_section("runtime", body)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -2,59 +2,24 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from envfactory_finance import ENVIRONMENTS, payments
-from jsonschema import Draft202012Validator
 
 from envfactory_core.env import Environment, Episode
-from envfactory_core.testing import assert_environment_conforms
+from envfactory_core.testing import EnvironmentPackageTests, assert_tool_path
 
-NAMES = [environment.name for environment in ENVIRONMENTS]
-
-
-@pytest.mark.parametrize("environment", ENVIRONMENTS, ids=NAMES)
-def test_environment_conforms(environment: Environment) -> None:
-    assert_environment_conforms(environment)
+each_environment = pytest.mark.parametrize("environment", ENVIRONMENTS, ids=lambda environment: environment.name)
 
 
-@pytest.mark.parametrize("environment", ENVIRONMENTS, ids=NAMES)
-def test_twenty_seeds_give_twenty_states(environment: Environment) -> None:
-    hashes = {environment.template(seed=seed).state_hash for seed in range(20)}
-    assert len(hashes) == 20
+class TestFinanceEnvironments(EnvironmentPackageTests):
+    """The core's standard checks on each finance environment: conformance kit, shape, seeds, sizes, hashes."""
 
-
-@pytest.mark.parametrize("environment", ENVIRONMENTS, ids=NAMES)
-def test_size_scales_the_state(environment: Environment) -> None:
-    small = sum(len(rows) for rows in environment.initial_state(seed=3, size=4).values())
-    large = sum(len(rows) for rows in environment.initial_state(seed=3, size=20).values())
-    assert small < large
-
-
-@pytest.mark.parametrize("environment", ENVIRONMENTS, ids=NAMES)
-def test_every_environment_reads_and_writes(environment: Environment) -> None:
-    effects = [tool.effect for tool in environment.spec.tools]
-    assert len(effects) >= 5
-    assert "read" in effects
-    assert "write" in effects
-    assert environment.domain == "finance"
-    assert environment.provenance.url.startswith("https://")
-    assert environment.overlaps == ()
-
-
-def test_same_seed_same_hash_in_another_process() -> None:
-    script = (
-        "import json; from envfactory_finance import ENVIRONMENTS; "
-        "print(json.dumps({e.name: [e.template(seed=s).state_hash for s in (0, 7, 19)] for e in ENVIRONMENTS}))"
-    )
-    output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
-    here = {e.name: [e.template(seed=s).state_hash for s in (0, 7, 19)] for e in ENVIRONMENTS}
-    assert json.loads(output) == here
+    environments = ENVIRONMENTS
+    domain = "finance"
+    hash_seeds = (0, 7, 19)
 
 
 def test_shared_people_are_the_same_across_environments() -> None:
@@ -187,31 +152,7 @@ def _expenses_path(episode: Episode) -> list[tuple[str, dict[str, Any]]]:
 PATHS = {"payments": _payments_path, "invoicing": _invoicing_path, "banking": _banking_path, "expenses": _expenses_path}
 
 
-def _fill(arguments: dict[str, Any], previous: dict[str, Any]) -> dict[str, Any]:
-    """Replace "{field}" placeholders (also inside lists) with values from the previous outputs."""
-
-    def one(value: Any) -> Any:
-        if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
-            return previous[value[1:-1]]
-        if isinstance(value, list):
-            return [one(item) for item in value]
-        return value
-
-    return {key: one(value) for key, value in arguments.items()}
-
-
-@pytest.mark.parametrize("environment", ENVIRONMENTS, ids=NAMES)
+@each_environment
 def test_every_tool_succeeds_on_a_realistic_path_with_schema_valid_output(environment: Environment) -> None:
     episode = environment.episode(seed=0)
-    seen: dict[str, Any] = {}
-    used = set()
-    for tool, arguments in PATHS[environment.name](episode):
-        result = episode.call(tool, _fill(arguments, seen))
-        assert result.ok, f"{tool}: {result.error}"
-        schema = environment.tools[tool].spec.output_schema
-        assert schema is not None
-        errors = list(Draft202012Validator(schema).iter_errors(result.output))
-        assert not errors, f"{tool}: {errors[0].message}"
-        seen.update(result.output)
-        used.add(tool)
-    assert used == set(environment.tools)
+    assert_tool_path(episode, PATHS[environment.name](episode))

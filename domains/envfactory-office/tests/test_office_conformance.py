@@ -2,50 +2,22 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import envfactory_office.plugin
-import pytest
 from envfactory_office import ENVIRONMENTS
 
-from envfactory_core.testing import assert_environment_conforms
+from envfactory_core.testing import EnvironmentPackageTests
 
 _BY_NAME = {environment.name: environment for environment in ENVIRONMENTS}
 
 
-@pytest.mark.parametrize("environment", ENVIRONMENTS, ids=lambda environment: environment.name)
-def test_environment_conforms(environment):
-    assert_environment_conforms(environment)
+class TestOfficeEnvironments(EnvironmentPackageTests):
+    """The core's standard checks on each office environment: conformance kit, shape, seeds, sizes, hashes."""
 
-
-@pytest.mark.parametrize("environment", ENVIRONMENTS, ids=lambda environment: environment.name)
-def test_twenty_seeds_give_twenty_states(environment):
-    hashes = {environment.template(seed=seed).state_hash for seed in range(20)}
-    assert len(hashes) == 20
-
-
-@pytest.mark.parametrize("environment", ENVIRONMENTS, ids=lambda environment: environment.name)
-def test_each_environment_has_reads_and_writes(environment):
-    effects = [tool.effect for tool in environment.spec.tools]
-    assert len(effects) >= 5
-    assert "read" in effects
-    assert "write" in effects
-    assert environment.domain == "office"
-    assert environment.overlaps == ()
-    assert environment.provenance.url.startswith("https://")
-
-
-def test_same_seed_gives_the_same_hash_in_another_process():
-    script = (
-        "import json\n"
-        "from envfactory_office import ENVIRONMENTS\n"
-        "print(json.dumps({e.name: e.template(seed=7).state_hash for e in ENVIRONMENTS}))\n"
-    )
-    other = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    here = {name: environment.template(seed=7).state_hash for name, environment in _BY_NAME.items()}
-    assert json.loads(other.stdout) == here
+    environments = ENVIRONMENTS
+    domain = "office"
+    hash_seeds = (7,)
+    # `tasks` seeds its projects and tasks whatever the size, so only size scaling is left out.
+    test_size_scales_the_state = None
 
 
 def test_office_plugin_registers_the_four_environments(register_plugin, registry):

@@ -2,40 +2,20 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from envfactory_utilities import ENVIRONMENTS
 
 from envfactory_core.env import fake
-from envfactory_core.testing import assert_environment_conforms
+from envfactory_core.testing import EnvironmentPackageTests
 
 BY_NAME = {environment.name: environment for environment in ENVIRONMENTS}
 
 
-@pytest.mark.parametrize("name", sorted(BY_NAME))
-def test_environment_conforms(name: str) -> None:
-    assert_environment_conforms(BY_NAME[name])
+class TestUtilitiesEnvironments(EnvironmentPackageTests):
+    """The core's standard checks on each utilities environment: conformance kit, shape, seeds, sizes, hashes."""
 
-
-@pytest.mark.parametrize("name", sorted(BY_NAME))
-def test_twenty_seeds_give_twenty_states(name: str) -> None:
-    environment = BY_NAME[name]
-    hashes = {environment.template(seed=seed).state_hash for seed in range(20)}
-    assert len(hashes) == 20
-
-
-@pytest.mark.parametrize("name", sorted(BY_NAME))
-def test_same_seed_same_hash_in_another_process(name: str) -> None:
-    here = {seed: BY_NAME[name].template(seed=seed).state_hash for seed in (0, 7)}
-    script = (
-        "from envfactory_utilities import ENVIRONMENTS\n"
-        f"env = {{e.name: e for e in ENVIRONMENTS}}[{name!r}]\n"
-        "print(env.template(seed=0).state_hash, env.template(seed=7).state_hash)\n"
-    )
-    output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
-    assert output == [here[0], here[7]]
+    environments = ENVIRONMENTS
+    domain = "utilities"
 
 
 def test_size_drives_the_number_of_rows() -> None:
@@ -46,18 +26,8 @@ def test_size_drives_the_number_of_rows() -> None:
     assert len(large["alert_contacts"]) > len(small["alert_contacts"])
 
 
-def test_environments_are_declared_for_the_utilities_domain() -> None:
+def test_the_four_environments_are_declared() -> None:
     assert sorted(BY_NAME) == ["dns", "links", "uptime", "weather"]
-    for environment in ENVIRONMENTS:
-        spec = environment.spec
-        assert spec.domain == "utilities"
-        assert spec.overlaps == ()
-        assert not spec.evaluation_only
-        assert spec.provenance.source
-        assert spec.provenance.url.startswith("https://")
-        assert len(spec.tools) >= 5
-        assert spec.read_tools
-        assert spec.write_tools
 
 
 @pytest.mark.parametrize("seed", [0, 5, 11])

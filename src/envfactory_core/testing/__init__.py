@@ -15,9 +15,18 @@ project that has ``envfactory-core`` installed:
     replies (text, tool calls, errors), inspect every request; ``fake/...`` model ids resolve to it.
 
 Functions: :func:`inline_plugin` (a context manager), :func:`assert_environment_conforms` and
-:func:`check_environment` (the conformance kit). Classes: :class:`ScriptedLLM` (the fake
-backend), :class:`StubLLMServer` and :class:`StubReply` (a local server speaking the OpenAI and
-Anthropic wire formats, for testing real SDK backends over HTTP).
+:func:`check_environment` (the conformance kit), and the checks every environment package runs on
+its environments (see :mod:`~envfactory_core.testing.environment_checks`):
+:func:`assert_seeds_vary` (``count`` seeds give ``count`` different states),
+:func:`assert_hash_stable_across_processes` (a seed's state hash is the same in a fresh process),
+:func:`assert_size_scales`, :func:`assert_sizes_give_valid_states`, :func:`assert_domain_environment`
+(the shape of a shipped domain environment) and :func:`assert_tool_path` (tools called along a
+realistic path succeed and their outputs fit their schemas).
+
+Classes: :class:`EnvironmentPackageTests` (those checks as the standard tests of a package of
+environments, to subclass in its tests), :class:`ScriptedLLM` (the fake backend),
+:class:`StubLLMServer` and :class:`StubReply` (a local server speaking the OpenAI and Anthropic
+wire formats, for testing real SDK backends over HTTP).
 """
 
 from __future__ import annotations
@@ -27,17 +36,34 @@ from contextlib import contextmanager
 
 from ..conformance import check_environment
 from ..plugins import PluginInfo, PluginManager, make_plugin_manager
+from .environment_checks import (
+    assert_domain_environment,
+    assert_hash_stable_across_processes,
+    assert_seeds_vary,
+    assert_size_scales,
+    assert_sizes_give_valid_states,
+    assert_tool_path,
+    importable_reference,
+)
 from .fake_llm import ScriptedLLM
 from .stub_llm_server import StubLLMServer, StubReply
 
 __all__ = [
+    "EnvironmentPackageTests",
     "ScriptedLLM",
     "StubLLMServer",
     "StubReply",
+    "assert_domain_environment",
     "assert_environment_conforms",
+    "assert_hash_stable_across_processes",
+    "assert_seeds_vary",
+    "assert_size_scales",
+    "assert_sizes_give_valid_states",
+    "assert_tool_path",
     "check_environment",
     "check_environment_property",
     "fresh_plugin_manager",
+    "importable_reference",
     "inline_plugin",
 ]
 
@@ -49,7 +75,9 @@ def fresh_plugin_manager(**options: object) -> PluginManager:
 
 
 @contextmanager
-def inline_plugin(manager: PluginManager, plugin: object, *, name: str = "inline", namespace: str | None = None) -> Iterator[object]:
+def inline_plugin(
+    manager: PluginManager, plugin: object, *, name: str = "inline", namespace: str | None = None
+) -> Iterator[object]:
     """Register ``plugin`` (a module, class or object with ``@hookimpl`` functions) for a ``with`` block.
 
     The plugin is checked like an installed one (a misspelled hook raises ``PluginError``) and
@@ -64,9 +92,14 @@ def inline_plugin(manager: PluginManager, plugin: object, *, name: str = "inline
 
 
 def __getattr__(name: str) -> object:
-    # Helpers that need hypothesis load on first use, so the pytest plugin works without it.
+    # Helpers that need hypothesis (or pytest) load on first use, so the pytest plugin works without
+    # hypothesis and the rest of this package imports without pytest.
     if name in {"assert_environment_conforms", "check_environment_property"}:
         from . import conformance
 
         return getattr(conformance, name)
+    if name == "EnvironmentPackageTests":
+        from .package_tests import EnvironmentPackageTests
+
+        return EnvironmentPackageTests
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -32,7 +32,9 @@ def register_plugin(plugin_manager: PluginManager) -> Iterator[Callable[..., Any
     added: list[str] = []
 
     def register(plugin: object, *, name: str = "inline", namespace: str | None = None) -> object:
-        plugin_manager.add_plugin(plugin, PluginInfo(name=name, namespace=namespace or name, distribution="", version=""))
+        plugin_manager.add_plugin(
+            plugin, PluginInfo(name=name, namespace=namespace or name, distribution="", version="")
+        )
         added.append(name)
         plugin_manager.check()
         return plugin

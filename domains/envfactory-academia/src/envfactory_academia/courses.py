@@ -342,6 +342,32 @@ def _effective(ctx, assignment: dict, user_id: int | None) -> tuple[str, str | N
     return assignment["due_at"], assignment["lock_at"], False
 
 
+def _new_submission(ctx, assignment_id: int, user_id: int, **fields) -> dict:
+    """A student's first submission row for an assignment: ungraded, and unsubmitted unless ``fields`` say otherwise."""
+    submissions = ctx.table("submissions")
+    return submissions.insert(
+        {
+            "submission_id": next_int_id(submissions, "submission_id", 50_000_000),
+            "assignment_id": assignment_id,
+            "user_id": user_id,
+            "attempt": 0,
+            "status": "unsubmitted",
+            "submitted_at": None,
+            "submission_type": None,
+            "body": None,
+            "url": None,
+            "late": False,
+            "entered_score": None,
+            "points_deducted": None,
+            "score": None,
+            "grader_id": None,
+            "graded_at": None,
+            "comment": None,
+            **fields,
+        }
+    )
+
+
 def _submission_out(row: dict | None) -> Submission | None:
     if row is None:
         return None
@@ -620,24 +646,10 @@ def submit_assignment(
         "url": url if submission_type == "online_url" else (file_name if submission_type == "online_upload" else None),
         "late": ctx.now > datetime.fromisoformat(due_at),
     }
-    submissions = ctx.table("submissions")
     if existing:
-        row = submissions.update(existing["submission_id"], fields)
+        row = ctx.table("submissions").update(existing["submission_id"], fields)
     else:
-        row = submissions.insert(
-            {
-                "submission_id": next_int_id(submissions, "submission_id", 50_000_000),
-                "assignment_id": assignment_id,
-                "user_id": user_id,
-                "entered_score": None,
-                "points_deducted": None,
-                "score": None,
-                "grader_id": None,
-                "graded_at": None,
-                "comment": None,
-                **fields,
-            }
-        )
+        row = _new_submission(ctx, assignment_id, user_id, **fields)
     return _submission_out(row)
 
 
@@ -675,26 +687,7 @@ def grade_submission(
     submissions = ctx.table("submissions")
     existing = submissions.first(assignment_id=assignment_id, user_id=user_id)
     if existing is None:
-        existing = submissions.insert(
-            {
-                "submission_id": next_int_id(submissions, "submission_id", 50_000_000),
-                "assignment_id": assignment_id,
-                "user_id": user_id,
-                "attempt": 0,
-                "status": "unsubmitted",
-                "submitted_at": None,
-                "submission_type": None,
-                "body": None,
-                "url": None,
-                "late": False,
-                "entered_score": None,
-                "points_deducted": None,
-                "score": None,
-                "grader_id": None,
-                "graded_at": None,
-                "comment": None,
-            }
-        )
+        existing = _new_submission(ctx, assignment_id, user_id)
     due_at, _, _ = _effective(ctx, assignment, user_id)
     deducted = _deduction(course, assignment, existing, due_at)
     row = submissions.update(

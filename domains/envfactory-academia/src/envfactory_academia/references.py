@@ -14,6 +14,7 @@ from datetime import UTC, timedelta
 from typing import Annotated, Literal, TypedDict
 
 from envfactory_core.env import Arg, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env.values import seed_token
 from envfactory_core.models import Provenance
 
 from ._common import NOW
@@ -722,7 +723,7 @@ COLLECTION_TREE = (
 
 def _key(rng, used: set[str]) -> str:
     while True:
-        key = "".join(rng.choice(KEY_ALPHABET) for _ in range(8))
+        key = seed_token(rng, 8, KEY_ALPHABET)
         if key not in used:
             used.add(key)
             return key

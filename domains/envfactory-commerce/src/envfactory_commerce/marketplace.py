@@ -12,10 +12,8 @@ from datetime import date, timedelta
 from typing import Annotated, Any, Literal, TypedDict
 
 from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env.values import cents, digits, matches, money, page, seed_id
 from envfactory_core.models import Provenance
-
-from .residents import residents
-from .values import cents, digits, matches, money, page, seed_id
 
 MIN_PRICE = 0.20
 MAX_PRICE = 50000.00
@@ -851,7 +849,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
                     "expires_on": expires,
                 }
             )
-    buyers = residents(ctx, max(4, ctx.size))
+    buyers = fake.residents(ctx, max(4, ctx.size))
     receipts: list[dict[str, Any]] = []
     transactions: list[dict[str, Any]] = []
     reviews: list[dict[str, Any]] = []

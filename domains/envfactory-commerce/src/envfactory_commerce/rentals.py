@@ -14,10 +14,8 @@ from typing import Annotated, Any, Literal, TypedDict
 from zoneinfo import ZoneInfo
 
 from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env.values import cents, money, page, parse_date, parse_time, seed_id
 from envfactory_core.models import Provenance
-
-from .residents import residents
-from .values import cents, money, page, parse_date, parse_time, seed_id
 
 CURRENCY = "USD"
 INCOME_MULTIPLE = 3
@@ -758,7 +756,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
                 "available_date": available.isoformat(),
             }
         )
-    people = residents(ctx, max(6, ctx.size))
+    people = fake.residents(ctx, max(6, ctx.size))
     viewings: list[dict[str, Any]] = []
     applications: list[dict[str, Any]] = []
     for home in homes:

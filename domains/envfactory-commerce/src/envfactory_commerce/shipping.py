@@ -15,10 +15,8 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal, TypedDict
 
 from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env.values import digits, money, page, seed_id
 from envfactory_core.models import Provenance
-
-from .residents import residents
-from .values import digits, money, page, seed_id
 
 CURRENCY = "USD"
 RATE_VALID_DAYS = 7
@@ -402,6 +400,21 @@ def _shipment(ctx: Context, row: dict[str, Any]) -> Shipment:
     return {**row, "rates": _rates(ctx, row["shipment_id"]), "label": label}  # type: ignore[typeddict-item]
 
 
+def _rate(rate_id: str, shipment_id: str, offer: tuple[str, str, float, int], valid_until: str) -> dict[str, Any]:
+    """A rate row for one carrier's offer (from :func:`quote`) on a shipment."""
+    carrier, service, amount, days = offer
+    return {
+        "rate_id": rate_id,
+        "shipment_id": shipment_id,
+        "carrier": carrier,
+        "service": service,
+        "amount": amount,
+        "currency": CURRENCY,
+        "estimated_days": days,
+        "valid_until": valid_until,
+    }
+
+
 def tracking_number(rng: random.Random, carrier: str) -> str:
     if carrier == "UPS":
         return "1Z" + "".join(rng.choice("0123456789ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(6)) + digits(rng, 10)
@@ -498,19 +511,8 @@ def create_shipment(
         raise ToolError("the parcel exceeds every carrier's size or weight limit; use a smaller box or split it")
     shipment_id = ctx.new_id("shp")
     valid_until = (ctx.today + timedelta(days=RATE_VALID_DAYS)).isoformat()
-    for carrier, service, amount, days in quotes:
-        ctx.table("rates").insert(
-            {
-                "rate_id": ctx.new_id("rate"),
-                "shipment_id": shipment_id,
-                "carrier": carrier,
-                "service": service,
-                "amount": amount,
-                "currency": CURRENCY,
-                "estimated_days": days,
-                "valid_until": valid_until,
-            }
-        )
+    for offer in quotes:
+        ctx.table("rates").insert(_rate(ctx.new_id("rate"), shipment_id, offer, valid_until))
     row = ctx.table("shipments").insert(
         {
             "shipment_id": shipment_id,
@@ -787,7 +789,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
                 "is_default_sender": index == 0,
             }
         )
-    recipients = residents(ctx, max(4, ctx.size))
+    recipients = fake.residents(ctx, max(4, ctx.size))
     shipments: list[dict[str, Any]] = []
     rates: list[dict[str, Any]] = []
     labels: list[dict[str, Any]] = []
@@ -807,20 +809,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
         domestic = person.country == sender["country"]
         valid_until = (created.date() + timedelta(days=RATE_VALID_DAYS)).isoformat()
         quotes = quote(parcel, domestic, nearby=person.country in ("CA", "MX"))
-        shipment_rates = []
-        for carrier, service, amount, days in quotes:
-            shipment_rates.append(
-                {
-                    "rate_id": seed_id(rng, "rate"),
-                    "shipment_id": shipment_id,
-                    "carrier": carrier,
-                    "service": service,
-                    "amount": amount,
-                    "currency": CURRENCY,
-                    "estimated_days": days,
-                    "valid_until": valid_until,
-                }
-            )
+        shipment_rates = [_rate(seed_id(rng, "rate"), shipment_id, offer, valid_until) for offer in quotes]
         rates.extend(shipment_rates)
         bought = shipment_rates and rng.random() < 0.75
         status = "label_purchased" if bought else "rates_ready"

@@ -13,10 +13,10 @@ from datetime import timedelta
 from typing import Annotated, Any, Literal, TypedDict
 
 from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env.values import cents, matches, money, page, seed_id
 from envfactory_core.models import Provenance
 
-from .residents import residents
-from .values import cents, digits, matches, money, page, seed_id
+from .shipping import tracking_number
 
 SHOP_CURRENCY = "USD"
 SHOP_COUNTRY = "US"
@@ -955,14 +955,6 @@ CUSTOMER_TAGS = ("vip", "wholesale", "newsletter", "repeat", "local-pickup")
 CARRIERS = (("USPS", 0.5), ("UPS", 0.3), ("FedEx", 0.2))
 
 
-def _tracking_number(rng: Any, carrier: str) -> str:
-    if carrier == "UPS":
-        return "1Z" + "".join(rng.choice("0123456789ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(6)) + digits(rng, 10)
-    if carrier == "FedEx":
-        return digits(rng, 12)
-    return "9400" + digits(rng, 18)
-
-
 def _option_code(option: str) -> str:
     return re.sub(r"[^A-Z0-9]", "", option.upper())[:4]
 
@@ -1096,7 +1088,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
                     "weight_grams": grams,
                 }
             )
-    people = residents(ctx, max(3, ctx.size))
+    people = fake.residents(ctx, max(3, ctx.size))
     customers: list[dict[str, Any]] = []
     for resident in people:
         person = resident.person
@@ -1215,7 +1207,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
                 {
                     "fulfillment_id": seed_id(rng, "ful"),
                     "order_id": order_id,
-                    "tracking_number": _tracking_number(rng, carrier),
+                    "tracking_number": tracking_number(rng, carrier),
                     "carrier": carrier,
                     "status": "success",
                     "created_at": (created + timedelta(hours=rng.randint(20, 48))).isoformat(),

@@ -15,10 +15,8 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal, TypedDict
 
 from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env.values import cents, digits, matches, money, page, parse_date, seed_id
 from envfactory_core.models import Provenance
-
-from .residents import residents
-from .values import cents, digits, matches, money, page, parse_date, seed_id
 
 NEW_PAYEE_HOURS = 24
 NEW_PAYEE_LIMIT = 1000.00
@@ -723,7 +721,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
     rng = ctx.rng
     now = ctx.now
     today: date = now.date()
-    people = residents(ctx, max(4, ctx.size // 2 + 2))
+    people = fake.residents(ctx, max(4, ctx.size // 2 + 2))
     owner = people[0].person
     accounts = [
         {

@@ -13,10 +13,8 @@ from datetime import timedelta
 from typing import Annotated, Any, Literal, TypedDict
 
 from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env.values import cents, matches, money, page, parse_date, seed_id
 from envfactory_core.models import Provenance
-
-from .residents import residents
-from .values import cents, matches, money, page, parse_date, seed_id
 
 COMPANY = "Lumen Labs"
 CURRENCY = "USD"
@@ -650,7 +648,7 @@ def _seed_expense(rng: Any, employee: dict[str, Any], now: Any, currency: str) -
 def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
     rng = ctx.rng
     now = ctx.now
-    people = residents(ctx, max(5, ctx.size))
+    people = fake.residents(ctx, max(5, ctx.size))
     employees: list[dict[str, Any]] = []
     for index, resident in enumerate(people):
         person = resident.person

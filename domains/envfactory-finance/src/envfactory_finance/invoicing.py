@@ -12,10 +12,8 @@ from datetime import timedelta
 from typing import Annotated, Any, Literal, TypedDict
 
 from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env.values import cents, matches, money, page, parse_date, seed_id
 from envfactory_core.models import Provenance
-
-from .residents import residents
-from .values import cents, matches, money, page, parse_date, seed_id
 
 ORGANISATION = "Copperleaf Design Studio"
 CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD")
@@ -357,6 +355,15 @@ def _check_amount(amount: float, due: float, currency: str, what: str) -> float:
     return value
 
 
+def _after_payment(document: dict[str, Any], value: float) -> dict[str, Any]:
+    """An invoice's or bill's amounts after a payment of ``value``, and its status once nothing is due."""
+    due = money(document["amount_due"] - value)
+    changes: dict[str, Any] = {"amount_paid": money(document["amount_paid"] + value), "amount_due": due}
+    if cents(due) == 0:
+        changes["status"] = "paid"
+    return changes
+
+
 # --- tools -----------------------------------------------------------------------------------
 
 
@@ -632,11 +639,7 @@ def record_payment(
             "created_at": ctx.now.isoformat(),
         }
     )
-    due = money(invoice["amount_due"] - value)
-    changes = {"amount_paid": money(invoice["amount_paid"] + value), "amount_due": due}
-    if cents(due) == 0:
-        changes["status"] = "paid"
-    return _invoice(ctx, ctx.table("invoices").update(invoice_id, changes))
+    return _invoice(ctx, ctx.table("invoices").update(invoice_id, _after_payment(invoice, value)))
 
 
 @environment.tool(effect="read")
@@ -719,11 +722,7 @@ def pay_bill(
             "created_at": ctx.now.isoformat(),
         }
     )
-    due = money(bill["amount_due"] - value)
-    changes: dict[str, Any] = {"amount_paid": money(bill["amount_paid"] + value), "amount_due": due}
-    if cents(due) == 0:
-        changes["status"] = "paid"
-    return _bill(ctx, ctx.table("bills").update(bill_id, changes))
+    return _bill(ctx, ctx.table("bills").update(bill_id, _after_payment(bill, value)))
 
 
 # --- seed state ------------------------------------------------------------------------------
@@ -779,7 +778,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
                 ).isoformat(),
             }
         )
-    for resident in residents(ctx, max(2, ctx.size // 2)):
+    for resident in fake.residents(ctx, max(2, ctx.size // 2)):
         person = resident.person
         if any(c["name"] == person.full_name for c in contacts):
             continue  # contact names are unique

@@ -12,10 +12,8 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal, TypedDict
 
 from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env.values import cents, digits, matches, money, page, seed_id
 from envfactory_core.models import Provenance
-
-from .residents import residents
-from .values import cents, digits, matches, money, page, seed_id
 
 REFUND_WINDOW_DAYS = 60
 CAPTURE_WINDOW_DAYS = 7
@@ -640,7 +638,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
     now = ctx.now
     today = now.date()
     customers: list[dict[str, Any]] = []
-    for resident in residents(ctx, max(4, ctx.size)):
+    for resident in fake.residents(ctx, max(4, ctx.size)):
         person = resident.person
         card_state = fake.choose_weighted(rng, {"valid": 0.8, "expired": 0.1, "none": 0.1})
         brand = fake.choose_weighted(rng, dict(BRANDS))

@@ -1,17 +1,20 @@
 """Small helpers the lifestyle environments share: reading times an agent typed, local clocks, ids.
 
-Tools receive times as text; these helpers turn them into aware datetimes or refuse with a message
-that names the argument and shows the expected form, so an agent can correct its call.
+Tools receive times as text; the core's :mod:`envfactory_core.env.values` parsers, with this
+domain's examples, turn them into aware datetimes or refuse with a message that names the argument
+and shows the expected form, so an agent can correct its call.
 """
 
 from __future__ import annotations
 
 import random
 from datetime import date, datetime, timedelta, timezone
+from functools import partial
 
-from envfactory_core.env import ToolError
+from envfactory_core.env import values
 from envfactory_core.env.fake import CITIES, City
-from envfactory_core.env.tables import TableView
+from envfactory_core.env.timezones import offset_text, utc_offset
+from envfactory_core.env.values import iso, next_int_id
 
 __all__ = [
     "JUNE_OFFSETS",
@@ -30,43 +33,14 @@ __all__ = [
 NOW = "2025-06-12T16:00:00+00:00"
 """The lifestyle domain's clock: a Thursday afternoon in June 2025 (UTC)."""
 
-# UTC offsets in force in June 2025 (summer time where it applies, winter time south of the equator),
-# for every city ``envfactory_core.env.fake`` draws people and places from.
-JUNE_OFFSETS = {
-    "Lisbon": "+01:00",
-    "Berlin": "+02:00",
-    "Osaka": "+09:00",
-    "Toronto": "-04:00",
-    "Austin": "-05:00",
-    "Seattle": "-07:00",
-    "Chicago": "-05:00",
-    "Boston": "-04:00",
-    "Denver": "-06:00",
-    "Nairobi": "+03:00",
-    "Accra": "+00:00",
-    "Melbourne": "+10:00",
-    "Auckland": "+12:00",
-    "Sao Paulo": "-03:00",
-    "Mexico City": "-06:00",
-    "Madrid": "+02:00",
-    "Lyon": "+02:00",
-    "Milan": "+02:00",
-    "Amsterdam": "+02:00",
-    "Stockholm": "+02:00",
-    "Oslo": "+02:00",
-    "Warsaw": "+02:00",
-    "Dublin": "+01:00",
-    "Edinburgh": "+01:00",
-    "Manchester": "+01:00",
-    "Bengaluru": "+05:30",
-    "Singapore": "+08:00",
-    "Seoul": "+09:00",
-    "Cape Town": "+02:00",
-    "Vancouver": "-07:00",
-}
-LOCAL_CITIES: tuple[tuple[City, str], ...] = tuple(
-    (city, JUNE_OFFSETS[city.name]) for city in CITIES if city.name in JUNE_OFFSETS
-)
+parse_time = partial(values.parse_time, example="2025-06-14T19:30:00-04:00")
+parse_day = partial(values.parse_date, example="2025-06-14")
+
+# Venues and athletes keep one UTC offset all season: the one in force on the clock's day (summer
+# time where it applies, winter time south of the equator), for every city ``fake`` draws from.
+_TODAY = datetime.fromisoformat(NOW).date()
+JUNE_OFFSETS = {city.name: offset_text(utc_offset(city.timezone, _TODAY)) for city in CITIES}
+LOCAL_CITIES: tuple[tuple[City, str], ...] = tuple((city, JUNE_OFFSETS[city.name]) for city in CITIES)
 
 
 def offset_of(city: City) -> str:
@@ -97,39 +71,6 @@ def local_zone(offset: str) -> timezone:
     return timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))
 
 
-def iso(moment: datetime) -> str:
-    """ISO 8601 to the second, with the offset (``2025-06-14T19:30:00-04:00``)."""
-    return moment.isoformat(timespec="seconds")
-
-
-def parse_time(value: str, argument: str) -> datetime:
-    """An aware datetime from ISO 8601 text, or a refusal naming ``argument``."""
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise ToolError(f"{argument} {value!r} is not an ISO 8601 time; give e.g. 2025-06-14T19:30:00-04:00") from None
-    if moment.tzinfo is None:
-        raise ToolError(f"{argument} {value!r} has no UTC offset; add one, e.g. 2025-06-14T19:30:00-04:00")
-    return moment
-
-
-def parse_day(value: str, argument: str) -> date:
-    """A date from ``YYYY-MM-DD`` text, or a refusal naming ``argument``."""
-    try:
-        if len(value) != 10:
-            raise ValueError(value)
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ToolError(f"{argument} {value!r} is not a date; give YYYY-MM-DD, e.g. 2025-06-14") from None
-
-
 def days_between(start: date, end: date) -> list[date]:
     """Every day from ``start`` to ``end`` inclusive."""
     return [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
-
-
-def next_int_id(view: TableView, column: str, floor: int) -> int:
-    """The next integer id for a table whose ids are numbers: one more than the largest, at least ``floor``."""
-    rows = view.find(order_by=column, descending=True, limit=1)
-    largest = int(rows[0][column]) if rows else floor - 1
-    return max(largest + 1, floor)

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Literal, TypedDict
 
 from envfactory_core.env import Arg, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env.values import seed_token
 from envfactory_core.models import Provenance
 
 from ._common import LOCAL_CITIES, NOW, business_phone, iso, local_zone, parse_day, parse_time
@@ -892,9 +893,9 @@ def seed(ctx: SeedContext) -> dict:
             book.hold(restaurant, start, seats, person.email)
         else:
             book.by_email.setdefault(person.email, [])
-        code = "".join(rng.choice(CONFIRMATION_ALPHABET) for _ in range(8))
+        code = seed_token(rng, 8, CONFIRMATION_ALPHABET)
         while code in codes:
-            code = "".join(rng.choice(CONFIRMATION_ALPHABET) for _ in range(8))
+            code = seed_token(rng, 8, CONFIRMATION_ALPHABET)
         codes.add(code)
         created = min(
             start - timedelta(days=rng.randint(1, 20), hours=rng.randint(0, 10)), ctx.now - timedelta(hours=3)

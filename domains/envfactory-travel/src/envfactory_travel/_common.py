@@ -1,19 +1,23 @@
 """Helpers the travel environments share: reading dates and times an agent typed, local clocks,
 money in the right currency, and booking codes.
 
-Tools receive dates and times as text; these helpers turn them into values or refuse with a
-message that names the argument and shows the expected form, so an agent can correct its call.
-Local times carry the UTC offset in force at that place on that day (see :mod:`._zones`).
+Tools receive dates and times as text; the core's :mod:`envfactory_core.env.values` parsers, with
+this domain's examples, turn them into values or refuse with a message that names the argument and
+shows the expected form, so an agent can correct its call. Local times carry the UTC offset in
+force at that place on that day (see :mod:`envfactory_core.env.timezones`).
 """
 
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from collections.abc import Sequence
+from datetime import date, timedelta
+from functools import partial
+from typing import Any
 
-from envfactory_core.env import Context, ToolError
-
-from ._zones import utc_offset
+from envfactory_core.env import Context, values
+from envfactory_core.env.timezones import in_zone, local_time
+from envfactory_core.env.values import iso, money, require_text, seed_token
 
 __all__ = [
     "CODE_ALPHABET",
@@ -21,6 +25,7 @@ __all__ = [
     "NOW",
     "check_email",
     "convert",
+    "find_bookings",
     "in_zone",
     "iso",
     "local_time",
@@ -41,8 +46,12 @@ NOW = "2025-06-16T08:00:00+00:00"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 """Letters and digits of booking codes, without the look-alikes 0/O and 1/I."""
 
-_EARLIEST_YEAR = 2000
-_LATEST_YEAR = 2100
+YEARS = (2000, 2100)
+"""The years a date or time an agent types must fall in."""
+
+parse_date = partial(values.parse_date, example="2025-07-04", years=YEARS)
+parse_time = partial(values.parse_time, example="2025-07-04T10:00:00+02:00", years=YEARS)
+check_email = partial(values.check_email, example="ines.moreau@example.com")
 
 # Approximate mid-2025 rates from one euro, used to price the same product in local currencies.
 FX_FROM_EUR: dict[str, float] = {
@@ -68,63 +77,11 @@ FX_FROM_EUR: dict[str, float] = {
     "KES": 147.0,
     "GHS": 11.8,
 }
-_ZERO_DECIMAL = {"JPY", "KRW"}
-
-
-def parse_date(value: str, argument: str) -> date:
-    """A ``YYYY-MM-DD`` date, or a refusal naming ``argument``."""
-    try:
-        if len(value) != 10:
-            raise ValueError(value)
-        parsed = date.fromisoformat(value)
-    except ValueError:
-        raise ToolError(f"{argument} {value!r} is not a date; use YYYY-MM-DD, e.g. 2025-07-04") from None
-    if not _EARLIEST_YEAR <= parsed.year <= _LATEST_YEAR:
-        raise ToolError(f"{argument} {value!r} is outside the years {_EARLIEST_YEAR}-{_LATEST_YEAR}")
-    return parsed
-
-
-def parse_time(value: str, argument: str) -> datetime:
-    """An ISO 8601 time with a UTC offset, or a refusal naming ``argument``."""
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise ToolError(f"{argument} {value!r} is not an ISO 8601 time; use e.g. 2025-07-04T10:00:00+02:00") from None
-    if parsed.tzinfo is None or parsed.utcoffset() is None:
-        raise ToolError(f"{argument} {value!r} has no UTC offset; add one, e.g. 2025-07-04T10:00:00+02:00")
-    if not _EARLIEST_YEAR <= parsed.year <= _LATEST_YEAR:
-        raise ToolError(f"{argument} {value!r} is outside the years {_EARLIEST_YEAR}-{_LATEST_YEAR}")
-    return parsed
-
-
-def iso(moment: datetime) -> str:
-    """ISO 8601 to the second, with the offset: ``2025-07-04T15:00:00+02:00``."""
-    return moment.isoformat(timespec="seconds")
-
-
-def local_time(day: date, clock: str, time_zone: str) -> datetime:
-    """``day`` at ``clock`` (``"15:00"``) in ``time_zone``, with the offset in force that day."""
-    hours, minutes = (int(part) for part in clock.split(":"))
-    zone = timezone(timedelta(minutes=utc_offset(time_zone, day)))
-    return datetime.combine(day, time(hours, minutes), tzinfo=zone)
-
-
-def in_zone(moment: datetime, time_zone: str) -> datetime:
-    """``moment`` expressed in ``time_zone``'s local time."""
-    zone = timezone(timedelta(minutes=utc_offset(time_zone, moment.astimezone(UTC).date())))
-    return moment.astimezone(zone)
 
 
 def nights(start: date, end: date) -> list[date]:
     """The nights of a stay from ``start`` (check-in) to ``end`` (check-out)."""
     return [start + timedelta(days=offset) for offset in range((end - start).days)]
-
-
-def money(amount: float, currency: str) -> float:
-    """An amount rounded the way ``currency`` is written (no decimals for JPY and KRW)."""
-    if currency in _ZERO_DECIMAL:
-        return float(round(amount))
-    return round(float(amount), 2)
 
 
 def convert(eur_amount: float, currency: str) -> float:
@@ -141,32 +98,33 @@ def new_code(ctx: Context, table: str, column: str = "confirmation_code", length
             return code
 
 
+def find_bookings(
+    ctx: Context,
+    table: str,
+    *,
+    email: str | None = None,
+    confirmation_code: str | None = None,
+    order_by: str | Sequence[str] | None = None,
+    **equals: Any,
+) -> list[dict[str, Any]]:
+    """Rows of a booking table matching every filter given (``None`` filters are left out).
+
+    Emails are stored lowercased and confirmation codes in capitals, so an agent's spelling of
+    either still finds the booking.
+    """
+    filters = {column: value for column, value in equals.items() if value is not None}
+    if confirmation_code is not None:
+        filters["confirmation_code"] = confirmation_code.strip().upper()
+    rows = ctx.table(table).find(order_by=order_by, **filters)
+    if email is not None:
+        wanted = email.strip().lower()
+        rows = [row for row in rows if row["email"] == wanted]
+    return rows
+
+
 def seed_code(rng: random.Random, length: int = 6) -> str:
     """A booking code for seed data."""
-    return "".join(rng.choice(CODE_ALPHABET) for _ in range(length))
-
-
-def seed_token(rng: random.Random, length: int = 10) -> str:
-    """A lowercase id token for seed data (``ctx.new_id`` uses the same alphabet)."""
-    return "".join(rng.choice("0123456789abcdefghjkmnpqrstvwxyz") for _ in range(length))
-
-
-def check_email(value: str, argument: str = "email") -> str:
-    """A plausible email address, or a refusal naming ``argument``."""
-    local, _, domain = value.partition("@")
-    if not local or "." not in domain or " " in value or domain.startswith(".") or domain.endswith("."):
-        raise ToolError(f"{argument} {value!r} is not an email address; give e.g. ines.moreau@example.com")
-    return value.strip().lower()
-
-
-def require_text(value: str, argument: str, *, max_length: int = 200) -> str:
-    """Non-blank text, trimmed, or a refusal naming ``argument``."""
-    text = value.strip()
-    if not text:
-        raise ToolError(f"{argument} must not be blank")
-    if len(text) > max_length:
-        raise ToolError(f"{argument} is {len(text)} characters long; the limit is {max_length}")
-    return text
+    return seed_token(rng, length, CODE_ALPHABET)
 
 
 _DIALLING_CODES = {

@@ -19,6 +19,7 @@ from ._common import (
     NOW,
     check_email,
     convert,
+    find_bookings,
     in_zone,
     iso,
     local_time,
@@ -725,14 +726,7 @@ def list_rentals(
         limit: At most this many rentals.
         offset: Skip this many rentals (for paging).
     """
-    filters: dict[str, str] = {}
-    if status is not None:
-        filters["status"] = status
-    if confirmation_code is not None:
-        filters["confirmation_code"] = confirmation_code.strip().upper()
-    rows = ctx.table("rentals").find(**filters)
-    if email is not None:
-        rows = [row for row in rows if row["email"] == email.strip().lower()]
+    rows = find_bookings(ctx, "rentals", email=email, confirmation_code=confirmation_code, status=status)
     rows.sort(key=lambda row: (datetime.fromisoformat(row["start_time"]), row["rental_id"]))
     return {"rentals": [_rental_view(ctx, row) for row in rows[offset : offset + limit]], "count": len(rows)}
 

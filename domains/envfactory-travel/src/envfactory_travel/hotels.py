@@ -9,7 +9,7 @@ available while fewer confirmed or checked-in reservations cover it than the all
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Annotated, Any, Literal, TypedDict
+from typing import Annotated, Any, Literal, TypedDict, get_args
 
 from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
 from envfactory_core.models import Provenance
@@ -18,6 +18,7 @@ from ._common import (
     NOW,
     check_email,
     convert,
+    find_bookings,
     iso,
     local_time,
     money,
@@ -635,16 +636,15 @@ def list_reservations(
         limit: At most this many reservations.
         offset: Skip this many reservations (for paging).
     """
-    filters: dict[str, str] = {}
-    if status is not None:
-        filters["status"] = status
-    if hotel_id is not None:
-        filters["hotel_id"] = hotel_id
-    if confirmation_code is not None:
-        filters["confirmation_code"] = confirmation_code.strip().upper()
-    rows = ctx.table("reservations").find(order_by=["start_date", "reservation_id"], **filters)
-    if email is not None:
-        rows = [row for row in rows if row["email"] == email.strip().lower()]
+    rows = find_bookings(
+        ctx,
+        "reservations",
+        email=email,
+        confirmation_code=confirmation_code,
+        order_by=["start_date", "reservation_id"],
+        status=status,
+        hotel_id=hotel_id,
+    )
     return {
         "reservations": [_reservation_view(ctx, row) for row in rows[offset : offset + limit]],
         "count": len(rows),
@@ -781,20 +781,7 @@ _ROOMS = (
     ("Junior Suite", "king", 3, 1.9, "Open-plan suite with a king bed, lounge corner and sofa bed."),
 )
 _BASE_RATE_EUR = {2: 68.0, 3: 98.0, 4: 145.0, 5: 280.0}
-_AMENITIES = (
-    "wifi",
-    "breakfast",
-    "parking",
-    "gym",
-    "pool",
-    "spa",
-    "restaurant",
-    "bar",
-    "airport_shuttle",
-    "pet_friendly",
-    "air_conditioning",
-    "ev_charging",
-)
+_AMENITIES: tuple[str, ...] = get_args(Amenity)
 
 
 def _hotel_name(rng: Any, place: Place, stars: int) -> tuple[str, str]:

@@ -20,6 +20,7 @@ from ._common import (
     NOW,
     check_email,
     convert,
+    find_bookings,
     in_zone,
     iso,
     local_time,
@@ -647,14 +648,14 @@ def list_bookings(
         limit: At most this many bookings.
         offset: Skip this many bookings (for paging).
     """
-    filters: dict[str, str] = {}
-    if status is not None:
-        filters["status"] = status
-    if confirmation_code is not None:
-        filters["confirmation_code"] = confirmation_code.strip().upper()
-    rows = ctx.table("bookings").find(order_by=["date", "booking_id"], **filters)
-    if email is not None:
-        rows = [row for row in rows if row["email"] == email.strip().lower()]
+    rows = find_bookings(
+        ctx,
+        "bookings",
+        email=email,
+        confirmation_code=confirmation_code,
+        order_by=["date", "booking_id"],
+        status=status,
+    )
     return {"bookings": [_booking_view(ctx, row) for row in rows[offset : offset + limit]], "count": len(rows)}
 
 

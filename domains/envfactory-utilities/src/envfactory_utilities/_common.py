@@ -1,4 +1,5 @@
-"""Helpers the utilities environments share: argument parsing with agent-readable refusals,
+"""Helpers the utilities environments share: argument parsing with agent-readable refusals (the
+core's :mod:`envfactory_core.env.values` parsers with this domain's examples), host and URL checks,
 and the company web sites that a whole world agrees on.
 
 The web sites come from ``ctx.shared("company_sites")``: with the same seed, the zone
@@ -8,15 +9,16 @@ site whose pages the link shortener points to, so chains across the three stay c
 
 from __future__ import annotations
 
-import random
 import re
-from datetime import date, datetime
+from functools import partial
 
 import attrs
 
-from envfactory_core.env import SeedContext, ToolError, fake
+from envfactory_core.env import SeedContext, fake, values
+from envfactory_core.env.values import iso, seed_id, seed_token
 
 __all__ = [
+    "BASE62",
     "HEX",
     "Site",
     "company_sites",
@@ -27,37 +29,19 @@ __all__ = [
     "is_http_url",
     "parse_date",
     "parse_time",
-    "token",
+    "seed_id",
+    "seed_token",
 ]
 
 HEX = "0123456789abcdef"
-_BASE62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+BASE62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _TLDS = ("com", "io", "co", "net", "org")
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _URL = re.compile(r"^https?://(?P<host>[A-Za-z0-9.-]+)(?::(?P<port>\d{1,5}))?(?P<rest>[/?#][^\s]*)?$")
 
 
-def parse_date(value: str, argument: str) -> date:
-    """A ``YYYY-MM-DD`` date, or a refusal that names the argument and the expected form."""
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ToolError(f"{argument} {value!r} is not a date; use YYYY-MM-DD, e.g. 2025-06-20") from None
-
-
-def parse_time(value: str, argument: str) -> datetime:
-    """An ISO 8601 time with an offset, or a refusal that says how to write one."""
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise ToolError(f"{argument} {value!r} is not an ISO 8601 time; use e.g. 2025-06-20T22:00:00+00:00") from None
-    if parsed.tzinfo is None:
-        raise ToolError(f"{argument} {value!r} has no time zone offset; add one, e.g. +00:00")
-    return parsed
-
-
-def iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")
+parse_date = partial(values.parse_date, example="2025-06-20")
+parse_time = partial(values.parse_time, example="2025-06-20T22:00:00+00:00")
 
 
 def is_hostname(value: str) -> bool:
@@ -84,10 +68,6 @@ def is_ipv4(value: str) -> bool:
     """True for a dotted IPv4 address such as ``203.0.113.10``."""
     parts = value.split(".")
     return len(parts) == 4 and all(part.isdigit() and len(part) <= 3 and int(part) <= 255 for part in parts)
-
-
-def token(rng: random.Random, length: int, alphabet: str = _BASE62) -> str:
-    return "".join(rng.choice(alphabet) for _ in range(length))
 
 
 @attrs.frozen(kw_only=True)

@@ -16,7 +16,7 @@ from typing import Annotated, Literal, TypedDict
 from envfactory_core.env import Arg, Environment, SeedContext, ToolError, fake, table
 from envfactory_core.models import Provenance
 
-from ._common import HEX, is_hostname, iso, token, world_sites
+from ._common import BASE62, HEX, is_hostname, iso, seed_token, world_sites
 
 __all__ = ["environment"]
 
@@ -659,7 +659,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, object]]]:
     rng = ctx.rng
     zones, records = [], []
     for index, site in enumerate(world_sites(ctx)):
-        zone_id = token(rng, 32, HEX)
+        zone_id = seed_token(rng, 32, HEX)
         created = ctx.now - timedelta(days=rng.randint(3, 900), minutes=rng.randrange(0, 1440, 5))
         pending = rng.random() < 0.15
         first = rng.randrange(0, len(NAME_SERVERS) - 1, 2)
@@ -717,13 +717,21 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, object]]]:
             entries.append(("CAA", site.domain, '0 issue "letsencrypt.org"', 3600, False, None, None))
         if rng.random() < 0.3:
             entries.append(
-                ("TXT", site.domain, f"google-site-verification={token(rng, 43)}", 3600, False, None, "Search Console")
+                (
+                    "TXT",
+                    site.domain,
+                    f"google-site-verification={seed_token(rng, 43, BASE62)}",
+                    3600,
+                    False,
+                    None,
+                    "Search Console",
+                )
             )
         for record_type, hostname, content, ttl, proxied, priority, comment in entries:
             stamp = created + timedelta(minutes=rng.randint(5, 60 * 24 * 30))
             records.append(
                 {
-                    "dns_record_id": token(rng, 32, HEX),
+                    "dns_record_id": seed_token(rng, 32, HEX),
                     "zone_id": zone_id,
                     "type": record_type,
                     "hostname": hostname,

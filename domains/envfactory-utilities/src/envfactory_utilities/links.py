@@ -15,11 +15,10 @@ from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolErro
 from envfactory_core.env.tables import TableView
 from envfactory_core.models import Provenance
 
-from ._common import is_http_url, iso, parse_date, token, world_sites
+from ._common import BASE62, is_http_url, iso, parse_date, seed_token, world_sites
 
 __all__ = ["environment"]
 
-BASE62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 DEFAULT_DOMAIN = "bit.ly"
 CUSTOM_BACK_HALVES_PER_MONTH = 10
 MAX_TAGS = 10
@@ -641,7 +640,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, object]]]:
             continue
         urls.add(url)
         domain = branded if rng.random() < 0.5 else DEFAULT_DOMAIN
-        link_id = f"{domain}/{token(rng, 7, BASE62)}"
+        link_id = f"{domain}/{seed_token(rng, 7, BASE62)}"
         links.append(
             {
                 "link_id": link_id,

@@ -15,7 +15,7 @@ from typing import Annotated, Literal, TypedDict
 from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
 from envfactory_core.models import Provenance
 
-from ._common import is_hostname, is_http_url, is_ipv4, iso, parse_time, token, world_sites
+from ._common import is_hostname, is_http_url, is_ipv4, iso, parse_time, seed_id, world_sites
 
 __all__ = ["environment"]
 
@@ -27,7 +27,6 @@ MIN_INTERVAL = 300
 MAX_INTERVAL = 86400
 MAX_MONITORS = 50
 MAX_WINDOW = timedelta(hours=24)
-_ID = "0123456789abcdefghjkmnpqrstvwxyz"
 _PHONE = re.compile(r"^\+[0-9]{7,15}$")
 
 POLICY = """\
@@ -530,7 +529,7 @@ def create_monitor(
     contacts = _check_contacts(ctx, alert_contact_ids or [])
     row = monitors.insert(
         {
-            "monitor_id": ctx.new_id("mon", alphabet=_ID),
+            "monitor_id": ctx.new_id("mon"),
             "name": name.strip(),
             "url": target,
             "monitor_type": monitor_type,
@@ -749,7 +748,7 @@ def create_maintenance_window(
             )
     row = windows.insert(
         {
-            "maintenance_window_id": ctx.new_id("mw", alphabet=_ID),
+            "maintenance_window_id": ctx.new_id("mw"),
             "name": name.strip(),
             "start_time": iso(start),
             "end_time": iso(end),
@@ -829,7 +828,7 @@ def create_alert_contact(
         address = None
     row = contacts.insert(
         {
-            "alert_contact_id": ctx.new_id("ac", alphabet=_ID),
+            "alert_contact_id": ctx.new_id("ac"),
             "name": name.strip(),
             "contact_type": contact_type,
             "email": address,
@@ -875,7 +874,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, object]]]:
     for person in people[: max(2, ctx.size // 3)]:
         contacts.append(
             {
-                "alert_contact_id": f"ac_{token(rng, 10, _ID)}",
+                "alert_contact_id": seed_id(rng, "ac"),
                 "name": person.full_name,
                 "contact_type": "email",
                 "email": person.email,
@@ -887,7 +886,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, object]]]:
     on_call = people[0]
     contacts.append(
         {
-            "alert_contact_id": f"ac_{token(rng, 10, _ID)}",
+            "alert_contact_id": seed_id(rng, "ac"),
             "name": f"{on_call.full_name} (SMS)",
             "contact_type": "sms",
             "email": None,
@@ -900,7 +899,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, object]]]:
     candidates = [target for site in world_sites(ctx) for target in _monitor_targets(site.company, site.domain)]
     monitors, incidents = [], []
     for name, url, monitor_type, keyword, port in rng.sample(candidates, min(len(candidates), max(4, ctx.size))):
-        monitor_id = f"mon_{token(rng, 10, _ID)}"
+        monitor_id = seed_id(rng, "mon")
         created = ctx.now - timedelta(days=rng.randint(40, 700), minutes=rng.randrange(0, 1440, 5))
         status = fake.choose_weighted(rng, {"up": 7, "down": 1.5, "paused": 1})
         interval = rng.choice((300, 300, 600, 900, 1800, 3600))
@@ -929,7 +928,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, object]]]:
             acknowledged = started + timedelta(minutes=rng.randint(2, 30))
             incidents.append(
                 {
-                    "incident_id": f"inc_{token(rng, 10, _ID)}",
+                    "incident_id": seed_id(rng, "inc"),
                     "monitor_id": monitor_id,
                     "cause": rng.choice(_CAUSES),
                     "status": "resolved",
@@ -948,7 +947,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, object]]]:
             acknowledged = rng.random() < 0.4
             incidents.append(
                 {
-                    "incident_id": f"inc_{token(rng, 10, _ID)}",
+                    "incident_id": seed_id(rng, "inc"),
                     "monitor_id": monitor_id,
                     "cause": rng.choice(_CAUSES),
                     "status": "acknowledged" if acknowledged else "ongoing",
@@ -976,7 +975,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, object]]]:
             continue
         windows.append(
             {
-                "maintenance_window_id": f"mw_{token(rng, 10, _ID)}",
+                "maintenance_window_id": seed_id(rng, "mw"),
                 "name": _WINDOW_NAMES[index],
                 "start_time": iso(start),
                 "end_time": iso(end),

@@ -17,7 +17,7 @@ from envfactory_core.env import Arg, Environment, SeedContext, ToolError, fake, 
 from envfactory_core.env.tables import TableView
 from envfactory_core.models import Provenance
 
-from ._common import iso, parse_date, token
+from ._common import iso, parse_date, seed_id
 
 __all__ = ["environment"]
 
@@ -954,7 +954,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, object]]]:
     cities = [owner.city, *rng.sample([c for c in fake.CITIES if c != owner.city], location_count - 1)]
     locations, rules = [], []
     for index, city in enumerate(cities):
-        location_id = f"loc_{token(rng, 10, '0123456789abcdefghjkmnpqrstvwxyz')}"
+        location_id = seed_id(rng, "loc")
         created = ctx.now - timedelta(days=rng.randint(20, 400), minutes=rng.randrange(0, 1440, 5))
         locations.append(
             {
@@ -988,7 +988,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, object]]]:
                 start = end - timedelta(days=rng.randint(7, 30))
             rules.append(
                 {
-                    "alert_rule_id": f"alr_{token(rng, 10, '0123456789abcdefghjkmnpqrstvwxyz')}",
+                    "alert_rule_id": seed_id(rng, "alr"),
                     "location_id": location_id,
                     "metric": metric,
                     "operator": operator,

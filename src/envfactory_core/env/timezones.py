@@ -1,16 +1,28 @@
-"""UTC offsets of the places the travel environments know, computed from the daylight-saving rules.
+"""UTC offsets of named time zones, computed from daylight-saving rules written out here.
 
-The rules are written out here (EU, North America, south-east Australia, New Zealand, none) so
-local times are the same on every machine, with or without a time zone database installed.
+Environments that show local times (a calendar event, a hotel check-in, a train departure) need the
+offset in force at a place on a day. ``zoneinfo`` reads the machine's time zone database, which may
+be missing or of another release, so two machines could write different bytes for the same seed.
+The rules below (EU, North America, south-east Australia, New Zealand, none) give the same offsets
+on every machine, with or without a time zone database.
+
+One simplification: the offset of a *day* is the one in force on that day's date, so the change
+happens at midnight rather than at 01:00 or 02:00 local time. Zones not in :data:`ZONES` count as
+UTC. Every zone of :data:`envfactory_core.env.fake.CITIES` is covered::
+
+    from envfactory_core.env import timezones
+
+    timezones.utc_offset("Europe/Berlin", date(2025, 6, 16))        # 120
+    timezones.in_zone(moment, "America/New_York")                    # the same instant, local time
+    timezones.local_time(date(2025, 7, 4), "15:00", "Europe/Paris")  # 2025-07-04T15:00:00+02:00
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
-__all__ = ["ZONES", "utc_offset"]
+__all__ = ["ZONES", "in_zone", "local_time", "offset_text", "utc_offset", "zone_on"]
 
-# zone name -> (standard offset in minutes, daylight-saving rule)
 ZONES: dict[str, tuple[int, str | None]] = {
     "Europe/Lisbon": (0, "eu"),
     "Europe/London": (0, "eu"),
@@ -49,6 +61,7 @@ ZONES: dict[str, tuple[int, str | None]] = {
     "Pacific/Auckland": (720, "nz"),
     "UTC": (0, None),
 }
+"""Zone name → (standard offset in minutes east of UTC, daylight-saving rule or ``None``)."""
 
 
 def _nth_sunday(year: int, month: int, n: int) -> date:
@@ -79,3 +92,26 @@ def utc_offset(zone: str, day: date) -> int:
     """Minutes east of UTC in ``zone`` on ``day`` (unknown zones count as UTC)."""
     standard, rule = ZONES.get(zone, (0, None))
     return standard + (60 if _daylight_saving(rule, day) else 0)
+
+
+def zone_on(zone: str, day: date) -> timezone:
+    """The fixed-offset ``tzinfo`` of ``zone`` on ``day``."""
+    return timezone(timedelta(minutes=utc_offset(zone, day)))
+
+
+def in_zone(moment: datetime, zone: str) -> datetime:
+    """``moment`` (an aware datetime) expressed in ``zone``'s local time, with the offset in force that day."""
+    return moment.astimezone(zone_on(zone, moment.astimezone(UTC).date()))
+
+
+def local_time(day: date, clock: str, zone: str) -> datetime:
+    """``day`` at ``clock`` (``"15:00"``) in ``zone``, with the offset in force that day."""
+    hours, minutes = (int(part) for part in clock.split(":"))
+    return datetime.combine(day, time(hours, minutes), tzinfo=zone_on(zone, day))
+
+
+def offset_text(minutes: int) -> str:
+    """An offset as ISO 8601 writes it: ``330`` → ``"+05:30"``, ``-240`` → ``"-04:00"``."""
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}:{rest:02d}"
