@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from math import cos, radians, sqrt
 from typing import Annotated, Any, Literal, TypedDict
-from zoneinfo import ZoneInfo
 
 from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env.timezones import in_zone, zone_on
 from envfactory_core.env.values import cents, money, page, parse_date, parse_time, seed_id
 from envfactory_core.models import Provenance
 
@@ -331,8 +331,9 @@ def _distance_km(a: dict[str, Any], b: dict[str, Any]) -> float:
     return round(6371 * sqrt(x * x + y * y), 2)
 
 
-def _local(home: dict[str, Any]) -> ZoneInfo:
-    return ZoneInfo(CITIES[home["city"]][1]) if home["city"] in CITIES else ZoneInfo("UTC")
+def _local(home: dict[str, Any]) -> str:
+    """The property's time zone name (its offsets come from the core's written-out rules)."""
+    return CITIES[home["city"]][1] if home["city"] in CITIES else "UTC"
 
 
 # --- tools -----------------------------------------------------------------------------------
@@ -457,7 +458,7 @@ def schedule_viewing(
         )
     start = parse_time(start_time, "start_time")
     zone = _local(home)
-    local = start.astimezone(zone)
+    local = in_zone(start, zone)
     if local.minute % 15 or local.second:
         raise ToolError(f"viewings start on the quarter hour; {local.strftime('%H:%M')} local time is not one")
     end_local = local + timedelta(minutes=VIEWING_MINUTES)
@@ -469,7 +470,7 @@ def schedule_viewing(
     if start - ctx.now < MIN_NOTICE:
         raise ToolError(
             "viewings must be booked at least 2 hours ahead; it is now "
-            f"{ctx.now.astimezone(zone).strftime('%Y-%m-%d %H:%M')} local time"
+            f"{in_zone(ctx.now, zone).strftime('%Y-%m-%d %H:%M')} local time"
         )
     if start - ctx.now > MAX_AHEAD:
         raise ToolError("viewings can be booked at most 30 days ahead")
@@ -760,13 +761,13 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
     viewings: list[dict[str, Any]] = []
     applications: list[dict[str, Any]] = []
     for home in homes:
-        zone = ZoneInfo(CITIES[home["city"]][1])
+        zone = CITIES[home["city"]][1]
         taken: set[str] = set()
         visitors = rng.sample(people, rng.randint(0, 3))
         for visitor in visitors:
             day = today + timedelta(days=rng.randint(-10, 12))
             start = datetime.combine(
-                day, time(rng.randint(OPEN_HOUR, CLOSE_HOUR - 1), rng.choice((0, 30))), tzinfo=zone
+                day, time(rng.randint(OPEN_HOUR, CLOSE_HOUR - 1), rng.choice((0, 30))), tzinfo=zone_on(zone, day)
             )
             if start.isoformat() in taken:
                 continue
