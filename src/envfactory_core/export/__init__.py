@@ -15,10 +15,11 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 import attrs
 
+from ..errors import ProblemsError
 from ..models import EnvironmentSpec, Task, ToolSpec, Trajectory
 from ..models._validators import to_tuple
 
-__all__ = ["ExportItem", "ExportResult", "ExportedFile", "Exporter", "Split", "split_of"]
+__all__ = ["ExportError", "ExportItem", "ExportResult", "ExportedFile", "Exporter", "Split", "split_of"]
 
 Split = Literal["train", "validation"]
 
@@ -28,7 +29,10 @@ class ExportItem:
     """One task with everything an exporter needs, self-contained.
 
     ``tools`` are the tools the agent saw, named ``env__tool``; ``initial_state`` and
-    ``gold_state`` are world states (``{environment: {table: {key: row}}}``).
+    ``gold_state`` are world states (``{environment: {table: {key: row}}}``). ``states`` holds the
+    other world states the task and trajectory refer to by id (each turn's start and goal, the
+    trajectory's final state), for exporters that need them: the canonical format inlines them,
+    and per-turn RL rows need each turn's goal state.
     """
 
     task: Task
@@ -38,6 +42,7 @@ class ExportItem:
     initial_state: Mapping[str, Any] = attrs.field(eq=False)
     gold_state: Mapping[str, Any] = attrs.field(eq=False)
     split: Split = "train"
+    states: Mapping[str, Any] = attrs.field(factory=dict, eq=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -53,6 +58,21 @@ class ExportResult:
 
     exporter: str
     files: tuple[ExportedFile, ...] = attrs.field(converter=to_tuple)
+    skipped: dict[str, int] = attrs.field(factory=dict, hash=False)
+    """Items the format cannot hold, counted by reason (an SFT format skips a task without a trajectory)."""
+
+    @property
+    def records(self) -> int:
+        """Records written in the data files (files such as ``dataset_info.json`` count 0)."""
+        return sum(file.records for file in self.files)
+
+
+class ExportError(ProblemsError, ValueError):
+    """An exporter produced a record its format does not allow, or cannot read what it wrote.
+
+    It lists every problem with the record it is in; it means a bug or an input the format
+    cannot express, never a problem the user should work around by hand.
+    """
 
 
 @runtime_checkable

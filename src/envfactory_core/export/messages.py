@@ -1,0 +1,84 @@
+"""``core/messages``: Hugging Face ``messages`` + ``tools`` JSONL.
+
+The shape transformers chat templates, TRL's ``SFTTrainer``, verl's multi-turn SFT dataset and
+LlamaFactory's ``formatting: openai`` read::
+
+    {"messages": [{"role": "system", "content": "..."},
+                  {"role": "user", "content": "..."},
+                  {"role": "assistant", "content": "", "reasoning_content": "...",
+                   "tool_calls": [{"id": "call_1", "type": "function",
+                                   "function": {"name": "bookshop__search_books", "arguments": {"query": "Lisbon"}}}]},
+                  {"role": "tool", "tool_call_id": "call_1", "name": "bookshop__search_books", "content": "{...}"},
+                  {"role": "assistant", "content": "Here is what I found: ..."}],
+     "tools": [{"type": "function", "function": {"name": ..., "description": ..., "parameters": {...}}}]}
+
+Arguments stay JSON objects: chat templates iterate them (Qwen3.5's XML form needs a dict), and
+transformers warns that string arguments may break templates. ``expand = "step"`` writes one row
+per assistant message (the conversation up to it), because templates such as Qwen3's render
+reasoning only after the last user message: per-step rows keep every step's reasoning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+
+import attrs
+
+from ..ids import JsonValue
+from . import ExportItem, ExportResult
+from .chat import conversation, conversation_issue, hf_message, openai_tool
+from .validation import chat_problems, raise_problems, tool_list_problems
+from .writing import JsonlSplitWriter, Skips
+
+__all__ = ["MessagesJsonl"]
+
+
+@attrs.frozen(kw_only=True)
+class MessagesJsonl:
+    """HF chat JSONL: ``messages`` (arguments as objects, ``reasoning_content``) and ``tools``."""
+
+    name: str = "messages"
+    description: str = "Hugging Face messages + tools JSONL (TRL SFT, chat templates, verl SFT, LlamaFactory openai)."
+    expand: Literal["conversation", "step"] = "conversation"
+    reasoning: bool = True
+    metadata: bool = False
+    """Add ``id`` (task id) and ``split`` columns."""
+
+    def rows(self, item: ExportItem) -> list[dict[str, JsonValue]]:
+        """The rows of one item (none when its conversation cannot be training data)."""
+        if conversation_issue(item):
+            return []
+        messages = [hf_message(message, reasoning=self.reasoning) for message in conversation(item)]
+        tools = [openai_tool(tool) for tool in item.tools]
+        if self.expand == "conversation":
+            cuts = [len(messages)]
+        else:
+            cuts = [index + 1 for index, message in enumerate(messages) if message["role"] == "assistant"]
+        rows = []
+        for cut in cuts:
+            row: dict[str, JsonValue] = {"messages": messages[:cut], "tools": tools}
+            if self.metadata:
+                row = {"id": item.task.id, "split": item.split, **row}
+            rows.append(row)
+        return rows
+
+    def export(self, items: Iterable[ExportItem], directory: Path) -> ExportResult:
+        skips = Skips()
+        with JsonlSplitWriter(directory) as writer:
+            for item in items:
+                reason = conversation_issue(item)
+                if reason:
+                    skips.add(reason)
+                    continue
+                for number, row in enumerate(self.rows(item)):
+                    tools = row["tools"]
+                    problems = tool_list_problems(tools) if number == 0 else []
+                    problems += chat_problems(
+                        row["messages"], tools, string_arguments=False, open_end=self.expand == "step"
+                    )
+                    raise_problems(f"core/{self.name}", item, problems)
+                    writer.write(item.split, row)
+            files = writer.files()
+        return ExportResult(exporter=f"core/{self.name}", files=files, skipped=skips.result())
