@@ -322,7 +322,7 @@ def _export_stage(pipeline: Pipeline, out: Path, store: PipelineStore, run_store
     if stage is None or store.stage_done("export") is not None:
         return False
     from ..export import split_of
-    from .exports import export_items
+    from ..export.items import items_from_store
 
     started = time.perf_counter()
     root = out / "exports"
@@ -335,7 +335,7 @@ def _export_stage(pipeline: Pipeline, out: Path, store: PipelineStore, run_store
         if temporary.exists():
             shutil.rmtree(temporary)
         temporary.mkdir()
-        items = export_items(
+        items = items_from_store(
             run_store,
             split=lambda task_id: split_of(
                 task_id, validation_share=pipeline.settings.validation_share, seed=pipeline.settings.seed

@@ -27,6 +27,11 @@ Classes: :class:`EnvironmentPackageTests` (those checks as the standard tests of
 environments, to subclass in its tests), :class:`ScriptedLLM` (the fake backend),
 :class:`StubLLMServer` and :class:`StubReply` (a local server speaking the OpenAI and Anthropic
 wire formats, for testing real SDK backends over HTTP).
+
+Modules: :mod:`~envfactory_core.testing.strategies` (hypothesis strategies for JSON values and
+every record) and :mod:`~envfactory_core.testing.export_items` (``example_export()``: real tasks,
+trajectories and export items from the example environments, and ``write_run_store()``, for
+testing exporters and trainer adapters).
 """
 
 from __future__ import annotations
