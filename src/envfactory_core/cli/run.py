@@ -77,7 +77,8 @@ def print_summary(outcome: RunOutcome) -> None:
     for reward, mean in outcome.rewards.items():
         table.add_row("reward", f"{reward}: mean {mean:.3f}", "")
     for export in outcome.exports:
-        table.add_row("file", f"{export['path']} ({export['records']} records)", "")
+        noun = "record" if export["records"] == 1 else "records"
+        table.add_row("file", f"{export['path']} ({export['records']} {noun})", "")
     console.print(table)
     if outcome.llm_usage:
         from ..llm import UsageTotals
