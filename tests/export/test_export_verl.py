@@ -110,7 +110,7 @@ def test_parquet_has_the_fixed_schema_and_json_string_payloads(
     for row in rows:
         assert row_problems(row) == []
         assert row["ability"] == "tool_use"
-        assert row["agent_name"] == "tool_agent"
+        assert row["agent_name"] == "envfactory_agent"
         assert row["reward_model"]["style"] == "rule"
         assert row["data_source"] == "envfactory/" + "+".join(row["extra_info"]["environments"])
         assert row["prompt"][-1]["role"] == "user"

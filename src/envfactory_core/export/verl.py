@@ -3,7 +3,7 @@
 Needs ``pyarrow`` (``pip install "envfactory-core[parquet]"``). Writes, per split, a parquet file
 of rows in verl's RL dataset shape::
 
-    {"data_source": "envfactory/bookshop", "agent_name": "tool_agent", "ability": "tool_use",
+    {"data_source": "envfactory/bookshop", "agent_name": "envfactory_agent", "ability": "tool_use",
      "prompt": [{"role": "system", "content": "..."}, ..., {"role": "user", "content": "..."}],
      "reward_model": {"style": "rule",
                       "ground_truth": "[{\\"name\\": ..., \\"arguments\\": {...}, \\"masked_arguments\\": [...]}]"},
@@ -55,6 +55,7 @@ PARQUET_INSTALL = 'pip install "envfactory-core[parquet]"'
 TOOLS_FILE = "tools.yaml"
 REWARD_FILE = "reward_fn.py"
 CONFIG_FILE = "verl_config.yaml"
+AGENT_LOOP_FILE = "agent_loop.yaml"
 
 
 def _pyarrow() -> tuple[Any, Any]:
@@ -139,7 +140,10 @@ class VerlExporter:
     rows: Literal["turn", "task"] = "turn"
     data_source: str = "envfactory"
     """Prefix of each row's ``data_source`` (``envfactory/bookshop+notes``)."""
-    agent_name: str = "tool_agent"
+    agent_name: str = "envfactory_agent"
+    """The verl agent loop rows name; ``envfactory_agent`` (the verl adapter plugin's loop) tells the
+    tool where each trajectory starts and ends, which verl's stock ``tool_agent`` does not."""
+    agent_loop_class: str = "envfactory_verl.agent_loop.EnvironmentAgentLoop"
     tool_class: str = "envfactory_verl.tools.EnvironmentTool"
     """The verl ``BaseTool`` class named in ``tools.yaml`` (provided by the verl adapter plugin)."""
     reward: str = "core/envfactory"
@@ -293,6 +297,7 @@ class VerlExporter:
         files.append(text_file(directory, TOOLS_FILE, self.tools_yaml(tools, notes)))
         files.append(text_file(directory, REWARD_FILE, reward_module_source(self.reward, self.reward_options)))
         files.append(text_file(directory, CONFIG_FILE, self.config_yaml([s for s in SPLITS if counts[s]])))
+        files.append(text_file(directory, AGENT_LOOP_FILE, self.agent_loop_yaml()))
         return ExportResult(exporter=f"core/{self.name}", files=tuple(files), skipped=skips.result())
 
     def tools_yaml(self, tools: Mapping[str, ToolSpec], notes: list[str]) -> str:
@@ -324,6 +329,13 @@ class VerlExporter:
         body = str(yaml.safe_dump({"tools": entries}, sort_keys=False, allow_unicode=True, width=1000))
         return "\n".join(header) + "\n" + body
 
+    def agent_loop_yaml(self) -> str:
+        """verl's agent-loop registry entry for the loop the rows name."""
+        header = "# verl agent loops (actor_rollout_ref.rollout.agent.agent_loop_config_path), written by core/verl.\n"
+        return header + str(
+            yaml.safe_dump([{"name": self.agent_name, "_target_": self.agent_loop_class}], sort_keys=False)
+        )
+
     def config_yaml(self, splits: list[str]) -> str:
         """The verl settings that use this export (paths relative to the export directory)."""
         data: dict[str, Any] = {"return_raw_chat": True}
@@ -336,7 +348,7 @@ class VerlExporter:
             "actor_rollout_ref": {
                 "rollout": {
                     "multi_turn": {"enable": True, "format": "hermes", "tool_config_path": TOOLS_FILE},
-                    "agent": {"default_agent_loop": self.agent_name},
+                    "agent": {"default_agent_loop": self.agent_name, "agent_loop_config_path": AGENT_LOOP_FILE},
                 }
             },
             "reward": {"custom_reward_function": {"path": REWARD_FILE, "name": "compute_score"}},
