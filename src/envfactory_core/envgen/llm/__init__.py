@@ -1,0 +1,1 @@
+"""The LLM stages of environment synthesis: ``llm/builder``, ``llm/scenarios``, ``llm/reviser``."""

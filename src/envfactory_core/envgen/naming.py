@@ -1,0 +1,112 @@
+"""Names: API names (``FriendlyName``, ``If-Match``, ``balanceAccounts``) to Python identifiers.
+
+Tools, arguments, tables and columns must be identifiers (a letter, then letters, digits or ``_``,
+at most 64 characters) so every trainer and protocol accepts them; these helpers make one from any
+API name deterministically and keep the words readable (``snake_case``).
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+__all__ = ["class_name", "identifier", "plural", "singular", "snake", "unique"]
+
+_CAMEL_1 = re.compile(r"([A-Z]+)([A-Z][a-z])")
+_CAMEL_2 = re.compile(r"([a-z0-9])([A-Z])")
+_NON_WORD = re.compile(r"[^A-Za-z0-9]+")
+MAX_LENGTH = 64
+
+
+def snake(name: str) -> str:
+    """``balanceAccountId`` → ``balance_account_id``; ``If-Match`` → ``if_match``; ``PageSize`` → ``page_size``."""
+    text = _CAMEL_1.sub(r"\1_\2", name)
+    text = _CAMEL_2.sub(r"\1_\2", text)
+    text = _NON_WORD.sub("_", text).strip("_").lower()
+    return re.sub(r"_+", "_", text)
+
+
+def identifier(name: str, *, fallback: str = "value", max_length: int = MAX_LENGTH) -> str:
+    """A valid snake_case identifier for ``name`` (a letter first, at most ``max_length`` characters)."""
+    text = snake(name)
+    if not text or not text[0].isalpha():
+        text = f"{fallback}_{text}" if text else fallback
+    if keyword.iskeyword(text):
+        text += "_"
+    if len(text) > max_length:
+        text = text[:max_length].rstrip("_")
+    return text
+
+
+def class_name(name: str) -> str:
+    """``swagger petstore`` → ``SwaggerPetstore``."""
+    parts = [part for part in _NON_WORD.split(snake(name)) if part]
+    text = "".join(part.capitalize() for part in "_".join(parts).split("_"))
+    return text if text and text[0].isalpha() else f"Api{text}"
+
+
+_IRREGULAR = {
+    "people": "person",
+    "children": "child",
+    "data": "data",
+    "media": "media",
+    "status": "status",
+    "metadata": "metadata",
+    "series": "series",
+    "news": "news",
+    "settings": "setting",
+}
+
+
+def singular(word: str) -> str:
+    """``shelves`` → ``shelf``, ``policies`` → ``policy``, ``addresses`` → ``address``, ``pets`` → ``pet``."""
+    head, _, last = word.rpartition("_")
+    prefix = f"{head}_" if head else ""
+    lower = last.lower()
+    if lower in _IRREGULAR:
+        return prefix + _IRREGULAR[lower]
+    if lower.endswith("ies") and len(lower) > 3:
+        return prefix + last[:-3] + "y"
+    if lower.endswith("ves") and len(lower) > 3:
+        return prefix + last[:-3] + "f"
+    if lower.endswith(("sses", "xes", "ches", "shes", "zzes")):
+        return prefix + last[:-2]
+    if lower.endswith("s") and not lower.endswith(("ss", "us", "is")):
+        return prefix + last[:-1]
+    return word
+
+
+def plural(word: str) -> str:
+    """``pet`` → ``pets``, ``policy`` → ``policies``, ``address`` → ``addresses``; plurals stay."""
+    if singular(word) != word:
+        return word
+    lower = word.lower()
+    if lower.endswith("y") and len(lower) > 1 and lower[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    if lower.endswith(("s", "x", "ch", "sh", "z")):
+        return word + "es"
+    return word + "s"
+
+
+def unique(name: str, taken: set[str], *, max_length: int = MAX_LENGTH) -> str:
+    """``name``, or ``name_2``, ``name_3``... whichever is not in ``taken``; adds the result to ``taken``."""
+    candidate = name[:max_length]
+    number = 2
+    while candidate in taken:
+        suffix = f"_{number}"
+        candidate = name[: max_length - len(suffix)] + suffix
+        number += 1
+    taken.add(candidate)
+    return candidate
+
+
+def environment_name(source: str) -> str:
+    """An environment name from a file name: ``harbor-v2.0.swagger.yaml`` → ``harbor_v2_0_swagger``."""
+    from pathlib import Path
+
+    stem = Path(source).name
+    for suffix in (".yaml", ".yml", ".json", ".py"):
+        if stem.lower().endswith(suffix):
+            stem = stem[: -len(suffix)]
+            break
+    return identifier(stem, fallback="api")

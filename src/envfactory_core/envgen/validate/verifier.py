@@ -1,0 +1,37 @@
+"""``core/validate``: the conformance kit plus scenario tests, as a registered verifier."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ...conformance import check_environment
+from ...models import Check, VerificationReport
+from .scenarios import run_scenarios
+
+__all__ = ["ValidateVerifier"]
+
+
+class ValidateVerifier:
+    """Run the conformance checks and the given scenario tests (data) on an environment; pass when all are green."""
+
+    name = "validate"
+    subject = "environment"
+
+    def verify_environment(
+        self, environment: Any, *, scenarios: Sequence[dict[str, Any]] = (), **options: Any
+    ) -> VerificationReport:
+        conformance = check_environment(environment, **options)
+        checks = [
+            Check(name=f"conformance.{check.name}", passed=check.passed, detail=check.detail)
+            for check in conformance.checks
+        ]
+        for result in run_scenarios(environment, scenarios):
+            checks.append(
+                Check(
+                    name=f"scenario:{result.id}",
+                    passed=result.passed,
+                    detail=f"{result.steps} steps passed" if result.passed else "; ".join(result.failures[:4]),
+                )
+            )
+        return VerificationReport(subject=environment.name, verifier="core/validate", checks=checks)
