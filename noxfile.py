@@ -23,7 +23,7 @@ PACKAGES = sorted(
     for path in [*ROOT.glob("plugins/*"), *ROOT.glob("domains/*")]
     if (path / "pyproject.toml").exists()
 )
-TEST_TOOLS = ["pytest>=8", "hypothesis>=6.100", "setuptools>=70.1"]
+TEST_TOOLS = ["pytest>=8", "hypothesis>=6.100", "setuptools>=70.1", "hatchling>=1.25"]
 
 
 @nox.session

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from envfactory_core.envgen.build import run_build
-from envfactory_core.envgen.llm import plugin as llm_plugin
 from envfactory_core.envgen.validate.checkpoints import Checkpoints
 from envfactory_core.llm import LLMError
 from envfactory_core.registry import Registry
@@ -45,7 +44,6 @@ def decision(target: str, reason: str, body: str) -> str:
 
 @pytest.fixture
 def llm_registry(register_plugin: Any, plugin_manager: Any) -> Registry:
-    register_plugin(llm_plugin, name="envgen_llm", namespace="llm")
     return Registry(plugin_manager)
 
 

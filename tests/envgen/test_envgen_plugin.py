@@ -8,7 +8,6 @@ from typing import Any
 
 from envfactory_core import hookimpl
 from envfactory_core.envgen.build import resolve_loader
-from envfactory_core.envgen.llm import plugin as llm_plugin
 from envfactory_core.loaders import ResourceLoader
 from envfactory_core.registry import Registry
 
@@ -25,7 +24,6 @@ def test_loaders_builders_and_the_verifier_are_registered(registry: Registry) ->
 
 
 def test_the_llm_builder_lives_in_the_llm_namespace(register_plugin: Any, plugin_manager: Any) -> None:
-    register_plugin(llm_plugin, name="envgen_llm", namespace="llm")
     builder = Registry(plugin_manager).get("environment_builder", "llm/builder")
     assert builder.needs_model
     assert builder.wants_scenarios

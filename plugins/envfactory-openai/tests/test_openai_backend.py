@@ -305,6 +305,7 @@ def test_requests_are_logged_without_the_key(server: StubLLMServer, tmp_path: Pa
         client, _ = make_client(server, store=store, endpoint={"api_key": "sk-DO-NOT-STORE"})
         client.chat_sync(ask("q"))
         client.close()
-        stored = json.dumps(list(store.db.query("SELECT body FROM blobs")))
+        blobs = [store.get_blob(row["id"]) for row in store.db.query("SELECT id FROM blobs")]
+        stored = json.dumps(blobs) + "\n".join(store.connection.iterdump())
     assert "sk-DO-NOT-STORE" not in stored
     assert server.requests[0].headers["authorization"] == "Bearer sk-DO-NOT-STORE"

@@ -39,7 +39,8 @@ def stderr_console() -> Console:
 
 
 def stdout_console() -> Console:
-    return Console()
+    """A console for tables and reports; wide when stdout is not a terminal (pipes, files, CI logs)."""
+    return Console() if sys.stdout.isatty() else Console(width=140)
 
 
 def echo_json(data: JsonValue) -> None:

@@ -14,27 +14,6 @@ from .app import App, echo_json, fail, handle_errors, pass_app, stderr_console, 
 __all__ = ["envgen_group"]
 
 
-def _ensure_llm_components(app: App) -> None:
-    """Make ``llm/builder`` available when the LLM-stage plugin is not among the built-ins yet."""
-    from ..plugins import PluginInfo
-
-    if any(info.namespace == "llm" and info.name.endswith("envgen_llm") for info in app.manager.infos.values()):
-        return
-    from ..envgen.llm import plugin as llm_plugin
-
-    if app.manager.is_registered(llm_plugin):
-        return
-    from .. import __version__
-
-    app.manager.add_plugin(
-        llm_plugin,
-        PluginInfo(
-            name="core.envgen_llm", namespace="llm", distribution="envfactory-core", version=__version__, builtin=True
-        ),
-    )
-    app.registry = type(app.registry)(app.manager)
-
-
 @click.group("envgen")
 def envgen_group() -> None:
     """Build executable, verified environments from OpenAPI documents, metadata JSON, sketches and MCP listings.
@@ -99,8 +78,6 @@ def build_command(
     """
     from ..envgen.build import run_build
 
-    if builder.startswith("llm/") or model:
-        _ensure_llm_components(app)
     console = stderr_console()
     limits = SandboxLimits(
         wall_seconds_per_call=call_seconds, cpu_seconds_per_call=max(1.0, call_seconds / 2), memory_mb=memory_mb

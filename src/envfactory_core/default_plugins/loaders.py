@@ -3,7 +3,7 @@
 Loaders: ``core/openapi`` (OpenAPI 3.x, Swagger 2.0), ``core/metadata`` (the reference metadata JSON),
 ``core/sketch`` (Python stubs, read with ast), ``core/mcp_listing`` (a saved MCP tools/list).
 Builders: ``core/crud`` (deterministic, offline). The LLM builder ``llm/builder`` and the LLM stages
-of the validation loop live in :mod:`envfactory_core.envgen.llm.plugin` (namespace ``llm``).
+of the validation loop are registered by :mod:`envfactory_core.default_plugins.llm` (namespace ``llm``).
 """
 
 from __future__ import annotations
