@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from envfactory_core.errors import MissingDependencyError
 from envfactory_core.llm import (
@@ -19,14 +19,10 @@ from envfactory_core.llm import (
     EmbeddingResponse,
     EndpointConfig,
     LLMAuthenticationError,
-    LLMConnectionError,
-    LLMError,
     LLMResponseError,
-    LLMTimeoutError,
     LLMUnsupportedError,
-    error_for_status,
-    retry_after_seconds,
 )
+from envfactory_core.llm.sdk_errors import sdk_errors, vendor_message
 
 from .convert import ThinkingMemory, messages_params, parse_message
 
@@ -38,16 +34,6 @@ T = TypeVar("T")
 
 _MEMORY = ThinkingMemory()
 """Thinking signatures seen by any connection of this process."""
-
-
-def vendor_message(error: Any) -> str:
-    """The provider's own error message (from the JSON error body when there is one)."""
-    body = getattr(error, "body", None)
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict) and isinstance(inner.get("message"), str):
-            return str(inner["message"])
-    return str(getattr(error, "message", None) or error)
 
 
 class AnthropicBackend:
@@ -89,29 +75,10 @@ class AnthropicConnection:
         )
 
     async def _guard(self, call: Callable[[], Awaitable[T]]) -> T:
-        anthropic = self.anthropic
-        name = self.endpoint.name
-        try:
+        with sdk_errors(
+            self.anthropic, self.anthropic.AnthropicError, backend=self.endpoint.name, timeout=self.endpoint.timeout
+        ):
             return await call()
-        except anthropic.APITimeoutError as error:
-            raise LLMTimeoutError(f"request timed out after {self.endpoint.timeout}s", backend=name) from error
-        except anthropic.APIConnectionError as error:
-            cause = f" ({error.__cause__})" if error.__cause__ else ""
-            raise LLMConnectionError(f"{vendor_message(error)}{cause}", backend=name) from error
-        except anthropic.APIStatusError as error:
-            retry_after = retry_after_seconds(dict(error.response.headers))
-            raise error_for_status(
-                error.status_code, vendor_message(error), backend=name, retry_after=retry_after
-            ) from error
-        except anthropic.APIResponseValidationError as error:
-            raise LLMResponseError(f"unexpected response shape: {vendor_message(error)}", backend=name) from error
-        except json.JSONDecodeError as error:
-            raise LLMResponseError(
-                f"the response body is not valid JSON ({error.msg} at line {error.lineno} column {error.colno})",
-                backend=name,
-            ) from error
-        except anthropic.AnthropicError as error:
-            raise LLMError(vendor_message(error), backend=name) from error
 
     async def chat(self, request: ChatRequest, model: str) -> ChatResponse:
         params = messages_params(request, model, self.endpoint.options, self.memory)

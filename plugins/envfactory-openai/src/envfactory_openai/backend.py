@@ -20,14 +20,10 @@ from envfactory_core.llm import (
     EmbeddingResponse,
     EndpointConfig,
     LLMAuthenticationError,
-    LLMConnectionError,
-    LLMError,
     LLMRequestError,
     LLMResponseError,
-    LLMTimeoutError,
-    error_for_status,
-    retry_after_seconds,
 )
+from envfactory_core.llm.sdk_errors import sdk_errors, vendor_message
 
 from .convert import chat_params, parse_chat_completion, parse_embeddings
 
@@ -39,18 +35,6 @@ OFFICIAL_HOST = "api.openai.com"
 CONNECTIONS_PER_CLIENT = 16
 
 T = TypeVar("T")
-
-
-def vendor_message(error: Any) -> str:
-    """The provider's own error message (from the JSON error body when there is one)."""
-    body = getattr(error, "body", None)
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict) and isinstance(inner.get("message"), str):
-            return str(inner["message"])
-        if isinstance(body.get("message"), str):
-            return str(body["message"])
-    return str(getattr(error, "message", None) or error)
 
 
 def http_transport(openai: Any, endpoint: EndpointConfig) -> str:
@@ -130,29 +114,10 @@ class OpenAIConnection:
         self._next = itertools.cycle(self.clients)
 
     async def _guard(self, call: Callable[[], Awaitable[T]]) -> T:
-        openai = self.openai
-        name = self.endpoint.name
-        try:
+        with sdk_errors(
+            self.openai, self.openai.OpenAIError, backend=self.endpoint.name, timeout=self.endpoint.timeout
+        ):
             return await call()
-        except openai.APITimeoutError as error:
-            raise LLMTimeoutError(f"request timed out after {self.endpoint.timeout}s", backend=name) from error
-        except openai.APIConnectionError as error:
-            cause = f" ({error.__cause__})" if error.__cause__ else ""
-            raise LLMConnectionError(f"{vendor_message(error)}{cause}", backend=name) from error
-        except openai.APIStatusError as error:
-            retry_after = retry_after_seconds(dict(error.response.headers))
-            raise error_for_status(
-                error.status_code, vendor_message(error), backend=name, retry_after=retry_after
-            ) from error
-        except openai.APIResponseValidationError as error:
-            raise LLMResponseError(f"unexpected response shape: {vendor_message(error)}", backend=name) from error
-        except json.JSONDecodeError as error:
-            raise LLMResponseError(
-                f"the response body is not valid JSON ({error.msg} at line {error.lineno} column {error.colno})",
-                backend=name,
-            ) from error
-        except openai.OpenAIError as error:
-            raise LLMError(vendor_message(error), backend=name) from error
 
     async def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         """POST through the SDK's documented low-level ``post`` and read the raw JSON body.

@@ -1,0 +1,57 @@
+"""Turning a vendor SDK's exceptions into our LLM errors, with the vendor's own message.
+
+The OpenAI and Anthropic Python SDKs share one exception design (``APITimeoutError``,
+``APIConnectionError``, ``APIStatusError``, ``APIResponseValidationError`` under a root error), so
+one translation serves both; a backend plugin passes its SDK module and root error class.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import ModuleType
+from typing import Any
+
+from .backend import error_for_status, retry_after_seconds
+from .errors import LLMConnectionError, LLMError, LLMResponseError, LLMTimeoutError
+
+__all__ = ["sdk_errors", "vendor_message"]
+
+
+def vendor_message(error: Any) -> str:
+    """The provider's own error message (from the JSON error body when there is one)."""
+    body = getattr(error, "body", None)
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and isinstance(inner.get("message"), str):
+            return str(inner["message"])
+        if isinstance(body.get("message"), str):
+            return str(body["message"])
+    return str(getattr(error, "message", None) or error)
+
+
+@contextmanager
+def sdk_errors(sdk: ModuleType, root: type[BaseException], *, backend: str, timeout: float) -> Iterator[None]:
+    """Raise our ``LLM*Error`` for the SDK exception raised inside the block (async code too)."""
+    try:
+        yield
+    except sdk.APITimeoutError as error:
+        raise LLMTimeoutError(f"request timed out after {timeout}s", backend=backend) from error
+    except sdk.APIConnectionError as error:
+        cause = f" ({error.__cause__})" if error.__cause__ else ""
+        raise LLMConnectionError(f"{vendor_message(error)}{cause}", backend=backend) from error
+    except sdk.APIStatusError as error:
+        retry_after = retry_after_seconds(dict(error.response.headers))
+        raise error_for_status(
+            error.status_code, vendor_message(error), backend=backend, retry_after=retry_after
+        ) from error
+    except sdk.APIResponseValidationError as error:
+        raise LLMResponseError(f"unexpected response shape: {vendor_message(error)}", backend=backend) from error
+    except json.JSONDecodeError as error:
+        raise LLMResponseError(
+            f"the response body is not valid JSON ({error.msg} at line {error.lineno} column {error.colno})",
+            backend=backend,
+        ) from error
+    except root as error:
+        raise LLMError(vendor_message(error), backend=backend) from error
