@@ -14,10 +14,10 @@ import sqlite3
 import threading
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from ..ids import JsonValue, canonical_json, check_json_value
-from ..models import StateDiff, Step, ToolCall, ToolFailure, ToolResult, ToolSpec
+from ..models import EnvironmentSpec, StateDiff, Step, ToolCall, ToolFailure, ToolResult, ToolSpec
 from .arguments import DEFAULT_MAX_STRING_CHARS, ArgumentValidator
 from .errors import ToolError
 from .state import EncodedTable, StateWriteError, combine_digests, diff_rows, diff_states
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from .environment import Environment, ToolDefinition
 
-__all__ = ["Context", "Episode", "Template"]
+__all__ = ["Context", "Episode", "EpisodeBase", "Template"]
 
 CanonicalState = dict[str, dict[str, dict[str, JsonValue]]]
 
@@ -139,7 +139,51 @@ class Context:
         return _random.Random(f"{self.environment}|{self._episode.seed_key}|rng|{number}")
 
 
-class Episode:
+class EpisodeBase:
+    """What every kind of episode shares: its environment, its template, and the lifecycle.
+
+    Subclasses set ``environment``, ``template`` and ``_closed`` and implement ``close()``.
+    """
+
+    environment: Environment
+    template: Any
+    _closed: bool
+
+    @property
+    def spec(self) -> EnvironmentSpec:
+        spec: EnvironmentSpec = self.environment.spec
+        return spec
+
+    @property
+    def name(self) -> str:
+        return str(self.environment.name)
+
+    @property
+    def seed_key(self) -> str:
+        return str(self.template.seed_key)
+
+    @property
+    def initial_state_hash(self) -> str:
+        return str(self.template.state_hash)
+
+    def tools(self) -> tuple[ToolSpec, ...]:
+        return self.spec.tools
+
+    def close(self) -> None:
+        """Release the episode's resources."""
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError(f"episode of {self.environment.name!r} is closed")
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Episode(EpisodeBase):
     """One isolated copy of an environment's state, with the tools bound to it."""
 
     def __init__(
@@ -166,22 +210,6 @@ class Episode:
         self._changed: dict[str, set[str]] = {}
         self.steps = []
 
-    @property
-    def spec(self) -> Any:
-        return self.environment.spec
-
-    @property
-    def name(self) -> str:
-        return self.environment.name
-
-    @property
-    def seed_key(self) -> str:
-        return self.template.seed_key
-
-    @property
-    def initial_state_hash(self) -> str:
-        return self.template.state_hash
-
     def reset(
         self, *, seed: int | None = None, state: Mapping[str, Any] | None = None, size: int | None = None
     ) -> None:
@@ -198,20 +226,7 @@ class Episode:
             self._closed = True
             self.connection.close()
 
-    def __enter__(self) -> Episode:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise RuntimeError(f"episode of {self.environment.name!r} is closed")
-
     # --- calling tools -------------------------------------------------------------------------
-
-    def tools(self) -> tuple[ToolSpec, ...]:
-        return self.environment.spec.tools
 
     def table(self, name: str) -> TableView:
         view = self._views.get(name)

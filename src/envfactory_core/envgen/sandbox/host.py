@@ -23,8 +23,9 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...env import Environment, ToolDefinition
+from ...env.episode import EpisodeBase
 from ...ids import JsonValue, canonical_json, check_json_value
-from ...models import EnvironmentSpec, StateDiff, Step, ToolCall, ToolResult, ToolSpec
+from ...models import EnvironmentSpec, StateDiff, Step, ToolCall, ToolResult
 from ...serialize import from_json
 from ..errors import SandboxError
 from .limits import SandboxLimits
@@ -201,8 +202,11 @@ def _close_all(handles: Any) -> None:
         pass
 
 
-class SandboxedEpisode:
+class SandboxedEpisode(EpisodeBase):
     """An episode whose state lives in a worker process; the API of :class:`~envfactory_core.env.Episode`."""
+
+    environment: SandboxedEnvironment
+    template: SandboxTemplate
 
     def __init__(self, environment: SandboxedEnvironment, template: SandboxTemplate) -> None:
         self.environment = environment
@@ -246,44 +250,15 @@ class SandboxedEpisode:
         self._finalizer = weakref.finalize(self, _kill, worker)
 
     @property
-    def name(self) -> str:
-        return self.environment.name
-
-    @property
-    def spec(self) -> EnvironmentSpec:
-        return self.environment.spec
-
-    @property
-    def seed_key(self) -> str:
-        return self.template.seed_key
-
-    @property
-    def initial_state_hash(self) -> str:
-        return self.template.state_hash
-
-    @property
     def pid(self) -> int:
         """The worker process of this episode (tests use it to see isolation)."""
         return self._worker.pid
-
-    def tools(self) -> tuple[ToolSpec, ...]:
-        return self.environment.spec.tools
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise RuntimeError(f"episode of {self.environment.name!r} is closed")
 
     def close(self) -> None:
         if not self._closed:
             self._closed = True
             self._worker.close()
             self._finalizer.detach()
-
-    def __enter__(self) -> SandboxedEpisode:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def reset(
         self, *, seed: int | None = None, state: Mapping[str, Any] | None = None, size: int | None = None
