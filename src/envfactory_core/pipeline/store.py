@@ -125,7 +125,10 @@ class PipelineStore:
 
     # items
     def done_items(self) -> dict[int, str]:
-        return {row[0]: row[1] for row in self.connection.execute("SELECT chain_index, status FROM items")}
+        """Committed items by chain index; items an executor gave up on (stage ``executor``) are not
+        done: a resumed run tries them again, since their failure says nothing about the data."""
+        rows = self.connection.execute("SELECT chain_index, status FROM items WHERE stage != 'executor'")
+        return {row[0]: row[1] for row in rows}
 
     def unique_keys(self) -> set[str]:
         return {
