@@ -33,9 +33,10 @@ import _report
 from envfactory_core.env import Context, Environment, ToolError, table
 from envfactory_core.examples import bookshop
 from envfactory_core.ids import canonical_json
+from envfactory_core.testing.shared_data import shared_external
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = ROOT.parent / "shared" / "external" / "tau_bench_airline" / "data"
+DEFAULT_DATA = shared_external("tau_bench_airline", anchor=ROOT) / "data"
 
 
 def timed(function: Callable[[], Any], *, repeat: int, warmup: int = 2) -> float:

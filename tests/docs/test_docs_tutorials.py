@@ -50,7 +50,7 @@ def test_the_compose_a_pipeline_custom_verifier_works(tmp_path: Path) -> None:
     )
     pipeline = tmp_path / "pipeline.toml"
     pipeline.write_text(
-        '[run]\nseed = 1\ntasks = 6\n\n'
+        "[run]\nseed = 1\ntasks = 6\n\n"
         '[[stage]]\nstage = "environments"\noptions = { names = ["bookshop", "notes"] }\n\n'
         '[[stage]]\nstage = "graph"\n\n[[stage]]\nstage = "sample"\noptions = { max_tools = 3 }\n\n'
         '[[stage]]\nstage = "ground"\n\n[[stage]]\nstage = "write"\n\n[[stage]]\nstage = "refine"\n\n'

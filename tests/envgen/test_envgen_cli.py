@@ -18,7 +18,8 @@ from envfactory_core.cli import build_cli
 from envfactory_core.cli.app import App
 from envfactory_core.testing import fresh_plugin_manager
 
-OPENAPI = Path(__file__).resolve().parents[3] / "shared" / "external" / "openapi"
+from .conftest import OPENAPI, needs_openapi
+
 DATA = Path(__file__).parent / "data"
 
 
@@ -26,6 +27,7 @@ def _cli() -> object:
     return build_cli(App(fresh_plugin_manager()))
 
 
+@needs_openapi
 def test_build_prints_the_json_summary_the_issue_asks_for(tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(
@@ -78,6 +80,7 @@ def test_llm_builder_without_a_model_is_bad_usage(tmp_path: Path) -> None:
     assert "--model" in result.output
 
 
+@needs_openapi
 def test_package_refuses_a_missing_run_a_bad_name_and_a_full_folder(tmp_path: Path) -> None:
     runner = CliRunner()
     missing = runner.invoke(
@@ -111,6 +114,7 @@ def _verified(store: Path) -> int:
 
 
 @pytest.mark.slow
+@needs_openapi
 def test_a_killed_build_resumes_where_it_stopped(tmp_path: Path) -> None:
     run = tmp_path / "run"
     sources = [str(OPENAPI / "oai-petstore-expanded.yaml"), str(OPENAPI / "twilio-sync-v1.yaml")]

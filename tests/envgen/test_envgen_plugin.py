@@ -11,8 +11,9 @@ from envfactory_core.envgen.build import resolve_loader
 from envfactory_core.loaders import ResourceLoader
 from envfactory_core.registry import Registry
 
+from .conftest import OPENAPI, needs_openapi
+
 DATA = Path(__file__).parent / "data"
-OPENAPI = Path(__file__).resolve().parents[3] / "shared" / "external" / "openapi"
 
 
 def test_loaders_builders_and_the_verifier_are_registered(registry: Registry) -> None:
@@ -29,6 +30,7 @@ def test_the_llm_builder_lives_in_the_llm_namespace(register_plugin: Any, plugin
     assert builder.wants_scenarios
 
 
+@needs_openapi
 def test_sources_resolve_to_their_loader(registry: Registry, tmp_path: Path) -> None:
     assert resolve_loader(registry, str(OPENAPI / "harbor-v2.0.swagger.yaml")).name == "openapi"
     assert resolve_loader(registry, str(DATA / "taskboard_metadata.json")).name == "metadata"
@@ -40,6 +42,7 @@ def test_sources_resolve_to_their_loader(registry: Registry, tmp_path: Path) -> 
     assert resolve_loader(registry, str(listing)).name == "mcp_listing"
 
 
+@needs_openapi
 def test_a_plugin_resolver_wins_over_the_built_in_one(register_plugin: Any, plugin_manager: Any) -> None:
     class Mine:
         name = "mine"

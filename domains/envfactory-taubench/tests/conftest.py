@@ -13,9 +13,10 @@ from envfactory_taubench.replay import Replayer
 from envfactory_taubench.testing import POLICY, small_view
 
 from envfactory_core.env import Environment, Episode
+from envfactory_core.testing.shared_data import shared_external
 
-SHARED_DATA = Path(__file__).resolve().parents[4] / "shared" / "external" / "tau_bench_airline"
-"""The repository's sibling ``shared/`` folder (as laid out for development and CI)."""
+SHARED_DATA = shared_external("tau_bench_airline", anchor=__file__)
+"""The shared ``external/`` folder beside the checkout, or under ``ENVFACTORY_SHARED_DIR``."""
 
 
 @pytest.fixture
@@ -40,7 +41,8 @@ def episode(small_environment: Environment) -> Iterator[Episode]:
 def shared_data_dir() -> Path:
     if not (SHARED_DATA / "data" / "flights.json").is_file():
         pytest.skip(
-            f"the shared tau-bench airline data is not at {SHARED_DATA} (it is laid beside the repository as shared/)"
+            f"the shared tau-bench airline data is not at {SHARED_DATA} "
+            "(lay shared/ beside the checkout or set ENVFACTORY_SHARED_DIR)"
         )
     return SHARED_DATA
 

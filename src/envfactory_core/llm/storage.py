@@ -159,9 +159,7 @@ _CALL_COLUMNS = (
     "cost_usd",
     "priced",
 )
-_INSERT_CALL = (
-    f"INSERT INTO llm_calls ({', '.join(_CALL_COLUMNS)}) VALUES ({', '.join('?' for _ in _CALL_COLUMNS)})"
-)
+_INSERT_CALL = f"INSERT INTO llm_calls ({', '.join(_CALL_COLUMNS)}) VALUES ({', '.join('?' for _ in _CALL_COLUMNS)})"
 
 
 def _row(record: CallRecord) -> dict[str, Any]:

@@ -22,7 +22,8 @@ from ...ids import JsonValue
 __all__ = ["ValueMaker"]
 
 _PEOPLE = ("user", "person", "customer", "member", "owner", "author", "contact", "employee", "account_holder")
-_MAX_DEPTH = 3
+_MAX_DEPTH = 3  # past this depth only what the schema requires is drawn
+_HARD_DEPTH = 12  # a guard against self-referencing schemas
 
 
 def _kinds(schema: Mapping[str, Any]) -> list[str]:
@@ -258,11 +259,11 @@ class ValueMaker:
         return round(rng.uniform(low, high), 2)
 
     def array(self, schema: Mapping[str, Any], rng: random.Random, name: str, label: str, depth: int) -> list[Any]:
-        if depth >= _MAX_DEPTH:
-            return []
         low = int(schema.get("minItems", 0) or 0)
+        if depth >= _HARD_DEPTH:
+            return []
         high = int(schema.get("maxItems", low + 2) or low + 2)
-        count = rng.randint(low, max(low, min(high, low + 2)))
+        count = low if depth >= _MAX_DEPTH else rng.randint(low, max(low, min(high, low + 2)))
         items = schema.get("items") if isinstance(schema.get("items"), Mapping) else {"type": "string"}
         singular = name[:-1] if name.endswith("s") else name
         values = [self.value(items, rng, name=singular, label=label, depth=depth + 1) for _ in range(count)]
@@ -277,7 +278,7 @@ class ValueMaker:
     def object(
         self, schema: Mapping[str, Any], rng: random.Random, *, label: str = "", depth: int = 0
     ) -> dict[str, JsonValue]:
-        if depth >= _MAX_DEPTH:
+        if depth >= _HARD_DEPTH:
             return {}
         properties = schema.get("properties") if isinstance(schema.get("properties"), Mapping) else {}
         required = set(schema.get("required", []) or [])
@@ -285,7 +286,7 @@ class ValueMaker:
         for key, sub in (properties or {}).items():
             if not isinstance(sub, Mapping) or (sub.get("readOnly") and key not in required):
                 continue
-            if key in required or rng.random() < 0.5:
+            if key in required or (depth < _MAX_DEPTH and rng.random() < 0.5):
                 result[str(key)] = self.value(sub, rng, name=_snake(str(key)), label=label, depth=depth + 1)
         return result
 

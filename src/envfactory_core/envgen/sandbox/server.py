@@ -152,8 +152,7 @@ class ForkServer:
         if not ready.get("ready"):
             self.process.kill()
             raise SandboxError(
-                f"the sandbox fork server did not start: {ready.get('error') or 'no answer'} "
-                f"(python: {sys.executable})"
+                f"the sandbox fork server did not start: {ready.get('error') or 'no answer'} (python: {sys.executable})"
             )
         self.control.settimeout(None)
 

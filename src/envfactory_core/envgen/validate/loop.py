@@ -234,9 +234,15 @@ def validation_loop(
         try:
             revision = reviser.revise(current, report, iteration=iteration)
         except BuildError as error:  # no usable revision: the environment fails; a dead backend stops the run
-            return LoopOutcome(status="failed", generated=current, report=report, iterations=iteration,
-                               history=tuple(history_json(checkpoints.iterations(key)) if key else _plain(history)),
-                               reason=f"{_reason(report)}; {error}", resumed_from=resumed_from)
+            return LoopOutcome(
+                status="failed",
+                generated=current,
+                report=report,
+                iterations=iteration,
+                history=tuple(history_json(checkpoints.iterations(key)) if key else _plain(history)),
+                reason=f"{_reason(report)}; {error}",
+                resumed_from=resumed_from,
+            )
         revised = revision.apply(current)
         if key:
             checkpoints.save_revision(key, iteration, target=revision.target, reason=revision.reason, revised=revised)
