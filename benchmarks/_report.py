@@ -10,19 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from envfactory_core import doc_sections
+
 DOC = Path(__file__).resolve().parents[1] / "docs" / "performance.md"
 
 
 def write_section(name: str, body: str, doc: Path | None = None) -> None:
     """Put ``body`` (markdown, starting with its ``##`` heading) between ``name``'s markers in ``doc``."""
-    doc = doc or DOC
-    start, end = f"<!-- benchmark:{name}:start -->", f"<!-- benchmark:{name}:end -->"
-    section = f"{start}\n{body.rstrip(chr(10))}\n{end}\n"
-    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Performance\n\n"
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        after = rest.split(end, 1)[1].lstrip("\n")
-        text = before + section + ("\n" + after if after else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    doc.write_text(text, encoding="utf-8")
+    doc_sections.write_section(doc or DOC, f"benchmark:{name}", body, title="Performance")

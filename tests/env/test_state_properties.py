@@ -164,3 +164,42 @@ def test_a_world_routes_calls_and_hashes_every_environment() -> None:
 def test_canonical_json_is_stable() -> None:
     assert canonical_json({"b": 1, "a": [1.0, "é"]}) == '{"a":[1.0,"é"],"b":1}'
     assert json.loads(canonical_json({"x": 2**70}))["x"] == 2**70
+
+
+RANKED = Environment(
+    name="ranked",
+    domain="tests",
+    description="Items with a rank that many share.",
+    tables=[table("items", primary_key="item_id", item_id=str, rank=int)],
+    now="2025-01-01T00:00:00+00:00",
+)
+
+
+@RANKED.tool(effect="write")
+def add_item(ctx: Any, item_id: str, rank: int) -> dict[str, Any]:
+    """Add an item.
+
+    Args:
+        item_id: The item's number.
+        rank: Its rank.
+    """
+    return ctx.table("items").insert({"item_id": item_id, "rank": rank})
+
+
+@RANKED.tool(effect="read")
+def list_by_rank(ctx: Any) -> dict[str, Any]:
+    """List the items by rank."""
+    return {"ids": [row["item_id"] for row in ctx.table("items").find(order_by="rank")]}
+
+
+@given(ranks=st.lists(st.integers(0, 2), min_size=1, max_size=12), order=st.randoms(use_true_random=False))
+def test_ties_in_an_ordering_list_the_same_however_the_rows_were_stored(ranks: list[int], order: random.Random) -> None:
+    rows = [{"item_id": f"item-{index:02d}", "rank": rank} for index, rank in enumerate(ranks)]
+    order.shuffle(rows)
+    with RANKED.episode(state={"items": []}) as episode:
+        for row in rows:  # stored in the shuffled order
+            assert episode.call("add_item", row).ok
+        listed = episode.call("list_by_rank", {}).output
+        restored = RANKED.episode(state=episode.state()).call("list_by_rank", {}).output
+    assert listed == restored
+    assert listed["ids"] == [row["item_id"] for row in sorted(rows, key=lambda row: (row["rank"], row["item_id"]))]

@@ -86,9 +86,14 @@ class TableView:
         offset: int = 0,
         **equals: Any,
     ) -> list[Row]:
-        """Rows whose columns equal the given values, ordered (by primary key unless told)."""
+        """Rows whose columns equal the given values, ordered (by primary key unless told).
+
+        Ties in ``order_by`` are broken by the primary key, so the order never depends on how the
+        rows came to be stored (a restored episode lists them as the original did).
+        """
         where, params = self._where(equals)
-        order = [order_by] if isinstance(order_by, str) else list(order_by or self._codec.primary_key)
+        order = [order_by] if isinstance(order_by, str) else list(order_by or ())
+        order += [column for column in self._codec.primary_key if column not in order]
         for column in order:
             if column not in self._codec.types:
                 raise KeyError(f"{self.name} has no column {column!r}")
