@@ -15,11 +15,16 @@ __all__ = ["replace_section", "write_section"]
 def replace_section(text: str, name: str, body: str) -> str:
     """``text`` with the section ``name`` holding ``body`` (markdown, ending without a blank line)."""
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    if start in body or end in body:
+        raise ValueError(f"the body of section {name!r} holds its own marker; take the marker out of the body")
     section = f"{start}\n{body.rstrip(chr(10))}\n{end}\n"
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        after = rest.split(end, 1)[1].lstrip("\n")
-        return before + section + ("\n" + after if after else "")
+    opened = text.find(start)
+    closed = text.find(end, opened + len(start)) if opened >= 0 else -1
+    if opened >= 0 and closed >= 0:
+        after = text[closed + len(end) :].lstrip("\n")
+        return text[:opened] + section + ("\n" + after if after else "")
+    if opened >= 0 or end in text:
+        raise ValueError(f"the page has an unmatched marker of section {name!r}; restore both {start} and {end}")
     return text.rstrip("\n") + "\n\n" + section
 
 

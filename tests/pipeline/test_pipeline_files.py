@@ -64,6 +64,18 @@ def test_out_of_order_stages_are_refused(registry: Registry) -> None:
         parse_pipeline(text, registry)
 
 
+def test_a_refiner_in_a_write_stage_and_a_writer_in_a_refine_stage_are_refused(registry: Registry) -> None:
+    stages = ["environments", "graph", "sample", "ground"]
+    text = "\n".join(f'[[stage]]\nstage = "{name}"\n' for name in stages)
+    text += '[[stage]]\nstage = "write"\nuse = "core/implicit"\n\n[[stage]]\nstage = "refine"\nuse = "core/template"\n'
+    with pytest.raises(ConfigError) as caught:
+        parse_pipeline(text, registry, source="swapped.toml")
+    problems = {problem.location: problem.message for problem in caught.value.problems}
+    assert "core/implicit has no write() method" in problems["stage[4] (write).use"]
+    assert "core/template" in problems["stage[4] (write).use"]  # the fitting writers are named
+    assert "core/template has no refine() method" in problems["stage[5] (refine).use"]
+
+
 @pytest.mark.slow
 def test_a_bad_pipeline_file_writes_nothing(tmp_path: Path, plugins_dir: Path) -> None:
     bad = tmp_path / "bad.toml"

@@ -15,13 +15,14 @@ import click
 
 from ..doc_sections import write_section
 from ..pipeline import parse_pipeline, run_pipeline
+from ..pipeline.config import component_problem
 from ..pipeline.runner import RunOptions
 from ..pipeline.store import PipelineStore
 from ..registry import Registry
 from ..store import RunStore
 from ..tasks.phrasing import render_value
 from ..tasks.requests import identifier_count
-from .app import App, echo_json, handle_errors, pass_app, stdout_console
+from .app import App, echo_json, fail, handle_errors, pass_app, stdout_console
 
 __all__ = ["tasks_group", "task_pipeline_text"]
 
@@ -126,6 +127,9 @@ def make_command(
     as_json: bool,
 ) -> None:
     """Sample N chains, ground them, write and refine requests, apply the gates (no agent, no export)."""
+    _check_component(app.registry, "--sampler", "sample", sampler)
+    _check_component(app.registry, "--writer", "write", writer)
+    _check_component(app.registry, "--refiner", "refine", refiner)
     text = task_pipeline_text(
         chains=chains,
         seed=seed,
@@ -145,6 +149,13 @@ def make_command(
         _print_stats(task_stats(store), as_json)
     finally:
         store.close()
+
+
+def _check_component(registry: Registry, option: str, stage: str, name: str) -> None:
+    """Fail, naming ``option``, unless ``name`` can serve the pipeline's ``stage`` stage."""
+    problem = component_problem(registry, stage, name)
+    if problem:
+        fail(f"{option}: {problem}")
 
 
 def _print_stats(stats: dict[str, Any], as_json: bool) -> None:

@@ -38,6 +38,7 @@ __all__ = [
     "RunSettings",
     "Stage",
     "StageType",
+    "component_problem",
     "load_pipeline",
     "parse_pipeline",
 ]
@@ -57,6 +58,8 @@ class StageType:
     default: tuple[str, ...]
     multiple: bool = False
     summary: str = ""
+    method: str = ""
+    """The method the stage calls on its components, when their kind alone does not promise it."""
 
 
 STAGE_TYPES: dict[str, StageType] = {
@@ -133,6 +136,7 @@ STAGE_TYPES: dict[str, StageType] = {
             scope="item",
             default=("core/template",),
             summary="write user requests",
+            method="write",
         ),
         StageType(
             name="refine",
@@ -142,6 +146,7 @@ STAGE_TYPES: dict[str, StageType] = {
             scope="item",
             default=("core/implicit",),
             summary="refine requests to implicit intent",
+            method="refine",
         ),
         StageType(
             name="gate",
@@ -398,11 +403,11 @@ def parse_pipeline(text: str, registry: Registry, *, source: str = "<pipeline>")
             options = {}
         components: list[Any] = []
         for name in names:
-            try:
-                entry = registry.entry(stage_type.kind, name)
-            except UnknownComponentError as error:
-                problems.append(Problem(location=f"{where}.use", message=str(error)))
+            problem = component_problem(registry, kind_name, name)
+            if problem:
+                problems.append(Problem(location=f"{where}.use", message=problem))
                 continue
+            entry = registry.entry(stage_type.kind, name)
             component = entry.component
             own = options.get(entry.name, options.get(entry.short_name)) if len(names) > 1 else options
             if own:
@@ -424,6 +429,31 @@ def parse_pipeline(text: str, registry: Registry, *, source: str = "<pipeline>")
     if problems:
         raise ConfigError(f"{source} has problems", problems)
     return Pipeline(settings=settings, stages=tuple(stages), source=source)
+
+
+def component_problem(registry: Registry, stage: str, name: str) -> str:
+    """Why ``name`` cannot serve a ``stage`` stage ("" when it can).
+
+    Writers and refiners are both ``refiner`` components; a write stage calls ``write()`` and a
+    refine stage ``refine()``, so the kind alone does not say a component fits.
+    """
+    stage_type = STAGE_TYPES[stage]
+    try:
+        component = registry.entry(stage_type.kind, name).component
+    except UnknownComponentError as error:
+        return str(error)
+    method = stage_type.method
+    if method and not callable(getattr(component, method, None)):
+        fitting = [
+            entry.name
+            for entry in registry.components(stage_type.kind)
+            if callable(getattr(entry.component, method, None))
+        ]
+        return (
+            f"{name} has no {method}() method, so it cannot serve a {stage} stage; "
+            f"use one of: {', '.join(fitting) or 'none installed'}"
+        )
+    return ""
 
 
 def _known(registry: Registry, kind: str, name: str) -> bool:

@@ -221,7 +221,8 @@ def _binding_problem(task: Task, call: GoldCall, name: str, value: object, earli
         step, field = origin.split(":", 1)
         output = task.gold_calls[int(step)].output
         leaf = _leaf(value, argument.partition(".")[2]) if argument.partition(".")[2] else value
-        if leaf not in _flat(values_at(output, field)):
+        at_field = values_at(output, field)
+        if leaf not in at_field and leaf not in _flat(at_field):
             return f"the value is not in the output of call {step} at {field}"
         if ambiguous(output, field) and not stated_in(leaf, text):
             found = descriptor(output, field, leaf)
@@ -231,7 +232,7 @@ def _binding_problem(task: Task, call: GoldCall, name: str, value: object, earli
 
 
 def _flat(values: list[object]) -> list[object]:
-    """Values with lists opened: a list of ids holds each of its ids."""
+    """Values with lists opened: a list of ids holds each of its ids (the list itself is checked apart)."""
     flat: list[object] = []
     for value in values:
         flat.extend(value if isinstance(value, list) else [value])

@@ -85,14 +85,16 @@ def is_identifier_like(name: str, value: JsonValue) -> bool:
 
 
 def number_forms(value: int | float) -> set[str]:
+    """How ``value`` may be written: a whole number (an int or a float alike) as 12, 12.0, 12.00,
+    1,234 or 1,234.00; a fraction as 12.5, 12.50 or 1,234.50."""
     forms = {str(value)}
-    if isinstance(value, float):
-        if value.is_integer():
-            forms |= {str(int(value)), f"{value:.2f}", f"{int(value):,}", f"{value:,.2f}"}
-        else:
-            forms |= {f"{value:.2f}", f"{value:,.2f}", f"{value:g}"}
+    if isinstance(value, int) or value.is_integer():
+        whole = int(value)
+        forms |= {str(whole), f"{whole:,}", f"{whole}.0", f"{whole:.2f}", f"{whole:,.2f}"}
     else:
-        forms |= {f"{value:,}"}
+        # ``.15g`` drops float noise (0.30000000000000004 → 0.3); plain ``g`` would keep six digits
+        # and state 33275.01 as 33275.
+        forms |= {f"{value:.2f}", f"{value:,.2f}", f"{value:.15g}"}
     return {form.lower() for form in forms}
 
 
@@ -168,6 +170,14 @@ def stated_in(value: JsonValue, text: str) -> bool:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             if re.search(rf"(?<![\w.]){re.escape(form)}(?![\w]|\.\d)", haystack):
                 return True
-        elif _normalize(form) in haystack:
+        elif re.search(_whole_words(_normalize(form)), haystack):
             return True
     return False
+
+
+def _whole_words(form: str) -> str:
+    """A pattern for ``form`` not glued to more letters or digits: ``march 1`` is not in ``march 14``,
+    ``note_1`` not in ``note_12``."""
+    head = r"(?<!\w)" if re.match(r"\w", form) else ""
+    tail = r"(?!\w)" if re.search(r"\w$", form) else ""
+    return head + re.escape(form) + tail
