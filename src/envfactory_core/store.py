@@ -23,7 +23,7 @@ from typing import Any
 import sqlite_utils
 
 from .errors import StoreError
-from .ids import JsonValue, canonical_json, content_id
+from .ids import JsonValue, canonical_json, digest
 
 __all__ = ["STORE_FILENAME", "Migrations", "RunStore", "all_migrations", "register_migrations"]
 
@@ -144,15 +144,22 @@ class RunStore:
 
     # --- content-addressed blobs ---------------------------------------------------------------
 
-    def put_blob(self, kind: str, value: JsonValue, blob_id: str | None = None) -> str:
+    def put_blob(self, kind: str, value: JsonValue, blob_id: str | None = None, *, text: str | None = None) -> str:
         """Store a JSON value under its content id (or ``blob_id``); storing twice is a no-op.
 
         Bodies are canonical JSON compressed with zlib (world states shrink about tenfold).
+        ``text`` is ``canonical_json(value)`` when the caller has already computed it (to derive
+        the content id, say), so it is not encoded twice.
         """
-        identifier = blob_id or content_id(value)
+        if blob_id is None:
+            text = canonical_json(value) if text is None else text
+            identifier = digest(text)
+        else:
+            identifier = blob_id
         if self.has_blob(identifier):
             return identifier
-        body = zlib.compress(canonical_json(value).encode("utf-8"), 6)
+        text = canonical_json(value) if text is None else text
+        body = zlib.compress(text.encode("utf-8"), 6)
         with self.lock:
             self.connection.execute(
                 "INSERT OR IGNORE INTO blobs (id, kind, encoding, body) VALUES (?, ?, ?, ?)",

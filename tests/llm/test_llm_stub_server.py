@@ -67,6 +67,13 @@ def test_errors_use_each_vendors_error_body_and_retry_after() -> None:
         assert json.loads(raw) == {"type": "error", "error": {"type": "api_error", "message": "boom"}}
 
 
+def test_an_error_status_can_carry_a_body_of_another_shape() -> None:
+    with StubLLMServer() as server:
+        server.script(StubReply(status=502, body="<html>Bad Gateway</html>", retry_after=4))
+        status, headers, raw = post(f"{server.url}/v1/chat/completions", CHAT)
+    assert (status, raw, headers["retry-after"]) == (502, b"<html>Bad Gateway</html>", "4")
+
+
 def test_malformed_dropped_and_default_replies_are_counted() -> None:
     with StubLLMServer(default=StubReply.ok("default")) as server:
         server.script(StubReply.malformed("{nope"), StubReply.dropped())

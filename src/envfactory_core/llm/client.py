@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from ..ids import JsonValue, content_id
+from ..ids import JsonValue, canonical_json, content_id, digest
 from ..serialize import from_json, to_json
 from .backend import BackendConnection, LLMBackend, find_backend
 from .config import EndpointConfig, LLMSettings, load_settings
@@ -74,13 +74,15 @@ class Budget:
 
 @attrs.frozen(kw_only=True)
 class _PendingCall:
-    """One call on its way: what it is for, and its cache key."""
+    """One call on its way: what it is for, and its cache key (the content id of ``payload``)."""
 
     operation: str
     model_id: str
     stage: str
     key: str
     payload: JsonValue
+    payload_text: str
+    """``canonical_json(payload)``: computed once for the key, stored as the request blob."""
 
 
 class _LoopState:
@@ -292,8 +294,14 @@ class LLMClient:
         response_type: type[T],
     ) -> T:
         payload: JsonValue = {"operation": operation, "request": request_json}
+        payload_text = canonical_json(payload)
         call = _PendingCall(
-            operation=operation, model_id=model_id, stage=stage, key=content_id(payload), payload=payload
+            operation=operation,
+            model_id=model_id,
+            stage=stage,
+            key=digest(payload_text),
+            payload=payload,
+            payload_text=payload_text,
         )
         use_cache = self.cache and not no_cache
         if use_cache:
@@ -341,7 +349,7 @@ class LLMClient:
             attempts=0,
             usage=response.usage,
         )
-        self._log(record, call.payload, None, None)
+        self._log(record, call, None, None)
         return response
 
     async def _live(
@@ -385,12 +393,13 @@ class LLMClient:
         aliases = (f"{endpoint.kind}/{model}",) if endpoint.kind != endpoint.name else ()
         cost, priced = self.prices.cost(call.model_id, response.usage, aliases=aliases)
         stored = to_json(response)
+        stored_text = canonical_json(stored)
         record = CallRecord(
             stage=call.stage,
             model=call.model_id,
             operation=call.operation,
             request_id=call.key,
-            response_id=content_id(stored),
+            response_id=digest(stored_text),
             attempts=attempt,
             latency_ms=latency_ms,
             usage=response.usage,
@@ -399,7 +408,7 @@ class LLMClient:
         )
         with self._lock:
             self._used_cost += cost
-        self._log(record, call.payload, stored, call.key)
+        self._log(record, call, stored, stored_text, cache=True)
         return response
 
     def _delay(self, attempt: int, retry_after: float | None) -> float:
@@ -439,10 +448,26 @@ class LLMClient:
             attempts=attempts,
             latency_ms=(time.perf_counter() - started) * 1000,
         )
-        self._log(record, call.payload, None, None)
+        self._log(record, call, None, None)
 
-    def _log(self, record: CallRecord, payload: JsonValue, response: JsonValue | None, cache_key: str | None) -> None:
-        self.calls.record(record, request=payload, response=response, cache_key=cache_key)
+    def _log(
+        self,
+        record: CallRecord,
+        call: _PendingCall,
+        response: JsonValue | None,
+        response_text: str | None,
+        *,
+        cache: bool = False,
+    ) -> None:
+        """Record the call (committed before the call returns); ``cache`` also caches ``response``."""
+        self.calls.record(
+            record,
+            request=call.payload,
+            response=response,
+            cache_key=call.key if cache else None,
+            request_text=call.payload_text,
+            response_text=response_text,
+        )
         with self._lock:
             self._records.append(record)
 

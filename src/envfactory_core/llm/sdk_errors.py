@@ -16,7 +16,13 @@ from typing import Any
 from .backend import error_for_status, retry_after_seconds
 from .errors import LLMConnectionError, LLMError, LLMResponseError, LLMTimeoutError
 
-__all__ = ["sdk_errors", "vendor_message"]
+__all__ = ["sdk_errors", "timed_out", "vendor_message"]
+
+
+def timed_out(timeout: float | None, *, backend: str) -> LLMTimeoutError:
+    """The error for a request that got no answer within ``timeout`` seconds."""
+    after = f" after {timeout:g}s" if timeout else ""
+    return LLMTimeoutError(f"request timed out{after}", backend=backend)
 
 
 def vendor_message(error: Any) -> str:
@@ -32,12 +38,12 @@ def vendor_message(error: Any) -> str:
 
 
 @contextmanager
-def sdk_errors(sdk: ModuleType, root: type[BaseException], *, backend: str, timeout: float) -> Iterator[None]:
+def sdk_errors(sdk: ModuleType, root: type[BaseException], *, backend: str, timeout: float | None) -> Iterator[None]:
     """Raise our ``LLM*Error`` for the SDK exception raised inside the block (async code too)."""
     try:
         yield
     except sdk.APITimeoutError as error:
-        raise LLMTimeoutError(f"request timed out after {timeout}s", backend=backend) from error
+        raise timed_out(timeout, backend=backend) from error
     except sdk.APIConnectionError as error:
         cause = f" ({error.__cause__})" if error.__cause__ else ""
         raise LLMConnectionError(f"{vendor_message(error)}{cause}", backend=backend) from error

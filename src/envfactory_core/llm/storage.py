@@ -62,9 +62,20 @@ class CallStore(Protocol):
     def get_response(self, key: str) -> JsonValue | None: ...
 
     def record(
-        self, record: CallRecord, *, request: JsonValue, response: JsonValue | None, cache_key: str | None
+        self,
+        record: CallRecord,
+        *,
+        request: JsonValue,
+        response: JsonValue | None,
+        cache_key: str | None,
+        request_text: str | None = None,
+        response_text: str | None = None,
     ) -> None:
-        """Log ``record``; when ``cache_key`` is given also cache ``response`` under it."""
+        """Log ``record``; when ``cache_key`` is given also cache ``response`` under it.
+
+        ``request_text`` and ``response_text`` are the canonical JSON of ``request`` and
+        ``response`` when the caller already has it (it computed the content ids from it).
+        """
 
     def records(self) -> list[CallRecord]: ...
 
@@ -84,7 +95,14 @@ class MemoryCallStore:
         return self._cache.get(key)
 
     def record(
-        self, record: CallRecord, *, request: JsonValue, response: JsonValue | None, cache_key: str | None
+        self,
+        record: CallRecord,
+        *,
+        request: JsonValue,
+        response: JsonValue | None,
+        cache_key: str | None,
+        request_text: str | None = None,
+        response_text: str | None = None,
     ) -> None:
         with self._lock:
             if cache_key is not None and response is not None:
@@ -113,12 +131,20 @@ class RunStoreCallStore:
         return self.store.get_blob(row[0])
 
     def record(
-        self, record: CallRecord, *, request: JsonValue, response: JsonValue | None, cache_key: str | None
+        self,
+        record: CallRecord,
+        *,
+        request: JsonValue,
+        response: JsonValue | None,
+        cache_key: str | None,
+        request_text: str | None = None,
+        response_text: str | None = None,
     ) -> None:
+        # One transaction per call, committed before the call returns: a crash loses nothing.
         with self.store.transaction() as db:
-            self.store.put_blob("llm_request", request, blob_id=record.request_id)
+            self.store.put_blob("llm_request", request, blob_id=record.request_id, text=request_text)
             if response is not None:
-                self.store.put_blob("llm_response", response, blob_id=record.response_id or None)
+                self.store.put_blob("llm_response", response, blob_id=record.response_id or None, text=response_text)
             if cache_key is not None and response is not None:
                 db.execute(
                     "INSERT OR REPLACE INTO llm_cache (key, operation, model, response_id) VALUES (?, ?, ?, ?)",

@@ -63,7 +63,8 @@ class StubReply:
 
     ``tool_calls`` holds ``(name, arguments)`` pairs; arguments given as a string are sent as-is
     (so a test can send arguments that are not JSON). ``status`` other than 200 sends the vendor's
-    error body with ``message``; ``body`` replaces the whole response body (malformed replies);
+    error body with ``message``; ``body`` replaces the whole response body (malformed replies, or
+    an error status with a body of another shape);
     ``delay`` waits before answering; ``disconnect`` closes the connection without answering.
     """
 
@@ -360,6 +361,8 @@ class StubLLMServer:
         headers = dict(reply.headers)
         if reply.retry_after is not None:
             headers["retry-after"] = f"{reply.retry_after:g}"
+        if reply.body is not None:  # a proxy's HTML error page, a body without the vendor's shape
+            return reply.status, headers, reply.body.encode("utf-8")
         return reply.status, headers, json.dumps(body).encode("utf-8")
 
     def _payload(self, path: str, method: str, body: dict[str, Any], reply: StubReply, number: int) -> Any:

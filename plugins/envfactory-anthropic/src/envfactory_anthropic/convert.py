@@ -99,7 +99,7 @@ def messages_params(
                 for call in message.tool_calls
             )
             _append(turns, "assistant", blocks)
-    default_max = int(options.get("default_max_tokens", DEFAULT_MAX_TOKENS))  # type: ignore[arg-type]
+    default_max = int(options.get("default_max_tokens", DEFAULT_MAX_TOKENS))
     max_tokens = request.max_tokens or default_max
     params: dict[str, Any] = {"model": model, "messages": turns, "max_tokens": max_tokens}
     if system:
