@@ -3,6 +3,8 @@
 - ``tests``: the core's own tests, with the core alone installed.
 - ``package(pkg=...)``: one plugin or domain distribution with only the core, proving it declares
   its own dependencies.
+- ``trainer(pkg=...)``: a trainer adapter (TRL, verl) with only the core and its trainer, pinned
+  by requirements-heavy.txt: the adapter's heavy tests run instead of skipping.
 - ``integration``: everything installed together, the whole suite (what CI runs).
 - ``lint``: ruff; ``typecheck``: mypy --strict on the core; ``bench``: every benchmark script.
 """
@@ -15,7 +17,7 @@ import nox
 
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = True
-nox.options.sessions = ["tests", "package", "integration", "lint", "typecheck"]
+nox.options.sessions = ["tests", "package", "trainer", "integration", "lint", "typecheck"]
 
 ROOT = Path(__file__).parent
 PACKAGES = sorted(
@@ -38,6 +40,15 @@ def tests(session: nox.Session) -> None:
 def package(session: nox.Session, pkg: str) -> None:
     """One plugin or domain package alone with the core: its own tests must pass."""
     session.install(".", f"./{pkg}[test]", *TEST_TOOLS)
+    session.run("pytest", pkg, "-p", "no:cacheprovider", *session.posargs)
+
+
+@nox.session
+@nox.parametrize("pkg", ["plugins/envfactory-trl", "plugins/envfactory-verl"])
+def trainer(session: nox.Session, pkg: str) -> None:
+    """A trainer adapter with only the core and its trainer (the plugin's extra, CPU torch)."""
+    extra = pkg.rsplit("-", 1)[1]
+    session.install("-c", "requirements-heavy.txt", ".", f"./{pkg}[{extra},test]", "torch", *TEST_TOOLS)
     session.run("pytest", pkg, "-p", "no:cacheprovider", *session.posargs)
 
 
