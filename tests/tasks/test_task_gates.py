@@ -10,17 +10,9 @@ import attrs
 import pytest
 
 from envfactory_core.env import World
-from envfactory_core.examples import bookshop, notes
-from envfactory_core.graph import (
-    LexicalLinker,
-    RuleLabeller,
-    ToolGraph,
-    TopologySampler,
-    build_tool_graph,
-    sample_chains,
-)
+from envfactory_core.examples import notes
 from envfactory_core.models import GoldCall, Task, ToolCall, Turn, VerificationReport
-from envfactory_core.tasks import Grounder, ImplicitRefiner, MemoryStates, TaskContext, TemplateWriter
+from envfactory_core.tasks import MemoryStates, TaskContext
 from envfactory_core.tasks.gates import (
     GATES,
     GoldReplayGate,
@@ -35,7 +27,8 @@ from envfactory_core.tasks.phrasing import argument_label, render_value
 from envfactory_core.tasks.requests import with_requests
 from envfactory_core.tasks.values import stated_in
 
-ENVIRONMENTS = {"bookshop": bookshop, "notes": notes}
+from .example_world import ENVIRONMENTS, first_task
+
 STATES = MemoryStates()
 
 
@@ -45,22 +38,9 @@ def context() -> TaskContext:
 
 
 @cache
-def graph() -> ToolGraph:
-    return build_tool_graph([bookshop.spec, notes.spec], linker=LexicalLinker(), labeller=RuleLabeller())
-
-
-@cache
 def good_task(kind: str) -> Task:
     """The first sampled task of ``kind`` that passes every gate."""
-    for seed in range(200):
-        chain = sample_chains(graph(), sampler=TopologySampler(max_tools=3), n=1, seed=seed)[0]
-        grounded = Grounder().ground(chain, environments=ENVIRONMENTS, states=STATES, seed=seed, graph=graph())
-        if grounded.task is None or grounded.task.kind != kind:
-            continue
-        task = ImplicitRefiner().refine(TemplateWriter().write(grounded.task, context()), context())
-        if all(report.passed for report in run_gates(task, GATES, context())):
-            return task
-    raise AssertionError(f"no {kind} task passes every gate in 200 seeds")
+    return first_task(0, STATES, kind=kind)
 
 
 def first_unpinned_note(seed: int) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Annotated, Any
 
 import pytest
@@ -10,15 +9,6 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from envfactory_core.env import Arg, Environment, SeedContext, ToolError, World, table
-from envfactory_core.examples import bookshop, notes
-from envfactory_core.graph import (
-    LexicalLinker,
-    RuleLabeller,
-    ToolGraph,
-    TopologySampler,
-    build_tool_graph,
-    sample_chains,
-)
 from envfactory_core.ids import canonical_json
 from envfactory_core.models import Binding, Task, ToolChain
 from envfactory_core.serialize import to_json
@@ -26,21 +16,9 @@ from envfactory_core.tasks import Grounded, Grounder, MemoryStates
 from envfactory_core.tasks.replay import replay_calls
 from envfactory_core.tasks.values import MASKED_NAMES, values_at
 
-ENVIRONMENTS = {"bookshop": bookshop, "notes": notes}
+from .example_world import ENVIRONMENTS, chain_for, ground
+
 SEEDS = st.integers(0, 100_000)
-
-
-@cache
-def graph() -> ToolGraph:
-    return build_tool_graph([bookshop.spec, notes.spec], linker=LexicalLinker(), labeller=RuleLabeller())
-
-
-def chain_for(seed: int) -> ToolChain:
-    return sample_chains(graph(), sampler=TopologySampler(max_tools=3), n=1, seed=seed)[0]
-
-
-def ground(chain: ToolChain, seed: int, states: MemoryStates) -> Grounded:
-    return Grounder().ground(chain, environments=ENVIRONMENTS, states=states, seed=seed, graph=graph())
 
 
 def grounded_task(seed: int) -> tuple[Task, MemoryStates]:

@@ -5,25 +5,14 @@ from __future__ import annotations
 import random
 import re
 from datetime import date, datetime, timedelta
-from functools import cache
 
 import attrs
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from envfactory_core.examples import bookshop, notes
-from envfactory_core.graph import (
-    LexicalLinker,
-    RuleLabeller,
-    ToolGraph,
-    TopologySampler,
-    build_tool_graph,
-    sample_chains,
-)
 from envfactory_core.models import Binding, GoldCall, Task, ToolCall, ToolChain, Turn
 from envfactory_core.tasks import (
-    Grounder,
     ImplicitRefiner,
     MemoryStates,
     TaskContext,
@@ -35,7 +24,9 @@ from envfactory_core.tasks.phrasing import opener
 from envfactory_core.tasks.requests import with_requests
 from envfactory_core.tasks.values import stated_in, text_forms
 
-ENVIRONMENTS = {"bookshop": bookshop, "notes": notes}
+from .example_world import ENVIRONMENTS, chain_for
+from .example_world import ground as ground_chain
+
 SEEDS = st.integers(0, 100_000)
 MONTHS = (
     "January",
@@ -53,15 +44,9 @@ MONTHS = (
 )
 
 
-@cache
-def graph() -> ToolGraph:
-    return build_tool_graph([bookshop.spec, notes.spec], linker=LexicalLinker(), labeller=RuleLabeller())
-
-
 def ground(seed: int, chain: ToolChain | None = None) -> tuple[Task | None, TaskContext]:
     states = MemoryStates()
-    chain = chain or sample_chains(graph(), sampler=TopologySampler(max_tools=3), n=1, seed=seed)[0]
-    result = Grounder().ground(chain, environments=ENVIRONMENTS, states=states, seed=seed, graph=graph())
+    result = ground_chain(chain or chain_for(seed), seed, states)
     return result.task, TaskContext(environments=ENVIRONMENTS, states=states)
 
 

@@ -2,62 +2,23 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from envfactory_core.examples import bookshop, notes
-from envfactory_core.graph import (
-    LexicalLinker,
-    RuleLabeller,
-    ToolGraph,
-    TopologySampler,
-    build_tool_graph,
-    sample_chains,
-)
 from envfactory_core.models import Step, Task, ToolCall, Trajectory
 from envfactory_core.rewards.envfactory import EnvFactoryReward
 from envfactory_core.rewards.state_diff import StateDiffReward
-from envfactory_core.tasks import Grounder, ImplicitRefiner, MemoryStates, TemplateWriter
+from envfactory_core.tasks import MemoryStates
 from envfactory_core.tasks.context import TaskContext
-from envfactory_core.tasks.gates import GATES, run_gates
 from envfactory_core.tasks.oracle import OracleAgent
 from envfactory_core.tasks.scoring import score_trajectory
 
-ENVIRONMENTS = {"bookshop": bookshop, "notes": notes}
+from .example_world import ENVIRONMENTS, first_task
+
 REWARDS = (EnvFactoryReward(), StateDiffReward())
-
-
-@cache
-def graph() -> ToolGraph:
-    return build_tool_graph([bookshop.spec, notes.spec], linker=LexicalLinker(), labeller=RuleLabeller())
-
-
-def make_task(seed: int, states: MemoryStates) -> Task | None:
-    chain = sample_chains(graph(), sampler=TopologySampler(max_tools=3), n=1, seed=seed)[0]
-    grounded = Grounder().ground(chain, environments=ENVIRONMENTS, states=states, seed=seed, graph=graph())
-    if grounded.task is None:
-        return None
-    context = TaskContext(environments=ENVIRONMENTS, states=states)
-    task = ImplicitRefiner().refine(TemplateWriter().write(grounded.task, context), context)
-    reports = run_gates(task, GATES, context)
-    return task if all(report.passed for report in reports) else None
-
-
-def first_task(seed: int, states: MemoryStates, *, write: bool = False) -> Task:
-    """The task of the first seed from ``seed`` on that grounds and passes every gate (a write task if asked).
-
-    Searching forward instead of filtering keeps every drawn seed useful: only about one seed in
-    four yields a write task that passes the gates.
-    """
-    for candidate in range(seed, seed + 200):
-        task = make_task(candidate, states)
-        if task is not None and (not write or task.kind == "write"):
-            return task
-    raise AssertionError(f"no seed in {seed}..{seed + 199} gives a task; the grounder or the gates regressed")
 
 
 def scores(task: Task, trajectory: Trajectory, states: MemoryStates) -> dict[str, Any]:
@@ -88,7 +49,7 @@ def test_the_oracle_scores_one_under_both_rewards(seed: int) -> None:
 @given(seed=st.integers(0, 100_000), which=st.integers(0, 10))
 def test_removing_a_gold_write_scores_below_one_under_both(seed: int, which: int) -> None:
     states = MemoryStates()
-    task = first_task(seed, states, write=True)
+    task = first_task(seed, states, kind="write")
     writes = [index for index, gold in enumerate(task.gold_calls) if gold.effect == "write"]
     removed = writes[which % len(writes)]
     trajectory = OracleAgent().solve(task, TaskContext(environments=ENVIRONMENTS, states=states))
@@ -123,7 +84,7 @@ def test_an_extra_harmless_read_keeps_the_state_score_and_costs_only_the_length_
 
 def test_format_errors_and_a_wrong_argument_are_penalised() -> None:
     states = MemoryStates()
-    task = first_task(0, states, write=True)
+    task = first_task(0, states, kind="write")
     trajectory = OracleAgent().solve(task, TaskContext(environments=ENVIRONMENTS, states=states))
     broken = attrs.evolve(trajectory, format_errors=3, id="")
     results = scores(task, broken, states)
