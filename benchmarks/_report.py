@@ -2,17 +2,25 @@
 
 Each benchmark owns one section, ``<!-- benchmark:NAME:start -->`` ... ``<!-- benchmark:NAME:end -->``.
 ``--write-docs`` replaces that section where it stands, or appends it to the page, and leaves the
-rest of the page as it is. The benchmark scripts import this module as ``_report``: a script's own
-folder is first on ``sys.path`` when it runs as ``python benchmarks/NAME.py``.
+rest of the page as it is.
+
+Every benchmark script imports this module first, as ``_report``: ``python benchmarks/NAME.py``
+puts this folder first on ``sys.path``, which is how the import finds it. Importing it then takes
+the folder off ``sys.path`` again, because the scripts are named after what they measure and
+``benchmarks/mcp.py`` would otherwise stand in for the ``mcp`` SDK in every import after it.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from envfactory_core import doc_sections
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "performance.md"
+HERE = Path(__file__).resolve().parent
+DOC = HERE.parent / "docs" / "performance.md"
+
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != HERE]
 
 
 def write_section(name: str, body: str, doc: Path | None = None) -> None:

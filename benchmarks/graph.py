@@ -24,10 +24,10 @@ import random
 import sys
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from statistics import fmean
 from typing import Any
 
+import _report  # noqa: F401  (imported first, it takes this folder off sys.path)
 from rich.console import Console
 from rich.table import Table
 
@@ -356,10 +356,6 @@ def print_tables(label: str, result: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    # `python benchmarks/graph.py` puts this folder first on sys.path, where sibling scripts
-    # (benchmarks/mcp_serving.py) would shadow installed packages of the same name that plugins import.
-    here = Path(__file__).resolve().parent
-    sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != here]
     try:
         installed, _ = environment_specs(load_registry())
     except EnvFactoryError as error:

@@ -39,6 +39,8 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
+import _report  # noqa: F401  (imported first, it takes this folder off sys.path)
+
 from envfactory_core.llm import ChatRequest, LLMClient, parse_settings
 from envfactory_core.models import Message
 from envfactory_core.store import RunStore

@@ -168,16 +168,29 @@ def stated_in(value: JsonValue, text: str) -> bool:
         if not form:
             continue
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            if re.search(rf"(?<![\w.]){re.escape(form)}(?![\w]|\.\d)", haystack):
+            if re.search(_NOT_NEGATED + rf"(?<![\w.]){re.escape(form)}(?![\w]|\.\d)", haystack):
                 return True
         elif re.search(_whole_words(_normalize(form)), haystack):
             return True
     return False
 
 
+# A number is not stated by its negative: ``3`` is not in ``-3`` or ``a -3 change``. A dash after a
+# digit is a range, not a sign: ``3`` is in ``pages 1-3``. (A negative form starts with its own dash,
+# which this lookbehind never sees.)
+_NOT_NEGATED = r"(?<!(?<![\w.])-)"
+
+
+_MONTH = "|".join(_MONTHS)
+_YEARLESS_DATE = re.compile(rf"(?:{_MONTH}) \d{{1,2}}|\d{{1,2}} (?:{_MONTH})")
+
+
 def _whole_words(form: str) -> str:
     """A pattern for ``form`` not glued to more letters or digits: ``march 1`` is not in ``march 14``,
-    ``note_1`` not in ``note_12``."""
+    ``note_1`` not in ``note_12``. A date written without its year is not stated by the same day of
+    another year: ``march 4`` is not in ``march 4, 2024`` when the value is 2025-03-04."""
     head = r"(?<!\w)" if re.match(r"\w", form) else ""
     tail = r"(?!\w)" if re.search(r"\w$", form) else ""
+    if _YEARLESS_DATE.fullmatch(form):
+        tail += r"(?!,? \d{4}(?!\d))"
     return head + re.escape(form) + tail

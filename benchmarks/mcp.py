@@ -9,7 +9,7 @@ in-memory client (no network, full protocol) sits in between.
 
 Clients and server share the machine's 2 cores, so the HTTP figures include the client's own cost.
 
-    python benchmarks/mcp_serving.py [--calls N] [--rounds R] [--write-docs]
+    python benchmarks/mcp.py [--calls N] [--rounds R] [--write-docs]
 
 The closing JSON line carries ``figures.calls_per_s`` and ``figures.p99_ms`` for 50 sessions, and
 ``ratios.http_vs_inprocess`` = HTTP calls/s at 50 sessions / in-process calls/s. That ratio is
@@ -28,16 +28,10 @@ import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
-import _report  # this folder's helper: imported before the folder leaves sys.path below
-
-# A script's folder comes first on sys.path, where sibling scripts would shadow installed modules
-# of the same name that the SDK imports: import the SDK with this folder off the path.
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
-
-import anyio  # noqa: E402
+import _report  # first: it takes this folder off sys.path, where this very file would shadow the SDK
+import anyio
 
 TOOL = "find_customer"
 LEVELS = (1, 10, 50)
@@ -245,7 +239,7 @@ def _ms(value: float) -> str:
 def write_docs(table_text: str, ratio: float, scaling: float, cpu_ms: float, client_ms: float, load: float) -> None:
     body = (
         "## MCP serving\n\n"
-        "Measured by `python benchmarks/mcp_serving.py --write-docs` on a 2-core machine, loopback only. One server "
+        "Measured by `python benchmarks/mcp.py --write-docs` on a 2-core machine, loopback only. One server "
         "process serves the core's `bookshop` example with `envfactory_mcp` (the official `mcp` SDK's "
         "low-level server under uvicorn, JSON responses); the SDK's own client (`mcp.Client`, protocol "
         "2026-07-28) calls the read tool `find_customer` in a closed loop from 1, 10 and 50 concurrent "
