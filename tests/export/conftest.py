@@ -5,9 +5,11 @@ Hugging Face readers run offline (no hub look-ups) and cache under a temporary f
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,3 +48,13 @@ def export_to(tmp_path: Path) -> Callable[..., tuple[ExportResult, Path]]:
 @pytest.fixture(scope="session")
 def hf_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("hf-cache")
+
+
+def jsonl_rows(directory: Path) -> list[dict[str, Any]]:
+    """Every row of the ``train.jsonl`` and ``validation.jsonl`` files in ``directory``, in split order."""
+    return [
+        json.loads(line)
+        for split in ("train", "validation")
+        if (directory / f"{split}.jsonl").exists()
+        for line in (directory / f"{split}.jsonl").read_text(encoding="utf-8").splitlines()
+    ]

@@ -15,16 +15,9 @@ from envfactory_core.export.llamafactory import LlamaFactoryExporter, sharegpt_p
 from envfactory_core.llm.hermes import parse_text_tool_calls
 from envfactory_core.models import Message
 
+from .conftest import jsonl_rows
+
 datasets = pytest.importorskip("datasets")
-
-
-def _rows(directory: Path) -> list[dict[str, Any]]:
-    return [
-        json.loads(line)
-        for split in ("train", "validation")
-        if (directory / f"{split}.jsonl").exists()
-        for line in (directory / f"{split}.jsonl").read_text(encoding="utf-8").splitlines()
-    ]
 
 
 def _calls_of(value: str) -> list[dict[str, Any]]:
@@ -38,7 +31,7 @@ def test_sharegpt_rows_alternate_and_keep_every_call(
     items: tuple[ExportItem, ...], export_to: Callable[..., Any]
 ) -> None:
     result, directory = export_to(LlamaFactoryExporter(), items)
-    rows = _rows(directory)
+    rows = jsonl_rows(directory)
     assert result.skipped == {"no_trajectory": 1}
     assert len(rows) == len(items) - 1
     for row in rows:
@@ -71,7 +64,7 @@ def test_parallel_calls_and_results_are_one_turn_each(
     items: tuple[ExportItem, ...], export_to: Callable[..., Any]
 ) -> None:
     _, directory = export_to(LlamaFactoryExporter(), items)
-    rows = _rows(directory)
+    rows = jsonl_rows(directory)
     parallel = [
         t
         for row in rows
@@ -116,7 +109,7 @@ def test_alpaca_steps_one_sample_per_successful_step(
     items: tuple[ExportItem, ...], export_to: Callable[..., Any], hf_cache: Path
 ) -> None:
     result, directory = export_to(LlamaFactoryExporter(mode="alpaca_steps"), items)
-    rows = _rows(directory)
+    rows = jsonl_rows(directory)
     solved = [item for item in items if item.trajectory is not None]
     steps = sum(1 for item in solved for m in item.trajectory.messages if m.role == "assistant")  # type: ignore[union-attr]
     failed = sum(

@@ -12,21 +12,14 @@ import pytest
 from envfactory_core.export import ExportItem
 from envfactory_core.export.openai_ft import OpenAIFineTune, row_problems
 
+from .conftest import jsonl_rows
+
 datasets = pytest.importorskip("datasets")
-
-
-def _rows(directory: Path) -> list[dict[str, Any]]:
-    return [
-        json.loads(line)
-        for split in ("train", "validation")
-        if (directory / f"{split}.jsonl").exists()
-        for line in (directory / f"{split}.jsonl").read_text(encoding="utf-8").splitlines()
-    ]
 
 
 def test_rows_follow_the_fine_tuning_rules(items: tuple[ExportItem, ...], export_to: Callable[..., Any]) -> None:
     result, directory = export_to(OpenAIFineTune(), items)
-    rows = _rows(directory)
+    rows = jsonl_rows(directory)
     assert len(rows) == result.records == len(items) - 1
     assert result.skipped == {"no_trajectory": 1}
     for row in rows:
@@ -50,7 +43,7 @@ def test_failed_call_gets_weight_zero_and_parallel_calls_set_the_flag(
     items: tuple[ExportItem, ...], export_to: Callable[..., Any]
 ) -> None:
     _, directory = export_to(OpenAIFineTune(), items, "default")
-    rows = _rows(directory)
+    rows = jsonl_rows(directory)
     zero = [m for row in rows for m in row["messages"] if m.get("weight") == 0]
     assert zero, "the example set has a failed call"
     assert all(m["tool_calls"][0]["function"]["arguments"] == "{}" for m in zero)
@@ -59,7 +52,7 @@ def test_failed_call_gets_weight_zero_and_parallel_calls_set_the_flag(
     assert all(row["parallel_tool_calls"] is True for row in parallel)
     assert all(row["parallel_tool_calls"] is False for row in rows if row not in parallel)
     _, again = export_to(OpenAIFineTune(train_on_failed_calls=True, parallel_tool_calls=False), items, "options")
-    options_rows = _rows(again)
+    options_rows = jsonl_rows(again)
     assert all(m.get("weight", 1) == 1 for row in options_rows for m in row["messages"])
     assert all(row["parallel_tool_calls"] is False for row in options_rows)
 

@@ -80,8 +80,8 @@ def pipeline_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def envfactory(*args: str, plugins_dir: Path, check: bool = True, **popen: object) -> subprocess.CompletedProcess[str]:
-    """Run the envfactory command in a fresh process (no installed plugins: only the examples)."""
+def envfactory_command(*args: str, plugins_dir: Path) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment that run envfactory with only the examples (no installed plugins)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("ENVFACTORY_")}
     env["ENVFACTORY_LOAD_PLUGINS"] = ""
     command = [
@@ -92,6 +92,12 @@ def envfactory(*args: str, plugins_dir: Path, check: bool = True, **popen: objec
         str(plugins_dir),
         *args,
     ]
+    return command, env
+
+
+def envfactory(*args: str, plugins_dir: Path, check: bool = True, **popen: object) -> subprocess.CompletedProcess[str]:
+    """Run the envfactory command in a fresh process (no installed plugins: only the examples)."""
+    command, env = envfactory_command(*args, plugins_dir=plugins_dir)
     return subprocess.run(command, capture_output=True, text=True, env=env, check=check)  # type: ignore[call-overload, no-any-return]
 
 

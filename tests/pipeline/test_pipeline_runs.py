@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from .conftest import envfactory, output_files
+from .conftest import envfactory, envfactory_command, output_files
 
 pytestmark = pytest.mark.slow
 
@@ -65,20 +63,7 @@ def test_a_run_killed_at_random_points_resumes_to_the_same_outputs(
     expected = output_files(reference)
     out = tmp_path / "killed"
     rng = random.Random(20261126)
-    env = {key: value for key, value in os.environ.items() if not key.startswith("ENVFACTORY_")}
-    env["ENVFACTORY_LOAD_PLUGINS"] = ""
-    command = [
-        sys.executable,
-        "-c",
-        "from envfactory_core.cli import main; main()",
-        "--plugins-dir",
-        str(plugins_dir),
-        "run",
-        str(pipeline_file),
-        "--out",
-        str(out),
-        "--quiet",
-    ]
+    command, env = envfactory_command("run", str(pipeline_file), "--out", str(out), "--quiet", plugins_dir=plugins_dir)
     kills = 0
     finished = False
     # Kill points are spread over a whole run's duration on this machine, whatever its speed.

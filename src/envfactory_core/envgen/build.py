@@ -7,13 +7,14 @@ same build again into the same run directory skips what is finished and resumes 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from ..errors import EnvFactoryError, Problem, UnknownComponentError
+from ..errors import EnvFactoryError, Problem
 from ..ids import content_id
 from ..loaders import LoadResult
 from ..models import EnvironmentSpec, Resource
@@ -26,7 +27,7 @@ from .loaders.mcp_listing import listing_spec
 from .loaders.sniff import resolve_loader_name
 from .records import GeneratedEnvironment, SkippedOperation
 from .sandbox.limits import SandboxLimits
-from .validate.checkpoints import Checkpoints
+from .validate.checkpoints import Checkpoints, history_json
 from .validate.loop import LoopOutcome, Reviser, validation_loop
 
 __all__ = ["BuildSummary", "EnvironmentOutcome", "load_sources", "resolve_loader", "run_build"]
@@ -132,10 +133,7 @@ def resolve_loader(registry: Registry, source: str) -> Any:
                 )
             ],
         )
-    try:
-        return registry.get("resource_loader", name)
-    except UnknownComponentError:
-        raise
+    return registry.get("resource_loader", name)
 
 
 def _specs(result: LoadResult, source: str) -> list[tuple[EnvironmentSpec, tuple[Resource, ...]]]:
@@ -144,8 +142,6 @@ def _specs(result: LoadResult, source: str) -> list[tuple[EnvironmentSpec, tuple
     pairs: list[tuple[EnvironmentSpec, tuple[Resource, ...]]] = []
     for resource in result.resources:
         if resource.kind == "mcp_listing":
-            import json
-
             document = Document(source, resource.text, json.loads(resource.text), "json")
             pairs.append((listing_spec(document), (resource,)))
     return pairs
@@ -316,7 +312,7 @@ def _build_one(
             previous.reason,
             previous.iterations,
             key,
-            history=tuple(_history(checkpoints, key)),
+            history=tuple(history_json(checkpoints.iterations(key))),
             resumed=True,
         )
     generated: GeneratedEnvironment | None = previous.generated if previous is not None else None
@@ -329,22 +325,12 @@ def _build_one(
                 notify("scenarios", name=spec.name)
                 generated = generated.with_scenarios([*generated.scenarios, *scenario_writer.propose(generated)])
         except EnvFactoryError as error:
+            reason = f"the builder failed: {error}"
             checkpoints.save_build(
-                key,
-                name=spec.name,
-                source=source,
-                builder=builder,
-                model=model,
-                status="failed",
-                reason=f"the builder failed: {error}",
+                key, name=spec.name, source=source, builder=builder, model=model, status="failed", reason=reason
             )
             return EnvironmentOutcome(
-                name=spec.name,
-                source=source,
-                status="failed",
-                reason=f"the builder failed: {error}",
-                builder=builder,
-                key=key,
+                name=spec.name, source=source, status="failed", reason=reason, builder=builder, key=key
             )
         checkpoints.save_build(
             key, name=spec.name, source=source, builder=builder, model=model, status="validating", generated=generated
@@ -382,12 +368,6 @@ def _build_one(
         history=outcome.history,
         resumed=resumed or bool(outcome.resumed_from),
     )
-
-
-def _history(checkpoints: Checkpoints, key: str) -> list[dict[str, Any]]:
-    from .validate.checkpoints import history_json
-
-    return history_json(checkpoints.iterations(key))
 
 
 def _outcome(

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, Problem
+from ..store import RunStore
 from .naming import identifier
 from .records import GeneratedEnvironment
 from .validate.checkpoints import BuildRow, Checkpoints
@@ -23,38 +24,36 @@ __all__ = ["build_rows", "trusted_code", "write_package"]
 _DIST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
 
 
-def _checkpoints(run_dir: Path) -> Checkpoints:
-    from ..store import RunStore
-
-    return Checkpoints(RunStore(run_dir, create=False))
+def _builds(run_dir: str | Path) -> list[BuildRow]:
+    """Every build recorded in the run store at ``run_dir`` (which must exist)."""
+    store = RunStore(run_dir, create=False)
+    try:
+        return Checkpoints(store).builds()
+    finally:
+        store.close()
 
 
 def build_rows(run_dir: str | Path) -> list[dict[str, Any]]:
     """One row per build in the run: document, environment, operations, tools, skipped, tables, scenarios, status."""
-    checkpoints = _checkpoints(Path(run_dir))
     rows = []
-    try:
-        for build in checkpoints.builds():
-            generated = build.generated
-            tools = len(generated.spec.tools) if generated else 0
-            skipped = len(generated.skipped) if generated else 0
-            rows.append(
-                {
-                    "document": Path(build.source).name,
-                    "environment": build.name,
-                    "operations": tools + skipped,
-                    "tools": tools,
-                    "skipped": skipped,
-                    "tables": len(generated.spec.state_schema.tables) if generated else 0,
-                    "scenarios": len(generated.scenarios) if generated else 0,
-                    "status": build.status,
-                    "iterations": build.iterations,
-                    "reason": build.reason,
-                }
-            )
-    finally:
-        assert checkpoints.store is not None
-        checkpoints.store.close()
+    for build in _builds(run_dir):
+        generated = build.generated
+        tools = len(generated.spec.tools) if generated else 0
+        skipped = len(generated.skipped) if generated else 0
+        rows.append(
+            {
+                "document": Path(build.source).name,
+                "environment": build.name,
+                "operations": tools + skipped,
+                "tools": tools,
+                "skipped": skipped,
+                "tables": len(generated.spec.state_schema.tables) if generated else 0,
+                "scenarios": len(generated.scenarios) if generated else 0,
+                "status": build.status,
+                "iterations": build.iterations,
+                "reason": build.reason,
+            }
+        )
     return rows
 
 
@@ -212,12 +211,7 @@ def write_package(run_dir: str | Path, out: str | Path, dist: str, *, force: boo
                 )
             ],
         )
-    checkpoints = _checkpoints(Path(run_dir))
-    try:
-        builds = checkpoints.builds()
-    finally:
-        assert checkpoints.store is not None
-        checkpoints.store.close()
+    builds = _builds(run_dir)
     generated = _latest_verified(builds)
     if not generated:
         failed = [f"{build.name}: {build.status}" for build in builds] or ["no builds"]

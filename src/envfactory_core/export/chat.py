@@ -9,25 +9,28 @@ about, say, which tool results count as failures or what the system prompt says.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
 from ..ids import JsonValue
 from ..llm.hermes import format_tool_calls
 from ..models import EnvironmentSpec, GoldCall, Message, ToolSpec
 from . import ExportItem
+from .writing import Skips
 
 __all__ = [
     "HERMES_TOOLS_HEADER",
     "assistant_text",
     "conversation",
     "conversation_issue",
+    "failed_call_ids",
     "gold_call_json",
     "hermes_system_prompt",
     "hf_message",
     "is_failed_result",
     "openai_tool",
     "system_text",
+    "trainable_items",
 ]
 
 
@@ -95,6 +98,16 @@ def conversation_issue(item: ExportItem) -> str:
     return "" if assistant else "no_assistant_message"
 
 
+def trainable_items(items: Iterable[ExportItem], skips: Skips) -> Iterator[ExportItem]:
+    """The items whose conversation can be training data; the others are counted in ``skips``."""
+    for item in items:
+        reason = conversation_issue(item)
+        if reason:
+            skips.add(reason)
+        else:
+            yield item
+
+
 def hf_message(message: Message, *, reasoning: bool = True) -> dict[str, JsonValue]:
     """A message in the Hugging Face chat-template shape: arguments as objects, ``reasoning_content``."""
     row: dict[str, JsonValue] = {"role": message.role, "content": message.content}
@@ -121,6 +134,11 @@ def is_failed_result(content: str) -> bool:
     except json.JSONDecodeError:
         return False
     return isinstance(value, dict) and set(value) == {"error"} and isinstance(value["error"], dict)
+
+
+def failed_call_ids(messages: Iterable[Message]) -> set[str]:
+    """The ids of the tool calls whose result reports a failure."""
+    return {m.tool_call_id for m in messages if m.role == "tool" and is_failed_result(m.content)}
 
 
 def assistant_text(message: Message, *, reasoning: bool = True) -> str:

@@ -38,10 +38,10 @@ from . import ExportItem, ExportResult
 from .chat import (
     assistant_text,
     conversation,
-    conversation_issue,
+    failed_call_ids,
     hermes_system_prompt,
-    is_failed_result,
     tool_responses_text,
+    trainable_items,
 )
 from .validation import raise_problems
 from .writing import JsonlSplitWriter, Skips, text_file
@@ -131,7 +131,7 @@ class LlamaFactoryExporter:
         messages = conversation(item)
         system_message = messages[0].content if messages and messages[0].role == "system" else ""
         system = hermes_system_prompt(system_message, item.tools)
-        failed = {m.tool_call_id for m in messages if m.role == "tool" and is_failed_result(m.content)}
+        failed = failed_call_ids(messages)
         rows: list[dict[str, JsonValue]] = []
         history: list[list[str]] = []
         parts: list[str] = []  # what came since the last assistant message, in order
@@ -167,11 +167,7 @@ class LlamaFactoryExporter:
     def export(self, items: Iterable[ExportItem], directory: Path) -> ExportResult:
         skips = Skips()
         with JsonlSplitWriter(directory) as writer:
-            for item in items:
-                reason = conversation_issue(item)
-                if reason:
-                    skips.add(reason)
-                    continue
+            for item in trainable_items(items, skips):
                 if self.mode == "sharegpt":
                     row = self.sharegpt_row(item)
                     if isinstance(row, str):

@@ -28,7 +28,7 @@ import attrs
 
 from ..ids import JsonValue
 from . import ExportItem, ExportResult
-from .chat import conversation, conversation_issue, hf_message, openai_tool
+from .chat import conversation, conversation_issue, hf_message, openai_tool, trainable_items
 from .validation import chat_problems, raise_problems, tool_list_problems
 from .writing import JsonlSplitWriter, Skips
 
@@ -48,8 +48,9 @@ class MessagesJsonl:
 
     def rows(self, item: ExportItem) -> list[dict[str, JsonValue]]:
         """The rows of one item (none when its conversation cannot be training data)."""
-        if conversation_issue(item):
-            return []
+        return [] if conversation_issue(item) else self._rows(item)
+
+    def _rows(self, item: ExportItem) -> list[dict[str, JsonValue]]:
         messages = [hf_message(message, reasoning=self.reasoning) for message in conversation(item)]
         tools = [openai_tool(tool) for tool in item.tools]
         if self.expand == "conversation":
@@ -67,12 +68,8 @@ class MessagesJsonl:
     def export(self, items: Iterable[ExportItem], directory: Path) -> ExportResult:
         skips = Skips()
         with JsonlSplitWriter(directory) as writer:
-            for item in items:
-                reason = conversation_issue(item)
-                if reason:
-                    skips.add(reason)
-                    continue
-                for number, row in enumerate(self.rows(item)):
+            for item in trainable_items(items, skips):
+                for number, row in enumerate(self._rows(item)):
                     tools = row["tools"]
                     problems = tool_list_problems(tools) if number == 0 else []
                     problems += chat_problems(

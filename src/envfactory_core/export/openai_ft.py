@@ -30,7 +30,7 @@ import attrs
 from ..ids import JsonValue
 from ..models import Message
 from . import ExportItem, ExportResult
-from .chat import conversation, conversation_issue, is_failed_result, openai_tool
+from .chat import conversation, failed_call_ids, openai_tool, trainable_items
 from .validation import chat_problems, raise_problems, tool_list_problems
 from .writing import JsonlSplitWriter, Skips
 
@@ -50,7 +50,7 @@ class OpenAIFineTune:
 
     def row(self, item: ExportItem) -> dict[str, JsonValue]:
         messages = conversation(item)
-        failed = {m.tool_call_id for m in messages if m.role == "tool" and is_failed_result(m.content)}
+        failed = failed_call_ids(messages)
         rows = [self._message(message, failed) for message in messages]
         parallel = any(len(message.tool_calls) > 1 for message in messages)
         return {
@@ -86,11 +86,7 @@ class OpenAIFineTune:
     def export(self, items: Iterable[ExportItem], directory: Path) -> ExportResult:
         skips = Skips()
         with JsonlSplitWriter(directory) as writer:
-            for item in items:
-                reason = conversation_issue(item)
-                if reason:
-                    skips.add(reason)
-                    continue
+            for item in trainable_items(items, skips):
                 row = self.row(item)
                 raise_problems(f"core/{self.name}", item, row_problems(row))
                 writer.write(item.split, row)

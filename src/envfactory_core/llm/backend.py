@@ -26,9 +26,10 @@ Write one::
 from __future__ import annotations
 
 import email.utils
+import json
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ..errors import MissingDependencyError, UnknownComponentError
 from .config import EndpointConfig
@@ -38,6 +39,7 @@ from .errors import (
     LLMModelNotFoundError,
     LLMRateLimitError,
     LLMRequestError,
+    LLMResponseError,
     LLMServerError,
     LLMTimeoutError,
 )
@@ -52,6 +54,9 @@ __all__ = [
     "LLMBackend",
     "error_for_status",
     "find_backend",
+    "json_object_body",
+    "missing_api_key",
+    "not_json",
     "retry_after_seconds",
 ]
 
@@ -151,3 +156,29 @@ def error_for_status(status: int, message: str, *, backend: str, retry_after: fl
     if status == 409 or status >= 500:
         return LLMServerError(message, backend=backend, status=status, retry_after=retry_after)
     return LLMRequestError(message, backend=backend, status=status)
+
+
+def missing_api_key(endpoint: EndpointConfig) -> LLMAuthenticationError:
+    """The error for an endpoint that needs an API key and has none, saying where to put one."""
+    return LLMAuthenticationError(
+        f"no API key for endpoint {endpoint.name!r}: set {endpoint.name.upper()}_API_KEY, or api_key_env "
+        f"in [backends.{endpoint.name}] of the LLM configuration file",
+        backend=endpoint.name,
+    )
+
+
+def not_json(error: json.JSONDecodeError) -> str:
+    """What is wrong with a response body that does not parse, and where."""
+    return f"the response body is not valid JSON ({error.msg} at line {error.lineno} column {error.colno})"
+
+
+def json_object_body(text: str, *, backend: str) -> dict[str, Any]:
+    """A raw response body read as a JSON object; an ``LLMResponseError`` quoting its start if it is not one."""
+    try:
+        body = json.loads(text)
+    except json.JSONDecodeError as error:
+        snippet = text[:120].replace("\n", " ")
+        raise LLMResponseError(f"{not_json(error)}: {snippet!r}", backend=backend) from error
+    if not isinstance(body, dict):
+        raise LLMResponseError(f"the response body is JSON but not an object: {text[:120]!r}", backend=backend)
+    return body

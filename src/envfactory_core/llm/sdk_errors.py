@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
 
-from .backend import error_for_status, retry_after_seconds
+from .backend import error_for_status, not_json, retry_after_seconds
 from .errors import LLMConnectionError, LLMError, LLMResponseError, LLMTimeoutError
 
 __all__ = ["sdk_errors", "timed_out", "vendor_message"]
@@ -55,9 +55,6 @@ def sdk_errors(sdk: ModuleType, root: type[BaseException], *, backend: str, time
     except sdk.APIResponseValidationError as error:
         raise LLMResponseError(f"unexpected response shape: {vendor_message(error)}", backend=backend) from error
     except json.JSONDecodeError as error:
-        raise LLMResponseError(
-            f"the response body is not valid JSON ({error.msg} at line {error.lineno} column {error.colno})",
-            backend=backend,
-        ) from error
+        raise LLMResponseError(not_json(error), backend=backend) from error
     except root as error:
         raise LLMError(vendor_message(error), backend=backend) from error

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
 from ..cli.app import echo_json, fail, handle_errors, stderr_console
-from ..domains_doc import stale_diff
-from ..errors import PluginError
+from ..cli.docs import add_docs_command, exit_if_stale, page_difference, write_page
 from .prompt_docs import DEFAULT_PROMPTS_PAGE, render_prompts_markdown
 from .templates import template_names
 
@@ -41,24 +39,15 @@ def prompts_command(out: str, check: bool, as_json: bool) -> None:
             fail("--check and --json need a file: give --out PATH")
         sys.stdout.write(page)
         return
-    path = Path(out)
-    current = path.read_text(encoding="utf-8") if path.is_file() else None
     if check:
-        difference = stale_diff(current, page, path=out)
+        difference = page_difference(page, out)
         if as_json:
             echo_json({"path": out, "up_to_date": not difference, "templates": count})
-        if difference:
-            click.echo("\n".join(difference), err=True)
-            click.echo(f"{out} is stale: run `envfactory docs prompts --out {out}` and commit the result.", err=True)
-            raise SystemExit(1)
+        exit_if_stale(difference, out, "docs prompts")
         if not as_json:
             stderr_console().print(f"{out} is up to date ({count} templates).")
         return
-    if not path.parent.is_dir():
-        fail(f"the folder {path.parent} does not exist; run from the project root or pass --out PATH")
-    changed = current != page
-    if changed:
-        path.write_text(page, encoding="utf-8")
+    changed = write_page(page, out)
     if as_json:
         echo_json({"path": out, "changed": changed, "templates": count})
     else:
@@ -67,12 +56,4 @@ def prompts_command(out: str, check: bool, as_json: bool) -> None:
 
 def add_prompts_command(cli: click.Group) -> None:
     """Add ``docs prompts`` to the ``docs`` group (made here when no other plugin made it yet)."""
-    from ..cli.docs import docs_group
-
-    existing = cli.commands.get("docs")
-    if existing is None:
-        cli.add_command(docs_group)
-        existing = docs_group
-    if not isinstance(existing, click.Group):
-        raise PluginError("core.llm", "another plugin registered 'docs' as a command, not a group")
-    existing.add_command(prompts_command)
+    add_docs_command(cli, prompts_command, plugin="core.llm")

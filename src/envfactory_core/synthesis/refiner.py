@@ -24,17 +24,10 @@ from ..tasks.context import DropTask, TaskContext
 from .base import LLMComponent
 from .exchange import AttemptsExhausted, ask
 from .parsing import OutputProblem
-from .requests import (
-    calls_text,
-    derivable_identifiers,
-    guidance,
-    must_state,
-    stated_identifiers,
-    turn_problems,
-    with_turn,
-)
+from .render import task_tool_names
+from .requests import calls_text, derivable_identifiers, guidance, must_state, stated_identifiers
 from .runtime import client_for
-from .writer import earlier_requests, parse_request
+from .writer import answered_turn, earlier_requests
 
 __all__ = ["LLMRefiner"]
 
@@ -50,7 +43,7 @@ class LLMRefiner(LLMComponent):
 
     def refine(self, task: Task, context: TaskContext) -> Task:
         client = client_for(context.llm)
-        tools = tuple(gold.call.qualified_name for gold in task.gold_calls)
+        tools = task_tool_names(task)
         kept: list[str] = []
         for index, turn in enumerate(task.turns):
             current = task
@@ -64,14 +57,14 @@ class LLMRefiner(LLMComponent):
                 original: str = original,
                 forbidden: list[tuple[str, JsonValue]] = forbidden,
             ) -> Task:
-                intent, query = parse_request(response, tools)
-                candidate = with_turn(current, index, request=query, user_intent=intent, raw_request=original)
-                problems = turn_problems(candidate, index)
-                if problems:
-                    raise OutputProblem(
-                        "the rewritten request is no longer solvable:\n"
-                        + "\n".join(f"- {problem}" for problem in problems[:10])
-                    )
+                candidate, query = answered_turn(
+                    current,
+                    index,
+                    response,
+                    tools,
+                    raw_request=original,
+                    unsolvable="the rewritten request is no longer solvable",
+                )
                 leaked = stated_identifiers(query, forbidden)
                 if leaked:
                     raise OutputProblem(

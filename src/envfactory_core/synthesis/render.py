@@ -12,11 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..env import Environment
-from ..ids import JsonValue, canonical_json
 from ..models import Message, Task, ToolSpec, split_qualified_name
 
 __all__ = [
-    "compact_json",
     "conversation_text",
     "environment_lines",
     "example_rows",
@@ -36,11 +34,6 @@ def truncate_middle(text: str, limit: int) -> str:
         return text
     keep = max(0, limit - 40) // 2
     return f"{text[:keep]} …[{len(text) - 2 * keep} characters cut]… {text[-keep:] if keep else ''}"
-
-
-def compact_json(value: JsonValue) -> str:
-    """Canonical JSON: sorted keys, no extra spaces, non-ASCII kept."""
-    return canonical_json(value)
 
 
 def environment_lines(environments: Iterable[Environment]) -> str:

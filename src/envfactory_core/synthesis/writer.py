@@ -24,11 +24,12 @@ from ..tasks.values import all_scalars
 from .base import LLMComponent
 from .exchange import AttemptsExhausted, ask
 from .parsing import OutputProblem, tagged
+from .render import task_tool_names
 from .requests import calls_text, guidance, must_state, turn_problems, with_turn
 from .runtime import client_for
 from .story import tool_name_mentions
 
-__all__ = ["LLMWriter", "earlier_requests", "parse_request", "structural_problems", "task_now"]
+__all__ = ["LLMWriter", "answered_turn", "earlier_requests", "parse_request", "structural_problems", "task_now"]
 
 
 def task_now(task: Task, context: TaskContext) -> str:
@@ -70,6 +71,30 @@ def parse_request(response: ChatResponse, tools: tuple[str, ...]) -> tuple[str, 
     return intent, query
 
 
+def answered_turn(
+    task: Task,
+    index: int,
+    response: ChatResponse,
+    tools: tuple[str, ...],
+    *,
+    unsolvable: str,
+    raw_request: str | None = None,
+) -> tuple[Task, str]:
+    """``(task with turn index carrying the answer's request, the request)``; :class:`OutputProblem`
+    starting with ``unsolvable`` when the turns so far then fail the solvability check.
+
+    ``raw_request`` is kept as the turn's pre-refinement request (``None``: the answer's request).
+    """
+    intent, query = parse_request(response, tools)
+    candidate = with_turn(
+        task, index, request=query, user_intent=intent, raw_request=query if raw_request is None else raw_request
+    )
+    problems = turn_problems(candidate, index)
+    if problems:
+        raise OutputProblem(f"{unsolvable}:\n" + "\n".join(f"- {problem}" for problem in problems[:10]))
+    return candidate, query
+
+
 @attrs.frozen(kw_only=True)
 class LLMWriter(LLMComponent):
     """Write each turn's first-person request and user intent; it must pass the solvability check."""
@@ -82,7 +107,7 @@ class LLMWriter(LLMComponent):
 
     def write(self, task: Task, context: TaskContext) -> Task:
         client = client_for(context.llm)
-        tools = tuple(gold.call.qualified_name for gold in task.gold_calls)
+        tools = task_tool_names(task)
         for index, turn in enumerate(task.turns):
             unfixable = structural_problems(task, index)
             if unfixable:
@@ -90,15 +115,8 @@ class LLMWriter(LLMComponent):
             current = task
 
             def parse(response: ChatResponse, index: int = index, current: Task = current) -> Task:
-                intent, query = parse_request(response, tools)
-                candidate = with_turn(current, index, request=query, user_intent=intent, raw_request=query)
-                problems = turn_problems(candidate, index)
-                if problems:
-                    raise OutputProblem(
-                        "the request does not let the assistant determine every value it needs:\n"
-                        + "\n".join(f"- {problem}" for problem in problems[:10])
-                    )
-                return candidate
+                unsolvable = "the request does not let the assistant determine every value it needs"
+                return answered_turn(current, index, response, tools, unsolvable=unsolvable)[0]
 
             exchange = self.exchange(
                 "writer",

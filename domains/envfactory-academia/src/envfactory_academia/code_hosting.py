@@ -364,9 +364,7 @@ def _full_name(repo: dict) -> str:
 
 
 def _issue(ctx, issue_id: int) -> tuple[dict, dict]:
-    row = ctx.table("issues").get(issue_id)
-    if row is None:
-        raise ToolError(f"issue {issue_id} not found", code="not_found")
+    row = ctx.table("issues").require(issue_id, what="issue")
     return row, _repo(ctx, row["repo_id"])
 
 
@@ -404,9 +402,7 @@ def _pull_out(ctx, row: dict, repo: dict) -> PullRequest:
 
 
 def _pull(ctx, pull_request_id: int) -> tuple[dict, dict]:
-    row = ctx.table("pull_requests").get(pull_request_id)
-    if row is None:
-        raise ToolError(f"pull request {pull_request_id} not found", code="not_found")
+    row = ctx.table("pull_requests").require(pull_request_id, what="pull request")
     return row, _repo(ctx, row["repo_id"])
 
 

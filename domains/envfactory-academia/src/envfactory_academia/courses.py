@@ -333,6 +333,13 @@ def _enrollment(ctx, course_id: int, user_id: int) -> dict | None:
     return None
 
 
+def _require_student(ctx, course: dict, user_id: int) -> None:
+    """Refuse unless ``user_id`` has an active or invited student enrollment in ``course``."""
+    student = _enrollment(ctx, course["course_id"], user_id)
+    if student is None or student["role"] != "student":
+        raise ToolError(f"user {user_id} is not a student in {course['course_code']}")
+
+
 def _effective(ctx, assignment: dict, user_id: int | None) -> tuple[str, str | None, bool]:
     """The due and lock times that apply to a user (an override replaces the assignment's)."""
     if user_id is not None:
@@ -677,9 +684,7 @@ def grade_submission(
     grader = _enrollment(ctx, course["course_id"], grader_id)
     if grader is None or grader["role"] not in ("teacher", "ta") or grader["status"] != "active":
         raise ToolError(f"user {grader_id} is not a teacher or TA of {course['course_code']} and cannot grade")
-    student = _enrollment(ctx, course["course_id"], user_id)
-    if student is None or student["role"] != "student":
-        raise ToolError(f"user {user_id} is not a student in {course['course_code']}")
+    _require_student(ctx, course, user_id)
     if score > assignment["points_possible"]:
         raise ToolError(
             f"{assignment['title']} is worth {assignment['points_possible']:g} points; {score:g} is too many"
@@ -722,9 +727,7 @@ def grant_extension(
     assignment = _assignment(ctx, assignment_id)
     course = _course(ctx, assignment["course_id"])
     _open_course(ctx, course, "grant extensions")
-    student = _enrollment(ctx, course["course_id"], user_id)
-    if student is None or student["role"] != "student":
-        raise ToolError(f"user {user_id} is not a student in {course['course_code']}")
+    _require_student(ctx, course, user_id)
     new_due = parse_time(due_at, "due_at")
     if new_due <= datetime.fromisoformat(assignment["due_at"]):
         raise ToolError(

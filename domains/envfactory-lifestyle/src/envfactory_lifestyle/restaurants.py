@@ -425,6 +425,15 @@ def _open_slots(ctx, restaurant: dict, day: date, party_size: int) -> list[Slot]
     return slots
 
 
+def _slots_on(ctx, restaurant_id: str, day_text: str, party_size: int) -> tuple[dict, date, list[Slot]]:
+    """The restaurant, the day and its seatings with a free table, once the party and the day are accepted."""
+    restaurant = _restaurant(ctx, restaurant_id)
+    _check_party(restaurant, party_size)
+    day = parse_day(day_text, "date")
+    _check_day(ctx, restaurant, day)
+    return restaurant, day, _open_slots(ctx, restaurant, day, party_size)
+
+
 def _waitlist_out(ctx, row: dict) -> WaitlistEntry:
     restaurant = ctx.table("restaurants").get(row["restaurant_id"]) or {}
     position = 0
@@ -507,11 +516,7 @@ def find_availability(
         date: The day to dine, YYYY-MM-DD (the restaurant's local date).
         party_size: Number of guests, including the person booking.
     """
-    restaurant = _restaurant(ctx, restaurant_id)
-    _check_party(restaurant, party_size)
-    day = parse_day(date, "date")
-    _check_day(ctx, restaurant, day)
-    slots = _open_slots(ctx, restaurant, day, party_size)
+    _, day, slots = _slots_on(ctx, restaurant_id, date, party_size)
     return {
         "restaurant_id": restaurant_id,
         "date": day.isoformat(),
@@ -722,11 +727,7 @@ def join_waitlist(
         name: Name to put on the list.
         email: The diner's email, for the alert.
     """
-    restaurant = _restaurant(ctx, restaurant_id)
-    _check_party(restaurant, party_size)
-    day = parse_day(date, "date")
-    _check_day(ctx, restaurant, day)
-    open_slots = _open_slots(ctx, restaurant, day, party_size)
+    restaurant, day, open_slots = _slots_on(ctx, restaurant_id, date, party_size)
     if open_slots:
         times = ", ".join(slot["start_time"][11:16] for slot in open_slots)
         raise ToolError(

@@ -20,6 +20,7 @@ __all__ = [
     "BASE62",
     "HEX",
     "NOW",
+    "chain_depth",
     "check_email",
     "in_zone",
     "iso",
@@ -49,9 +50,24 @@ def new_token(ctx: Context, kind: str, length: int, alphabet: str) -> str:
     return ctx.new_id(kind, length=length, alphabet=alphabet).split("_", 1)[1]
 
 
-def seed_people(ctx: SeedContext, count: int) -> list[fake.Person]:
-    """The account owner first, then ``count - 1`` colleagues: the same people in every office environment."""
-    return fake.people(ctx.shared("people"), max(2, count))
+def chain_depth(ctx: Context, table: str, parent_column: str, key: str | None) -> int:
+    """How many ids the chain from ``key`` up through ``table``'s ``parent_column`` holds (0 for None).
+
+    The nesting depth of folders or subtasks; a cycle ends the walk, so a corrupt state cannot loop forever.
+    """
+    depth = 0
+    seen: set[str] = set()
+    while key is not None and key not in seen:
+        seen.add(key)
+        depth += 1
+        parent = ctx.table(table).get(key)
+        key = None if parent is None else parent[parent_column]
+    return depth
+
+
+def seed_people(ctx: SeedContext) -> list[fake.Person]:
+    """The account owner first, then colleagues (more for larger sizes): the same people in every office environment."""
+    return fake.people(ctx.shared("people"), max(6, ctx.size // 2 + 4))
 
 
 def owner(ctx: Context) -> dict[str, str]:

@@ -598,7 +598,7 @@ def _meeting(rng: Any, me: Any, other: Any) -> tuple[str, int]:
 @environment.seed
 def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
     rng = ctx.rng
-    people = seed_people(ctx, max(6, ctx.size // 2 + 4))
+    people = seed_people(ctx)
     me, colleagues = people[0], people[1:]
     zone = me.city.timezone
     company = fake.company(ctx.shared("company"))

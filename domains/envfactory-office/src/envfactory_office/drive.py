@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal, TypedDict
 from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
 from envfactory_core.models import Provenance
 
-from ._common import BASE62, NOW, check_email, iso, new_token, owner, require_text, seed_people, seed_token
+from ._common import BASE62, NOW, chain_depth, check_email, iso, new_token, owner, require_text, seed_people, seed_token
 
 __all__ = ["environment"]
 
@@ -283,17 +283,6 @@ def _my_folder(ctx: Context, folder_id: str) -> dict[str, Any]:
     return folder
 
 
-def _depth(ctx: Context, folder_id: str | None) -> int:
-    depth = 0
-    seen: set[str] = set()
-    while folder_id is not None and folder_id not in seen:
-        seen.add(folder_id)
-        depth += 1
-        parent = ctx.table("folders").get(folder_id)
-        folder_id = None if parent is None else parent["parent_folder_id"]
-    return depth
-
-
 def _touch(ctx: Context, file_id: str) -> dict[str, Any]:
     return ctx.table("files").update(file_id, {"modified_at": iso(ctx.now)})
 
@@ -411,7 +400,7 @@ def create_folder(ctx: Context, title: str, parent_folder_id: str | None = None)
     """
     if parent_folder_id is not None:
         _my_folder(ctx, parent_folder_id)
-        if _depth(ctx, parent_folder_id) >= MAX_FOLDER_DEPTH:
+        if chain_depth(ctx, "folders", "parent_folder_id", parent_folder_id) >= MAX_FOLDER_DEPTH:
             raise ToolError(f"folders nest at most {MAX_FOLDER_DEPTH} levels deep")
     folder_id = "1" + new_token(ctx, "folder", 32, BASE62)
     row = ctx.table("folders").insert(
@@ -572,7 +561,7 @@ def _span(rng: Any, days: int) -> timedelta:
 @environment.seed
 def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
     rng = ctx.rng
-    people = seed_people(ctx, max(6, ctx.size // 2 + 4))
+    people = seed_people(ctx)
     me, colleagues = people[0], people[1:]
 
     def drive_id() -> str:

@@ -632,7 +632,7 @@ _ROLES = ("Senior Backend Engineer", "Product Designer", "Data Analyst", "Accoun
 @environment.seed
 def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
     rng = ctx.rng
-    people = seed_people(ctx, max(6, ctx.size // 2 + 4))
+    people = seed_people(ctx)
     me, colleagues = people[0], people[1:]
     labels = [{"label_id": name, "name": name, "type": "system", "color": None} for name in SYSTEM_LABELS]
     user_labels = rng.sample(_USER_LABELS, rng.randint(3, 5))

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, TypedDict
 from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
 from envfactory_core.models import Provenance
 
-from ._common import NOW, check_email, iso, new_token, owner, parse_date, require_text, seed_people
+from ._common import NOW, chain_depth, check_email, iso, new_token, owner, parse_date, require_text, seed_people
 
 __all__ = ["environment"]
 
@@ -271,17 +271,6 @@ def _due(due_date: str | None) -> str | None:
     return None if due_date is None else parse_date(due_date, "due_date").isoformat()
 
 
-def _depth(ctx: Context, task_id: str | None) -> int:
-    depth = 0
-    seen: set[str] = set()
-    while task_id is not None and task_id not in seen:
-        seen.add(task_id)
-        depth += 1
-        parent = ctx.table("tasks").get(task_id)
-        task_id = None if parent is None else parent["parent_task_id"]
-    return depth
-
-
 def _descendants(ctx: Context, task_id: str) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     frontier = [task_id]
@@ -427,7 +416,7 @@ def create_task(
             raise ToolError(f"parent task {parent_task_id} is completed; reopen it before adding sub-tasks")
         if project_id is not None and project_id != parent["project_id"]:
             raise ToolError(f"a sub-task belongs to its parent's project ({parent['project_id']})")
-        if _depth(ctx, parent_task_id) >= MAX_NESTING:
+        if chain_depth(ctx, "tasks", "parent_task_id", parent_task_id) >= MAX_NESTING:
             raise ToolError(f"sub-tasks nest at most {MAX_NESTING} levels deep")
     if parent is not None:
         project = _active_project(ctx, parent["project_id"])
@@ -638,7 +627,7 @@ _DUE_OFFSETS = (-12, -5, -2, -1, 0, 0, 1, 2, 3, 5, 7, 10, 14, 21, 30)
 @environment.seed
 def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
     rng = ctx.rng
-    people = seed_people(ctx, max(6, ctx.size // 2 + 4))
+    people = seed_people(ctx)
     me, colleagues = people[0], people[1:]
     today = ctx.now.date()
 

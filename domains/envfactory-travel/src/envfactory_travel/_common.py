@@ -38,6 +38,7 @@ __all__ = [
     "require_text",
     "seed_code",
     "seed_token",
+    "unique_seed_code",
 ]
 
 NOW = "2025-06-16T08:00:00+00:00"
@@ -125,6 +126,15 @@ def find_bookings(
 def seed_code(rng: random.Random, length: int = 6) -> str:
     """A booking code for seed data."""
     return seed_token(rng, length, CODE_ALPHABET)
+
+
+def unique_seed_code(rng: random.Random, used: set[str], length: int = 6) -> str:
+    """A booking code for seed data that is not in ``used`` (drawn again until it is new), added to ``used``."""
+    code = seed_code(rng, length)
+    while code in used:
+        code = seed_code(rng, length)
+    used.add(code)
+    return code
 
 
 _DIALLING_CODES = {

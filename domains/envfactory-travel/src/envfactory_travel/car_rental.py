@@ -28,8 +28,8 @@ from ._common import (
     parse_time,
     phone_number,
     require_text,
-    seed_code,
     seed_token,
+    unique_seed_code,
 )
 from ._places import STATIONS, Place, postal_code, travel_region
 
@@ -988,10 +988,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
         if status in ACTIVE and overlapping >= vehicle["fleet_size"]:
             status = "cancelled"
         driver = rng.choice(drivers)
-        code = seed_code(rng, 9)
-        while code in codes:
-            code = seed_code(rng, 9)
-        codes.add(code)
+        code = unique_seed_code(rng, codes, 9)
         cancelled = status == "cancelled"
         rentals.append(
             {

@@ -28,8 +28,8 @@ from ._common import (
     parse_time,
     phone_number,
     require_text,
-    seed_code,
     seed_token,
+    unique_seed_code,
 )
 from ._places import Place, postal_code, travel_region
 
@@ -904,10 +904,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
             fee = amount if plan == "non_refundable" else 0.0
             refund = money(amount - fee, hotel["currency"])
         guest = rng.choice(guests)
-        code = seed_code(rng, 8)
-        while code in codes:
-            code = seed_code(rng, 8)
-        codes.add(code)
+        code = unique_seed_code(rng, codes, 8)
         reservations.append(
             {
                 "reservation_id": f"res_{seed_token(rng)}",

@@ -28,8 +28,8 @@ from ._common import (
     new_code,
     parse_date,
     require_text,
-    seed_code,
     seed_token,
+    unique_seed_code,
 )
 from ._places import PLACES, STATIONS, Corridor, travel_region
 
@@ -857,10 +857,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
         else:
             status = "refunded" if rng.random() < 0.15 and fare_type != "super_saver" else "confirmed"
         traveller = rng.choice(travellers)
-        code = seed_code(rng)
-        while code in codes:
-            code = seed_code(rng)
-        codes.add(code)
+        code = unique_seed_code(rng, codes)
         booking_id = f"bkg_{seed_token(rng)}"
         created = ctx.now - timedelta(
             days=max(0, (today - day).days) + rng.randint(1, 45), minutes=15 * rng.randint(0, 60)

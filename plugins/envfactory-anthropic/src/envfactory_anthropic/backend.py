@@ -7,7 +7,6 @@ vendor's message (529 "overloaded" is a retryable server error).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -18,10 +17,9 @@ from envfactory_core.llm import (
     EmbeddingRequest,
     EmbeddingResponse,
     EndpointConfig,
-    LLMAuthenticationError,
-    LLMResponseError,
     LLMUnsupportedError,
 )
+from envfactory_core.llm.backend import json_object_body, missing_api_key
 from envfactory_core.llm.sdk_errors import sdk_errors, vendor_message
 
 from .convert import ThinkingMemory, messages_params, parse_message
@@ -62,11 +60,7 @@ class AnthropicConnection:
         self.memory = memory or _MEMORY
         key = endpoint.api_key.reveal() if endpoint.api_key else ""
         if not key and not endpoint.base_url:
-            raise LLMAuthenticationError(
-                f"no API key for endpoint {endpoint.name!r}: set {endpoint.name.upper()}_API_KEY, or api_key_env "
-                f"in [backends.{endpoint.name}] of the LLM configuration file",
-                backend=endpoint.name,
-            )
+            raise missing_api_key(endpoint)
         self.client = anthropic.AsyncAnthropic(
             api_key=key or "not-needed",
             base_url=endpoint.base_url or None,
@@ -91,20 +85,7 @@ class AnthropicConnection:
             text: str = await self.client.post("/v1/messages", cast_to=str, body=payload)
             return text
 
-        text = await self._guard(call)
-        try:
-            body = json.loads(text)
-        except json.JSONDecodeError as error:
-            snippet = text[:120].replace("\n", " ")
-            raise LLMResponseError(
-                f"the response body is not valid JSON ({error.msg} at line {error.lineno} column {error.colno}): "
-                f"{snippet!r}",
-                backend=self.endpoint.name,
-            ) from error
-        if not isinstance(body, dict):
-            raise LLMResponseError(
-                f"the response body is JSON but not an object: {text[:120]!r}", backend=self.endpoint.name
-            )
+        body = json_object_body(await self._guard(call), backend=self.endpoint.name)
         return parse_message(body, request, backend=self.endpoint.name, memory=self.memory)
 
     async def embed(self, request: EmbeddingRequest, model: str) -> EmbeddingResponse:

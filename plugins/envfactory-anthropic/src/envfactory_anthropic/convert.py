@@ -38,6 +38,9 @@ _STOP = {
     "refusal": "content_filter",
 }
 
+_TOOL_CHOICE = {"auto": "auto", "required": "any", "none": "none"}
+"""Our ``tool_choice`` values to the Messages API's ``tool_choice.type`` (any other value names a tool)."""
+
 
 class ThinkingMemory:
     """Signatures of thinking blocks seen in responses, by thinking text (bounded, thread-safe)."""
@@ -110,15 +113,8 @@ def messages_params(
             for tool in request.tools
         ]
         choice = request.tool_choice
-        params["tool_choice"] = (
-            {"type": "auto"}
-            if choice == "auto"
-            else {"type": "any"}
-            if choice == "required"
-            else {"type": "none"}
-            if choice == "none"
-            else {"type": "tool", "name": choice}
-        )
+        kind = _TOOL_CHOICE.get(choice)
+        params["tool_choice"] = {"type": kind} if kind else {"type": "tool", "name": choice}
     if request.reasoning_budget is not None:
         if request.max_tokens is not None and request.max_tokens <= request.reasoning_budget:
             raise LLMRequestError(

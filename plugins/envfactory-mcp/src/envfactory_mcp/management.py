@@ -75,6 +75,12 @@ def world_hashes(world: World) -> dict[str, JsonValue]:
     return {"state_hash": world.state_hash(), "environments": dict(world.hashes())}
 
 
+def _world_diff(world: World) -> dict[str, JsonValue]:
+    """``{"changes": [...], "summary": text}``: every row the episode changed since its last reset."""
+    diff = world.diff()
+    return {"changes": to_json(diff.changes), "summary": diff.summary()}
+
+
 def _reset(world: World, seed: int | None, state: Mapping[str, Any] | None) -> ToolResult:
     if seed is not None and state is not None:
         return ToolResult.failure("invalid_arguments", "give a seed or a state, not both", argument="state")
@@ -118,8 +124,7 @@ def call_management_tool(name: str, arguments: object, world: World, *, close: C
     if short == "state_hash":
         return ToolResult.success(world_hashes(world))
     if short == "diff":
-        diff = world.diff()
-        return ToolResult.success({"changes": to_json(diff.changes), "summary": diff.summary()})
+        return ToolResult.success(_world_diff(world))
     return ToolResult.success({"closed": close()})
 
 
@@ -140,10 +145,7 @@ class ManagementResource:
             return json.dumps(world.state(), sort_keys=True, ensure_ascii=False)
         if self.name == "state_hash":
             return json.dumps(world_hashes(world), sort_keys=True)
-        diff = world.diff()
-        return json.dumps(
-            {"changes": to_json(diff.changes), "summary": diff.summary()}, sort_keys=True, ensure_ascii=False
-        )
+        return json.dumps(_world_diff(world), sort_keys=True, ensure_ascii=False)
 
 
 MANAGEMENT_RESOURCES: dict[str, ManagementResource] = {

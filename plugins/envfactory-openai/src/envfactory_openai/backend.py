@@ -17,7 +17,6 @@ Either way the raw JSON body is read here: a body that is not JSON or not a chat
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -28,12 +27,11 @@ from envfactory_core.llm import (
     EmbeddingRequest,
     EmbeddingResponse,
     EndpointConfig,
-    LLMAuthenticationError,
     LLMConnectionError,
     LLMRequestError,
-    LLMResponseError,
     LLMTimeoutError,
 )
+from envfactory_core.llm.backend import json_object_body, missing_api_key
 from envfactory_core.llm.sdk_errors import sdk_errors, vendor_message
 
 from .convert import chat_params, parse_chat_completion, parse_embeddings
@@ -129,11 +127,7 @@ class OpenAIConnection:
                 ) from error
             self.openai = openai
         if not key and self.official:
-            raise LLMAuthenticationError(
-                f"no API key for endpoint {endpoint.name!r}: set {endpoint.name.upper()}_API_KEY, or api_key_env "
-                f"in [backends.{endpoint.name}] of the LLM configuration file",
-                backend=endpoint.name,
-            )
+            raise missing_api_key(endpoint)
         if self.transport == "direct":
             self.direct = DirectHTTP(endpoint, key or "not-needed")
             return
@@ -187,21 +181,7 @@ class OpenAIConnection:
         share of the client-side CPU per call at high concurrency).
         """
         extra = body.pop("extra_body", None) or {}
-        text = await self._send(path, {**body, **extra})
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            snippet = text[:120].replace("\n", " ")
-            raise LLMResponseError(
-                f"the response body is not valid JSON ({error.msg} at line {error.lineno} column {error.colno}): "
-                f"{snippet!r}",
-                backend=self.endpoint.name,
-            ) from error
-        if not isinstance(data, dict):
-            raise LLMResponseError(
-                f"the response body is JSON but not an object: {text[:120]!r}", backend=self.endpoint.name
-            )
-        return data
+        return json_object_body(await self._send(path, {**body, **extra}), backend=self.endpoint.name)
 
     async def chat(self, request: ChatRequest, model: str) -> ChatResponse:
         params = chat_params(request, model, self.endpoint.options, official=self.official)

@@ -15,6 +15,7 @@ status (with ``Retry-After``), ``LLMTimeoutError`` after the endpoint's timeout,
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import ssl
@@ -41,18 +42,14 @@ def status_error(status: int, text: str, headers: Any, *, backend: str) -> LLMEr
     The SDK reads the body as JSON when it can, keeps its ``error`` member, and its message is
     ``vendor_message`` of that (``Error code: N`` when the body has no message).
     """
-    fallback = f"Error code: {status}"
     body: Any = text.strip()
-    try:
+    with contextlib.suppress(ValueError):
         body = json.loads(body)
-    except ValueError:
-        pass
-    else:
-        inner = body.get("error", body) if isinstance(body, dict) else None
-        message = inner.get("message") if isinstance(inner, dict) else None
-        if isinstance(message, str) and message:
-            fallback += f" - {message}"
     data = body.get("error", body) if isinstance(body, dict) else body
+    fallback = f"Error code: {status}"
+    inner_message = data.get("message") if isinstance(data, dict) else None
+    if isinstance(inner_message, str) and inner_message:
+        fallback += f" - {inner_message}"
     message = vendor_message(SimpleNamespace(body=data, message=fallback))
     return error_for_status(status, message, backend=backend, retry_after=retry_after_seconds(dict(headers)))
 

@@ -72,6 +72,13 @@ class Worker:
         """Ask the actor (new or restarted) to build its context; it gets items once that answers."""
         self.ready_ref = self.handle.prepare.remote(*self.setup)
 
+    def kill(self, ray: Any) -> None:
+        """Stop the actor for good (no restart); a failure to do so is only logged."""
+        try:
+            ray.kill(self.handle, no_restart=True)
+        except Exception:
+            log.debug("could not kill Ray worker %d", self.number, exc_info=True)
+
 
 @attrs.define(eq=False)
 class _Slot:
@@ -106,6 +113,11 @@ def _label(slot: _Slot) -> str:
     return f"work item {slot.position}"
 
 
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else ""
+
+
 def _error_text(error: BaseException) -> str:
     """A short, deterministic description: no process ids, addresses or tracebacks."""
     from ray.exceptions import RayActorError, RayTaskError
@@ -113,12 +125,11 @@ def _error_text(error: BaseException) -> str:
     if isinstance(error, RayTaskError):
         cause = error.cause if isinstance(error.cause, BaseException) else None
         if cause is not None:
-            message = str(cause).strip().splitlines()
-            return f"{type(cause).__name__}: {message[0] if message else ''}".rstrip(": ")
+            return f"{type(cause).__name__}: {_first_line(cause)}".rstrip(": ")
         return f"{error.function_name} raised {error.cause_cls.__name__}"
     if isinstance(error, RayActorError):
         return "the Ray worker process died while running it"
-    return f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
+    return f"{type(error).__name__}: {_first_line(error)}"
 
 
 @attrs.define(eq=False)
@@ -232,10 +243,7 @@ class Dispatcher:
         if worker.restarts > self.max_restarts:
             worker.lost = f"worker {worker.number} died {worker.restarts} times; last: {_error_text(error)}"
             log.warning("Ray worker %d is given up: it died %d times", worker.number, worker.restarts)
-            try:
-                self.ray.kill(worker.handle, no_restart=True)
-            except Exception:
-                log.debug("could not kill Ray worker %d", worker.number, exc_info=True)
+            worker.kill(self.ray)
             return
         worker.prepare()
 

@@ -101,10 +101,7 @@ class RayExecutor:
         if self._workers:
             ray = import_ray()
             for worker in self._workers:
-                try:
-                    ray.kill(worker.handle, no_restart=True)
-                except Exception:
-                    log.debug("could not kill Ray worker %d", worker.number, exc_info=True)
+                worker.kill(ray)
             self._workers = []
         self._shared = None
         if self._connection is not None:

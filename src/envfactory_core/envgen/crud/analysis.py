@@ -267,6 +267,19 @@ class _Analysis:
         self.handled.add(id(operation))
         self.skipped.append(SkippedOperation(operation=operation.label, reason=reason, source=self.api.path))
 
+    def skip_parameter(self, operation: ApiOperation, parameter: str, reason: str) -> None:
+        self.skipped_parameters.append(
+            SkippedParameter(operation=operation.label, parameter=parameter, reason=reason, source=self.api.path)
+        )
+
+    def leave_off_query(self, operation: ApiOperation, reason: str) -> None:
+        """Header and cookie parameters are transport; query parameters are left off with ``reason``."""
+        for parameter in operation.parameters:
+            if parameter.location in ("header", "cookie"):
+                self.headers_seen = True
+            elif parameter.location == "query":
+                self.skip_parameter(operation, parameter.name, reason)
+
     # --- finding resources ----------------------------------------------------------------------
 
     def find_resources(self) -> list[ApiOperation]:
@@ -398,11 +411,7 @@ class _Analysis:
 
     def search_target(self, operation: ApiOperation) -> _Resource | None:
         """``GET /pet/findByStatus`` returning the parent collection's entity."""
-        path = _Path.of(operation.path)
-        parent = self.resources.get(path.parent().norm)
-        if parent is None or path.ends_with_param:
-            return None
-        if not _SEARCH_WORDS.match(snake(path.last)):
+        if not _SEARCH_WORDS.match(snake(_Path.of(operation.path).last)):
             return None
         return self.view_target(operation)
 
@@ -797,14 +806,7 @@ class _Analysis:
             if mapped is None:
                 if parameter.required:
                     return f"required query parameter {parameter.name!r} maps to no column of {table.name}"
-                self.skipped_parameters.append(
-                    SkippedParameter(
-                        operation=operation.label,
-                        parameter=parameter.name,
-                        reason=f"maps to no column of {table.name}; left off the tool",
-                        source=self.api.path,
-                    )
-                )
+                self.skip_parameter(operation, parameter.name, f"maps to no column of {table.name}; left off the tool")
                 continue
             column, match = mapped
             arguments.append(
@@ -850,37 +852,74 @@ class _Analysis:
             return name, "equals"
         return None
 
-    def add_tool(self, operation: ApiOperation, plan: ToolPlan) -> None:
+    def add_tool(
+        self,
+        operation: ApiOperation,
+        *,
+        kind: ToolKind,
+        table: TablePlan,
+        preferred: str,
+        fallback: str,
+        arguments: Iterable[ArgumentPlan],
+        page_base: int = 0,
+        default_page_size: int | None = None,
+    ) -> None:
+        """The tool for ``operation``, named ``preferred`` if free; ``fallback`` describes it if the API does not."""
         self.handled.add(id(operation))
-        self.tools.append(plan)
+        self.tools.append(
+            ToolPlan(
+                name=self.tool_name(preferred, operation),
+                kind=kind,
+                table=table.name,
+                description=self.describe(operation, fallback),
+                operation=operation.label,
+                arguments=tuple(arguments),
+                page_base=page_base,
+                default_page_size=default_page_size,
+            )
+        )
 
-    def list_tool(self, resource: _Resource, operation: ApiOperation, *, kind_name: str | None = None) -> None:
-        table = resource.table
-        assert table is not None
-        taken: set[str] = set()
-        keys = self.key_arguments(table, operation, whole=False) if _Path.of(operation.path).params else []
-        if isinstance(keys, str):
-            self.skip(operation, keys)
-            return
-        taken.update(argument.name for argument in keys)
+    def add_list_tool(
+        self,
+        operation: ApiOperation,
+        table: TablePlan,
+        keys: Iterable[ArgumentPlan],
+        taken: set[str],
+        *,
+        preferred: str,
+        fallback: str,
+    ) -> None:
+        """A list tool: ``keys`` first, then the filters and pagination of its query parameters."""
         query = self.query_arguments(table, operation, taken)
         if isinstance(query, str):
             self.skip(operation, query)
             return
         arguments, page_base, default_size = query
-        name = self.tool_name(kind_name or f"list_{table.name}", operation)
         self.add_tool(
             operation,
-            ToolPlan(
-                name=name,
-                kind="list",
-                table=table.name,
-                description=self.describe(operation, f"List {_words(table.name)}."),
-                operation=operation.label,
-                arguments=(*keys, *arguments),
-                page_base=page_base,
-                default_page_size=default_size,
-            ),
+            kind="list",
+            table=table,
+            preferred=preferred,
+            fallback=fallback,
+            arguments=(*keys, *arguments),
+            page_base=page_base,
+            default_page_size=default_size,
+        )
+
+    def list_tool(self, resource: _Resource, operation: ApiOperation, *, kind_name: str | None = None) -> None:
+        table = resource.table
+        assert table is not None
+        keys = self.key_arguments(table, operation, whole=False) if _Path.of(operation.path).params else []
+        if isinstance(keys, str):
+            self.skip(operation, keys)
+            return
+        self.add_list_tool(
+            operation,
+            table,
+            keys,
+            {argument.name for argument in keys},
+            preferred=kind_name or f"list_{table.name}",
+            fallback=f"List {_words(table.name)}.",
         )
 
     def item_tool(self, resource: _Resource, operation: ApiOperation, kind: ToolKind) -> None:
@@ -902,30 +941,14 @@ class _Analysis:
                 return
             arguments.extend(fields)
         else:
-            for parameter in operation.parameters:
-                if parameter.location in ("header", "cookie"):
-                    self.headers_seen = True
-                elif parameter.location == "query":
-                    self.skipped_parameters.append(
-                        SkippedParameter(
-                            operation=operation.label,
-                            parameter=parameter.name,
-                            reason=f"has no meaning for a {kind} by key; left off the tool",
-                            source=self.api.path,
-                        )
-                    )
-        verb = {"get": "get", "update": "update", "delete": "delete"}[kind]
-        name = self.tool_name(f"{verb}_{table.label}", operation)
+            self.leave_off_query(operation, f"has no meaning for a {kind} by key; left off the tool")
         self.add_tool(
             operation,
-            ToolPlan(
-                name=name,
-                kind=kind,
-                table=table.name,
-                description=self.describe(operation, f"{verb.capitalize()} a {_words(table.label)}."),
-                operation=operation.label,
-                arguments=tuple(arguments),
-            ),
+            kind=kind,
+            table=table,
+            preferred=f"{kind}_{table.label}",
+            fallback=f"{kind.capitalize()} a {_words(table.label)}.",
+            arguments=arguments,
         )
 
     def update_fields(
@@ -937,7 +960,7 @@ class _Analysis:
         unmapped: list[str] = []
         if operation.body is not None:
             properties, required_fields, dropped = self.body_fields(operation)
-            self.note_dropped(operation, dropped, required_fields)
+            self.note_dropped(operation, dropped)
             body_fields, missing = self.field_arguments(
                 table, properties, required_fields, taken, source="body", exclude=exclude
             )
@@ -952,15 +975,10 @@ class _Analysis:
         unmapped.extend(missing)
         return [field for field in fields if read_only or not table.column(field.column).read_only], unmapped
 
-    def note_dropped(self, operation: ApiOperation, dropped: list[str], required: set[str]) -> None:
+    def note_dropped(self, operation: ApiOperation, dropped: list[str]) -> None:
         for name in dropped:
-            self.skipped_parameters.append(
-                SkippedParameter(
-                    operation=operation.label,
-                    parameter=name,
-                    reason="a member of the request envelope beside the entity; left off the tool",
-                    source=self.api.path,
-                )
+            self.skip_parameter(
+                operation, name, "a member of the request envelope beside the entity; left off the tool"
             )
 
     def create_tool(self, resource: _Resource, operation: ApiOperation) -> None:
@@ -972,7 +990,7 @@ class _Analysis:
             return
         taken = {argument.name for argument in keys}
         properties, required, dropped = self.body_fields(operation)
-        self.note_dropped(operation, dropped, required)
+        self.note_dropped(operation, dropped)
         fields, unmapped = self.field_arguments(
             table, properties, required, taken, source="body", exclude=set(table.parent_columns)
         )
@@ -982,29 +1000,14 @@ class _Analysis:
         fields = [
             field for field in fields if not table.column(field.column).read_only or field.column == table.own_key
         ]
-        for parameter in operation.parameters:
-            if parameter.location in ("header", "cookie"):
-                self.headers_seen = True
-            elif parameter.location == "query":
-                self.skipped_parameters.append(
-                    SkippedParameter(
-                        operation=operation.label,
-                        parameter=parameter.name,
-                        reason="query options of a create are not stored; left off the tool",
-                        source=self.api.path,
-                    )
-                )
-        name = self.tool_name(f"create_{table.label}", operation)
+        self.leave_off_query(operation, "query options of a create are not stored; left off the tool")
         self.add_tool(
             operation,
-            ToolPlan(
-                name=name,
-                kind="create",
-                table=table.name,
-                description=self.describe(operation, f"Create a {_words(table.label)}."),
-                operation=operation.label,
-                arguments=(*keys, *fields),
-            ),
+            kind="create",
+            table=table,
+            preferred=f"create_{table.label}",
+            fallback=f"Create a {_words(table.label)}.",
+            arguments=(*keys, *fields),
         )
 
     def update_by_body(self, resource: _Resource, operation: ApiOperation) -> None:
@@ -1041,17 +1044,13 @@ class _Analysis:
             self.skip(operation, f"its fields {', '.join(unmapped)} are not columns of {table.name}")
             return
         fields = [field for field in fields if not table.column(field.column).read_only]
-        name = self.tool_name(f"update_{table.label}", operation)
         self.add_tool(
             operation,
-            ToolPlan(
-                name=name,
-                kind="update",
-                table=table.name,
-                description=self.describe(operation, f"Update a {_words(table.label)}."),
-                operation=operation.label,
-                arguments=(key, *fields),
-            ),
+            kind="update",
+            table=table,
+            preferred=f"update_{table.label}",
+            fallback=f"Update a {_words(table.label)}.",
+            arguments=(key, *fields),
         )
 
     def item_action(self, operation: ApiOperation) -> bool:
@@ -1080,17 +1079,13 @@ class _Analysis:
             self.skip(operation, reason + " (an LLM builder can write it: --builder llm/builder)")
             return True
         by_id = identifier(operation.operation_id, fallback="call")
-        name = self.tool_name(by_id if len(by_id) <= 40 else identifier(f"{snake(path.last)}_{table.label}"), operation)
         self.add_tool(
             operation,
-            ToolPlan(
-                name=name,
-                kind="update",
-                table=table.name,
-                description=self.describe(operation, f"{_words(path.last).capitalize()} a {table.label}."),
-                operation=operation.label,
-                arguments=(*keys, *fields),
-            ),
+            kind="update",
+            table=table,
+            preferred=by_id if len(by_id) <= 40 else identifier(f"{snake(path.last)}_{table.label}"),
+            fallback=f"{_words(path.last).capitalize()} a {table.label}.",
+            arguments=(*keys, *fields),
         )
         return True
 
@@ -1125,24 +1120,13 @@ class _Analysis:
             required=True,
             source=f"path:{key_param}",
         )
-        query = self.query_arguments(table, operation, taken)
-        if isinstance(query, str):
-            self.skip(operation, query)
-            return True
-        arguments, page_base, default_size = query
-        name = self.tool_name(identifier(f"list_{owner.table.label}_{table.name}"), operation)
-        self.add_tool(
+        self.add_list_tool(
             operation,
-            ToolPlan(
-                name=name,
-                kind="list",
-                table=table.name,
-                description=self.describe(operation, f"List the {_words(table.name)} of a {owner.table.label}."),
-                operation=operation.label,
-                arguments=(key, *arguments),
-                page_base=page_base,
-                default_page_size=default_size,
-            ),
+            table,
+            (key,),
+            taken,
+            preferred=identifier(f"list_{owner.table.label}_{table.name}"),
+            fallback=f"List the {_words(table.name)} of a {owner.table.label}.",
         )
         return True
 

@@ -149,6 +149,26 @@ def input_schema(tool: ToolPlan) -> dict[str, JsonValue]:
     return schema
 
 
+PAGING_ROLES = ("limit", "offset", "page", "page_size", "page_token")
+"""Argument roles that page a list; they are masked (the agent need not fill them in)."""
+
+
+def masked_arguments(tool: ToolPlan) -> tuple[str, ...]:
+    return tuple(argument.name for argument in tool.by_role(*PAGING_ROLES))
+
+
+def environment_description(plan: CrudPlan) -> str:
+    """The environment's description: the API's title, and the first paragraph of its description."""
+    description = (plan.title or plan.environment) + (
+        f": {plan.description.split(chr(10) * 2)[0].strip()}" if plan.description else ""
+    )
+    return description[:600]
+
+
+def provenance_notes(plan: CrudPlan) -> str:
+    return f"{len(plan.tools)} tools from {len(plan.tools) + len(plan.skipped)} operations"
+
+
 def _mapping(arguments: tuple[ArgumentPlan, ...]) -> dict[str, str]:
     return {argument.name: argument.column for argument in arguments}
 
@@ -196,13 +216,10 @@ class _Writer:
 
     def environment(self) -> None:
         plan = self.plan
-        description = (plan.title or plan.environment) + (
-            f": {plan.description.split(chr(10) * 2)[0].strip()}" if plan.description else ""
-        )
         self.emit("environment = Environment(")
         self.emit(f"    name={plan.environment!r},")
         self.emit(f"    domain={self.domain!r},")
-        self.emit(f"    description={description[:600]!r},")
+        self.emit(f"    description={environment_description(plan)!r},")
         self.emit("    tables=[")
         for table in plan.tables:
             self.emit("        TableSpec(")
@@ -220,7 +237,7 @@ class _Writer:
             self.emit("        ),")
         self.emit("    ],")
         self.emit(f"    now={self.now!r},")
-        notes = f"{len(plan.tools)} tools from {len(plan.tools) + len(plan.skipped)} operations"
+        notes = provenance_notes(plan)
         self.emit(
             "    provenance=Provenance("
             f"source={(plan.title or plan.source)!r}, url={plan.url!r}, license={plan.license!r}, "
@@ -234,11 +251,12 @@ class _Writer:
     def resources(self) -> None:
         plan = self.plan
         depth: dict[str, int] = {}
+        names = {t.name for t in plan.tables}
         for table in plan.tables:
             level, parent = 0, table.parent
             while parent:
                 level += 1
-                parent = plan.table(parent).parent if parent in {t.name for t in plan.tables} else ""
+                parent = plan.table(parent).parent if parent in names else ""
             depth[table.name] = level
         self.emit("# --- resources: how rows are keyed and nested -------------------------------------------------")
         self.emit()
@@ -339,11 +357,7 @@ class _Writer:
     def tool(self, tool: ToolPlan) -> None:
         table = self.plan.table(tool.table)
         resource = _constant(table)
-        masked = [
-            argument.name
-            for argument in tool.arguments
-            if argument.role in ("limit", "offset", "page", "page_size", "page_token")
-        ]
+        masked = masked_arguments(tool)
         self.emit()
         self.emit("@environment.tool(")
         self.emit(f"    effect={tool.effect!r},")
@@ -351,14 +365,14 @@ class _Writer:
         self.emit("    input_schema=" + self.shared.block(input_schema(tool), 4) + ",")
         self.emit("    output_schema=" + self.shared.render(output_schema(tool, table)) + ",")
         if masked:
-            self.emit(f"    masked={tuple(masked)!r},")
+            self.emit(f"    masked={masked!r},")
         self.emit(")")
         self.emit(f"def {tool.name}(ctx, **arguments):")
         self.emit(_docstring(tool.description.split("\n\n")[0][:300] or tool.name, 4))
         keys = _mapping(tool.by_role("key"))
         if tool.kind == "list":
             filters = {a.name: (a.column, a.match) for a in tool.by_role("filter")}
-            paging = {a.name: a.role for a in tool.by_role("limit", "offset", "page", "page_size", "page_token")}
+            paging = {a.name: a.role for a in tool.by_role(*PAGING_ROLES)}
             self.emit("    return crud.list_rows(")
             self.emit(f"        ctx, {resource}, arguments, scope={keys!r}, filters={filters!r}, paging={paging!r},")
             self.emit(

@@ -107,7 +107,7 @@ def _operation(tool: ToolSpec) -> ApiOperation:
         response_status="200",
         response_name=singular(noun) if response else "",
     )
-    if verb in ("get", "update", "delete") and key is not None:
+    if key is not None:
         path_parameter = ApiParameter(
             name=key,
             location="path",

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from ...env.generate import sample_pattern
 from ...ids import JsonValue
 from ..runtime.values import ValueMaker
 from .codegen import DEFAULT_NOW, input_schema
@@ -32,8 +34,6 @@ def _row(table: str, column: str, index: int = 0) -> dict[str, JsonValue]:
 
 class _Deriver:
     def __init__(self, plan: CrudPlan, now: str) -> None:
-        from datetime import datetime
-
         self.plan = plan
         self.maker = ValueMaker(datetime.fromisoformat(now))
         self.scenarios: list[dict[str, Any]] = []
@@ -58,6 +58,7 @@ class _Deriver:
         validator = Draft202012Validator(input_schema(tool), format_checker=Draft202012Validator.FORMAT_CHECKER)
         table = self.plan.table(tool.table)
         fields = tool.by_role("field")
+        placeholders = {name: _placeholder(tool, name) for name in fixed}
         for attempt in range(_TRIES):
             values: dict[str, Any] = {}
             for argument in fields:
@@ -71,8 +72,7 @@ class _Deriver:
                     values[argument.name] = self.maker.value(
                         argument.schema, rng, name=argument.column, label=table.label
                     )
-            probe = {**{name: _placeholder(tool, name) for name in fixed}, **values}
-            errors = list(validator.iter_errors(probe))
+            errors = list(validator.iter_errors({**placeholders, **values}))
             if not errors:
                 return values
             bad = {str(error.absolute_path[0]) for error in errors if error.absolute_path}
@@ -80,7 +80,7 @@ class _Deriver:
                 found = next((a for a in fields if a.name == name), None)
                 if found is not None and not found.required:
                     values.pop(name, None)
-            if not list(validator.iter_errors({**{name: _placeholder(tool, name) for name in fixed}, **values})):
+            if not list(validator.iter_errors({**placeholders, **values})):
                 return values
         self.notes.append(f"{tool.name}: no valid arguments could be drawn from its schema; its scenarios are left out")
         return None
@@ -166,7 +166,7 @@ class _Deriver:
                 {
                     "call": listing.name,
                     "arguments": steps[0]["arguments"],
-                    "output": {"total": {"$count": {"table": table.name, "where": _where(table, scope, create)}}},
+                    "output": {"total": {"$count": {"table": table.name, "where": _where(scope, create)}}},
                     "diff": {},
                 }
             )
@@ -324,7 +324,7 @@ def _scope_name(tool: ToolPlan, column: str) -> str:
     return column
 
 
-def _where(table: TablePlan, scope: Mapping[str, Any], tool: ToolPlan) -> dict[str, Any]:
+def _where(scope: Mapping[str, Any], tool: ToolPlan) -> dict[str, Any]:
     by_name = {argument.name: argument.column for argument in tool.by_role("key")}
     return {by_name[name]: value for name, value in scope.items() if name in by_name}
 
@@ -338,8 +338,6 @@ def _placeholder(tool: ToolPlan, name: str) -> Any:
 
 
 def _sample(argument: ArgumentPlan) -> Any:
-    from ...env.generate import sample_pattern
-
     return sample_pattern(str(argument.schema["pattern"]), random.Random(0)) or "x"
 
 
@@ -349,8 +347,6 @@ def _missing_value(tool: ToolPlan, name: str, rng: random.Random | None = None) 
     if schema.get("type") == "integer":
         return 987654321
     if "pattern" in schema:
-        from ...env.generate import sample_pattern
-
         return sample_pattern(str(schema["pattern"]), rng or random.Random(7)) or "no-such-key"
     return "no-such-key-zz9"
 

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from ...models import ColumnSpec, EnvironmentSpec, Provenance, StateSchema, TableSpec, ToolSpec
-from .codegen import DEFAULT_NOW, input_schema, output_schema
+from .codegen import (
+    DEFAULT_NOW,
+    environment_description,
+    input_schema,
+    masked_arguments,
+    output_schema,
+    provenance_notes,
+)
 from .plan import CrudPlan
 
 __all__ = ["plan_spec"]
@@ -37,21 +44,14 @@ def plan_spec(
             input_schema=input_schema(tool),
             output_schema=output_schema(tool, plan.table(tool.table)),
             effect=tool.effect,
-            masked_arguments=tuple(
-                argument.name
-                for argument in tool.arguments
-                if argument.role in ("limit", "offset", "page", "page_size", "page_token")
-            ),
+            masked_arguments=masked_arguments(tool),
         )
         for tool in plan.tools
-    )
-    description = (plan.title or plan.environment) + (
-        f": {plan.description.split(chr(10) * 2)[0].strip()}" if plan.description else ""
     )
     return EnvironmentSpec(
         name=plan.environment,
         domain=domain,
-        description=description[:600],
+        description=environment_description(plan),
         tools=tools,
         state_schema=StateSchema(tables=tables),
         now=now,
@@ -60,7 +60,7 @@ def plan_spec(
             url=plan.url,
             license=plan.license,
             generator=generator,
-            notes=f"{len(plan.tools)} tools from {len(plan.tools) + len(plan.skipped)} operations",
+            notes=provenance_notes(plan),
         ),
         trusted=False,
         version=plan.version or "1",

@@ -13,7 +13,6 @@ import json
 import re
 from functools import cache
 from importlib import resources
-from typing import Any
 
 from ...ids import JsonValue
 from ...models import EnvironmentSpec
@@ -146,7 +145,3 @@ def state_tables(spec: EnvironmentSpec) -> str:
         columns = ", ".join(f"{column.name}:{column.type}" for column in table.columns)
         lines.append(f"- {table.name} (key {', '.join(table.primary_key)}): {columns}")
     return "\n".join(lines)
-
-
-def options(values: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in values.items() if value is not None}

@@ -9,24 +9,22 @@ revision is a checkpoint in the run store, so a killed run resumes at the step i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, Literal, Protocol
 
 import attrs
 
-from ...conformance import check_environment
 from ...env import Environment
 from ...models import Check, VerificationReport
 from ...models._validators import to_tuple
 from ..errors import BuildError
 from ..records import GeneratedEnvironment
 from ..sandbox.limits import SandboxLimits
-from .checkpoints import Checkpoints, history_json
-from .scenarios import run_scenarios
+from .checkpoints import Checkpoints, IterationRow, history_json
+from .verifier import VERIFIER, environment_checks
 
 __all__ = ["LoopOutcome", "Revision", "Reviser", "validate_generated", "validation_loop"]
 
-VERIFIER = "core/validate"
 Progress = Callable[..., None]
 
 
@@ -139,19 +137,11 @@ def validate_generated(
                 or f"all {len(expected)} tools of the spec are implemented",
             )
         )
-        conformance = check_environment(environment, sequences=sequences, calls_per_sequence=calls_per_sequence)
         checks.extend(
-            Check(name=f"conformance.{check.name}", passed=check.passed, detail=check.detail)
-            for check in conformance.checks
-        )
-        for result in run_scenarios(environment, generated.scenarios):
-            checks.append(
-                Check(
-                    name=f"scenario:{result.id}",
-                    passed=result.passed,
-                    detail=f"{result.steps} steps passed" if result.passed else "; ".join(result.failures[:4]),
-                )
+            environment_checks(
+                environment, generated.scenarios, sequences=sequences, calls_per_sequence=calls_per_sequence
             )
+        )
     finally:
         close = getattr(environment, "close", None)
         if callable(close):
@@ -188,61 +178,33 @@ def validation_loop(
     if history:
         last = history[-1]
         resumed_from = last.iteration
-        if last.report.passed:
-            return LoopOutcome(
-                status="verified",
-                generated=last.generated,
-                report=last.report,
-                iterations=last.iteration,
-                history=tuple(history_json(history)),
-                resumed_from=resumed_from,
-            )
-        if last.revised is not None:
+        if last.revised is not None and not last.report.passed:
             iteration, current = last.iteration + 1, last.revised
         else:
             iteration, current, report = last.iteration, last.generated, last.report
+    status: Literal["verified", "failed"] = "failed"
+    reason = ""
     while True:
         if report is None:
             notify("validate", name=current.name, iteration=iteration)
             report = validate_generated(current, trusted=trusted, limits=limits)
             if key:
                 checkpoints.save_iteration(key, iteration, current, report)
-            history = [*history, _row(iteration, current, report)]
+            history = [*history, IterationRow(iteration=iteration, generated=current, report=report)]
         if report.passed:
-            return LoopOutcome(
-                status="verified",
-                generated=current,
-                report=report,
-                iterations=iteration,
-                history=tuple(history_json(checkpoints.iterations(key)) if key else _plain(history)),
-                resumed_from=resumed_from,
-            )
+            status = "verified"
+            break
         if reviser is None or iteration >= max_revisions:
             reason = _reason(report)
             if reviser is not None:
                 reason = f"still failing after {iteration} revision{'s' * (iteration != 1)}: {reason}"
-            return LoopOutcome(
-                status="failed",
-                generated=current,
-                report=report,
-                iterations=iteration,
-                history=tuple(history_json(checkpoints.iterations(key)) if key else _plain(history)),
-                reason=reason,
-                resumed_from=resumed_from,
-            )
+            break
         notify("revise", name=current.name, iteration=iteration)
         try:
             revision = reviser.revise(current, report, iteration=iteration)
         except BuildError as error:  # no usable revision: the environment fails; a dead backend stops the run
-            return LoopOutcome(
-                status="failed",
-                generated=current,
-                report=report,
-                iterations=iteration,
-                history=tuple(history_json(checkpoints.iterations(key)) if key else _plain(history)),
-                reason=f"{_reason(report)}; {error}",
-                resumed_from=resumed_from,
-            )
+            reason = f"{_reason(report)}; {error}"
+            break
         revised = revision.apply(current)
         if key:
             checkpoints.save_revision(key, iteration, target=revision.target, reason=revision.reason, revised=revised)
@@ -252,13 +214,12 @@ def validation_loop(
         current = revised
         iteration += 1
         report = None
-
-
-def _row(iteration: int, generated: GeneratedEnvironment, report: VerificationReport) -> Any:
-    from .checkpoints import IterationRow
-
-    return IterationRow(iteration=iteration, generated=generated, report=report)
-
-
-def _plain(rows: Sequence[Any]) -> list[dict[str, Any]]:
-    return history_json(list(rows))
+    return LoopOutcome(
+        status=status,
+        generated=current,
+        report=report,
+        iterations=iteration,
+        history=tuple(history_json(checkpoints.iterations(key) if key else history)),
+        reason=reason,
+        resumed_from=resumed_from,
+    )

@@ -9,7 +9,27 @@ from ...conformance import check_environment
 from ...models import Check, VerificationReport
 from .scenarios import run_scenarios
 
-__all__ = ["ValidateVerifier"]
+__all__ = ["ValidateVerifier", "environment_checks"]
+
+VERIFIER = "core/validate"
+
+
+def environment_checks(environment: Any, scenarios: Sequence[dict[str, Any]], **options: Any) -> list[Check]:
+    """The conformance checks (``options`` as for ``check_environment``), then one check per scenario."""
+    conformance = check_environment(environment, **options)
+    checks = [
+        Check(name=f"conformance.{check.name}", passed=check.passed, detail=check.detail)
+        for check in conformance.checks
+    ]
+    checks.extend(
+        Check(
+            name=f"scenario:{result.id}",
+            passed=result.passed,
+            detail=f"{result.steps} steps passed" if result.passed else "; ".join(result.failures[:4]),
+        )
+        for result in run_scenarios(environment, scenarios)
+    )
+    return checks
 
 
 class ValidateVerifier:
@@ -21,17 +41,5 @@ class ValidateVerifier:
     def verify_environment(
         self, environment: Any, *, scenarios: Sequence[dict[str, Any]] = (), **options: Any
     ) -> VerificationReport:
-        conformance = check_environment(environment, **options)
-        checks = [
-            Check(name=f"conformance.{check.name}", passed=check.passed, detail=check.detail)
-            for check in conformance.checks
-        ]
-        for result in run_scenarios(environment, scenarios):
-            checks.append(
-                Check(
-                    name=f"scenario:{result.id}",
-                    passed=result.passed,
-                    detail=f"{result.steps} steps passed" if result.passed else "; ".join(result.failures[:4]),
-                )
-            )
-        return VerificationReport(subject=environment.name, verifier="core/validate", checks=checks)
+        checks = environment_checks(environment, scenarios, **options)
+        return VerificationReport(subject=environment.name, verifier=VERIFIER, checks=checks)
