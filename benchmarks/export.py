@@ -38,6 +38,8 @@ import attrs
 from rich.console import Console
 from rich.table import Table
 
+from envfactory_core.contracts import EXPORTER
+
 EXPORTERS = ["core/jsonl", "core/messages", "core/openai_ft", "core/llamafactory", "core/verl"]
 SIZES = [1_000, 100_000]
 QUICK_SIZES = [1_000, 10_000]
@@ -85,7 +87,7 @@ def run_child(exporter_name: str, count: int, template_dir: Path, out: Path) -> 
                 handle.write(canonical_json(record) + "\n")
         written = len(records)
     else:
-        exporter = Registry(make_plugin_manager(load_entrypoints=False)).get("exporter", exporter_name)
+        exporter = Registry(make_plugin_manager(load_entrypoints=False)).get(EXPORTER, exporter_name)
         written = exporter.export(all_items(), out).records
     seconds = time.perf_counter() - started
     return {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .contracts import ENVIRONMENT
 from .env import Environment
 from .errors import DuplicateComponentError, UnknownComponentError
 from .registry import Registry
@@ -19,7 +20,7 @@ def environment_catalog(registry: Registry) -> dict[str, Environment]:
     """Every registered environment by its name, sorted."""
     found: dict[str, Environment] = {}
     owners: dict[str, str] = {}
-    for entry in registry.components("environment"):
+    for entry in registry.components(ENVIRONMENT):
         environment = entry.component
         if not isinstance(environment, Environment):
             raise UnknownComponentError("environment", f"{entry.name} (registered object is not an Environment)")

@@ -30,7 +30,8 @@ from collections.abc import Callable, Iterable, Sequence
 import attrs
 
 from .catalog import environment_catalog
-from .graph import Embedder, InvalidSchema, LinkContext, Linker, flatten_tool, name_key, types_compatible
+from .contracts import EMBEDDER, ENVIRONMENT, LINKER, Embedder, Linker
+from .graph import InvalidSchema, LinkContext, flatten_tool, name_key, types_compatible
 from .graph.linkers import is_specific
 from .graph.records import Parameter, ToolNode
 from .ids import JsonValue
@@ -234,7 +235,7 @@ def build_domains_catalog(registry: Registry, *, linker: str | Linker = DEFAULT_
     """
     catalog = environment_catalog(registry)
     entries = {
-        entry.component.name: entry for entry in registry.components("environment") if entry.component.name in catalog
+        entry.component.name: entry for entry in registry.components(ENVIRONMENT) if entry.component.name in catalog
     }
     documented = sorted(
         (
@@ -246,14 +247,14 @@ def build_domains_catalog(registry: Registry, *, linker: str | Linker = DEFAULT_
         key=lambda entry: (entry.spec.domain, entry.spec.name),
     )
     if isinstance(linker, str):
-        linker_object: Linker = registry.get("linker", linker)
-        linker_name = registry.entry("linker", linker).name
+        linker_object: Linker = registry.get(LINKER, linker)
+        linker_name = registry.entry(LINKER, linker).name
     else:
         linker_object = linker
         linker_name = str(getattr(linker, "component_name", None) or linker.name)
     trainable = [entry.spec for entry in documented if not entry.spec.evaluation_only]
     links, skipped = link_environments(
-        trainable, linker_object, resolve_embedder=lambda name: registry.get("embedder", name)
+        trainable, linker_object, resolve_embedder=lambda name: registry.get(EMBEDDER, name)
     )
     return DomainsCatalog(
         environments=tuple(documented), links=tuple(links), linker=linker_name, skipped_tools=tuple(skipped)

@@ -9,6 +9,9 @@ duplicates.
 Resolution hooks pick one answer and stop at the first plugin that gives one
 (``firstresult``).
 
+Each contribution hook contributes one kind of component; what a component of that kind must do is
+its contract in :mod:`envfactory_core.contracts` (named in each hook's docstring).
+
 Hooks grow by new keyword arguments, never by renaming; an implementation may accept any subset of
 a hook's arguments.
 
@@ -17,8 +20,8 @@ Write a plugin::
     from envfactory_core import hookimpl
 
     @hookimpl
-    def register_verifiers(register):
-        register(MyVerifier(), name="my_check")
+    def register_environment_checks(register):
+        register(MyCheck(), name="my_check")
 
 and publish it under the ``envfactory`` entry-point group::
 
@@ -52,8 +55,8 @@ class Register(Protocol):
 
 @hookspec
 def register_resource_loaders(register: Register) -> None:
-    """Register resource loaders: read a source (OpenAPI, metadata JSON, sketch, MCP listing)
-    into ``Resource`` records and draft ``EnvironmentSpec`` values."""
+    """Register resource loaders (``ResourceLoader``): read a source (OpenAPI, metadata JSON, sketch,
+    MCP listing) into ``Resource`` records and draft ``EnvironmentSpec`` values."""
 
 
 @hookspec(firstresult=True)
@@ -66,18 +69,25 @@ def resolve_resource_loader(source: str) -> str | None:
 
 @hookspec
 def register_environment_builders(register: Register) -> None:
-    """Register environment builders: turn a draft spec into an executable environment."""
+    """Register environment builders (``EnvironmentBuilder``): turn a draft spec into environment code."""
 
 
 @hookspec
 def register_environments(register: Register) -> None:
-    """Register ready environments (``envfactory_core.env.Environment`` objects)."""
+    """Register ready environments (``envfactory_core.env.Environment`` objects) for every command to use."""
 
 
 @hookspec
-def register_verifiers(register: Register) -> None:
-    """Register verifiers: checks on environments, tasks or trajectories that return a
-    ``VerificationReport`` and never raise for a failed check."""
+def register_environment_checks(register: Register) -> None:
+    """Register environment checks (``EnvironmentCheck``): run checks on an environment (conformance,
+    scenario tests) and return a ``VerificationReport``, never raising for a failed check. The
+    pipeline's verify stage and ``envfactory envs verify`` keep environments that pass."""
+
+
+@hookspec
+def register_environment_sources(register: Register) -> None:
+    """Register environment sources (``EnvironmentSource``): pick the environments a pipeline run works
+    on (the pipeline's environments stage)."""
 
 
 # --- tool graph and sampling -----------------------------------------------------------------
@@ -85,46 +95,85 @@ def register_verifiers(register: Register) -> None:
 
 @hookspec
 def register_linkers(register: Register) -> None:
-    """Register data-flow linkers: decide which tool outputs can feed which tool inputs."""
+    """Register data-flow linkers (``Linker``): decide which tool outputs can feed which tool inputs."""
 
 
 @hookspec
 def register_labellers(register: Register) -> None:
-    """Register labellers: decide which input parameters a user can provide in a request."""
+    """Register labellers (``Labeller``): decide which input parameters a user can provide in a request."""
 
 
 @hookspec
 def register_embedders(register: Register) -> None:
-    """Register embedders: turn texts into vectors for linkers that compare meanings."""
+    """Register embedders (``Embedder``): turn texts into vectors for linkers that compare meanings."""
+
+
+@hookspec
+def register_graph_builders(register: Register) -> None:
+    """Register graph builders (``GraphBuilder``): build the tool graph over a run's environments with
+    the linker and labeller they name (the pipeline's graph stage)."""
 
 
 @hookspec
 def register_samplers(register: Register) -> None:
-    """Register tool-chain samplers that walk the tool graph."""
+    """Register tool-chain samplers (``Sampler``) that walk the tool graph from a seed."""
 
 
-# --- tasks, agents, rewards ------------------------------------------------------------------
+# --- tasks -----------------------------------------------------------------------------------
+
+
+@hookspec
+def register_stories(register: Register) -> None:
+    """Register stories (``Story``): write the persona and situation behind a sampled chain (the
+    pipeline's story stage)."""
+
+
+@hookspec
+def register_seed_states(register: Register) -> None:
+    """Register seed states (``SeedState``): write the initial world state a chain is grounded on (the
+    pipeline's world stage)."""
+
+
+@hookspec
+def register_grounders(register: Register) -> None:
+    """Register grounders (``ChainGrounder``): execute a sampled chain on a world to get a task's gold
+    calls and gold final state (the pipeline's ground stage)."""
+
+
+@hookspec
+def register_writers(register: Register) -> None:
+    """Register query writers (``Writer``): write the user request of a grounded task (the pipeline's
+    write stage)."""
 
 
 @hookspec
 def register_refiners(register: Register) -> None:
-    """Register query writers and refiners: write a user request for a grounded chain, or
-    rewrite one to carry implicit intent."""
+    """Register refiners (``Refiner``): rewrite a written request to carry implicit intent while
+    staying solvable (the pipeline's refine stage)."""
+
+
+@hookspec
+def register_task_gates(register: Register) -> None:
+    """Register task gates (``TaskGate``): check that a task is meaningful before it ships and return a
+    ``VerificationReport``, never raising for a failed check (the pipeline's gate stage)."""
+
+
+# --- agents, rewards, export -----------------------------------------------------------------
 
 
 @hookspec
 def register_agents(register: Register) -> None:
-    """Register agents (rollout policies) that solve tasks against live episodes."""
+    """Register agents (``Agent``, rollout policies) that solve tasks against live episodes."""
 
 
 @hookspec
 def register_rewards(register: Register) -> None:
-    """Register rewards: score a trajectory against its task's gold calls and gold state."""
+    """Register rewards (``Reward``): score a trajectory against its task's gold calls and gold state."""
 
 
 @hookspec
 def register_exporters(register: Register) -> None:
-    """Register exporters that write tasks and trajectories as training data files."""
+    """Register exporters (``Exporter``) that write tasks and trajectories as training data files."""
 
 
 # --- infrastructure --------------------------------------------------------------------------
@@ -132,17 +181,12 @@ def register_exporters(register: Register) -> None:
 
 @hookspec
 def register_llm_backends(register: Register) -> None:
-    """Register LLM backends (chat with tools, embeddings) under a model-id prefix."""
+    """Register LLM backends (``LLMBackend``: chat with tools, embeddings) under a model-id prefix."""
 
 
 @hookspec
 def register_executors(register: Register) -> None:
-    """Register executors that run pipeline work items (local, distributed)."""
-
-
-@hookspec
-def register_stages(register: Register) -> None:
-    """Register pipeline stage components (ground, gate, collect, ...)."""
+    """Register executors (``Executor``) that run pipeline work items (local, distributed)."""
 
 
 @hookspec

@@ -1,4 +1,4 @@
-"""The contract of resource loaders and environment builders.
+"""What a resource loader makes of a source (the loader's contract is ``contracts.ResourceLoader``).
 
 A resource loader reads a source (a file, a folder, a URL it knows how to fetch offline) into
 :class:`~envfactory_core.models.Resource` records plus what it can make of them: draft
@@ -10,7 +10,7 @@ Operations it cannot give meaning to are listed in ``skipped``, never faked.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -20,7 +20,7 @@ from .models import EnvironmentSpec, Resource
 if TYPE_CHECKING:
     from .env import Environment
 
-__all__ = ["LoadResult", "ResourceLoader"]
+__all__ = ["LoadResult"]
 
 
 @attrs.frozen(kw_only=True)
@@ -33,17 +33,3 @@ class LoadResult:
     tasks: tuple[Any, ...] = attrs.field(default=(), eq=False)
     skipped: tuple[Problem, ...] = ()
     details: Mapping[str, Any] = attrs.field(factory=dict, eq=False)
-
-
-@runtime_checkable
-class ResourceLoader(Protocol):
-    """Reads sources of one format."""
-
-    name: str
-    description: str
-
-    def can_load(self, source: str) -> bool:
-        """Whether ``source`` (a path or URL) looks like this loader's format."""
-
-    def load(self, source: str) -> LoadResult:
-        """Read ``source``; raise an ``EnvFactoryError`` naming the file and location when it is malformed."""

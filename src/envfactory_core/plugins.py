@@ -50,7 +50,7 @@ hookimpl = pluggy.HookimplMarker("envfactory")
 
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "envfactory_core.default_plugins.environments",
-    "envfactory_core.default_plugins.verifiers",
+    "envfactory_core.default_plugins.checks",
     "envfactory_core.default_plugins.graph",
     "envfactory_core.default_plugins.tasks",
     "envfactory_core.default_plugins.exporters",

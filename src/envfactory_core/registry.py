@@ -10,33 +10,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any, Final
+from typing import Any, Generic, TypeVar
 
 import attrs
 
+from .contracts import KINDS, Kind
 from .errors import DuplicateComponentError, PluginError, UnknownComponentError
 from .plugins import PluginManager
 
-__all__ = ["KINDS", "RegisteredComponent", "Registry", "component_description"]
+__all__ = ["RegisteredComponent", "Registry", "component_description"]
 
-KINDS: Final[dict[str, str]] = {
-    "resource_loader": "register_resource_loaders",
-    "environment_builder": "register_environment_builders",
-    "environment": "register_environments",
-    "verifier": "register_verifiers",
-    "linker": "register_linkers",
-    "labeller": "register_labellers",
-    "embedder": "register_embedders",
-    "sampler": "register_samplers",
-    "refiner": "register_refiners",
-    "agent": "register_agents",
-    "reward": "register_rewards",
-    "exporter": "register_exporters",
-    "llm_backend": "register_llm_backends",
-    "executor": "register_executors",
-    "stage": "register_stages",
-}
-"""Component kinds and the hook that contributes each."""
+C = TypeVar("C")
 
 _SHORT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -51,12 +35,12 @@ def component_description(component: object) -> str:
 
 
 @attrs.frozen(kw_only=True)
-class RegisteredComponent:
-    """A component with its full name and provenance."""
+class RegisteredComponent(Generic[C]):
+    """A component with its full name and provenance; ``kind`` is the kind's name."""
 
     kind: str
     name: str
-    component: Any = attrs.field(eq=False, hash=False, repr=False)
+    component: C = attrs.field(eq=False, hash=False, repr=False)
     plugin: str
     distribution: str
     version: str
@@ -72,19 +56,29 @@ class RegisteredComponent:
 
 
 class Registry:
-    """Components by kind and name, collected lazily from a plugin manager."""
+    """Components by kind and name, collected lazily from a plugin manager.
+
+    Ask for components with a :class:`~envfactory_core.contracts.Kind` (``registry.get(SAMPLER,
+    "core/topology")``): the answer has the kind's contract as its type. A kind named by a user
+    (``envfactory components KIND``) is looked up with :func:`~envfactory_core.contracts.kind_named`.
+    """
 
     def __init__(self, manager: PluginManager) -> None:
         self.manager = manager
-        self._by_kind: dict[str, dict[str, RegisteredComponent]] = {}
+        self._by_kind: dict[str, dict[str, RegisteredComponent[Any]]] = {}
 
-    def _collect(self, kind: str) -> dict[str, RegisteredComponent]:
-        if kind in self._by_kind:
-            return self._by_kind[kind]
-        if kind not in KINDS:
-            raise UnknownComponentError("component kind", kind, sorted(KINDS))
-        hook_name = KINDS[kind]
-        found: dict[str, RegisteredComponent] = {}
+    def _collect(self, kind: Kind[Any]) -> dict[str, RegisteredComponent[Any]]:
+        if not isinstance(kind, Kind):
+            raise TypeError(
+                f"a component kind is a Kind from envfactory_core.contracts (e.g. contracts.SAMPLER), "
+                f"not {kind!r}; look a kind's name up with contracts.kind_named()"
+            )
+        if kind.name in self._by_kind:
+            return self._by_kind[kind.name]
+        if KINDS.get(kind.name) != kind:
+            raise UnknownComponentError("component kind", kind.name, tuple(KINDS))
+        hook_name = kind.hook
+        found: dict[str, RegisteredComponent[Any]] = {}
         caller = getattr(self.manager.hook, hook_name)
         for impl in caller.get_hookimpls():
             plugin_name = impl.plugin_name
@@ -98,15 +92,15 @@ class Registry:
                 if not isinstance(short, str) or not _SHORT_NAME.match(short):
                     raise PluginError(
                         _plugin,
-                        f"registered a {kind} without a valid name ({short!r}); pass name='...' "
+                        f"registered a {kind.name} without a valid name ({short!r}); pass name='...' "
                         "(letters, digits, '_', '.', '-')",
                     )
                 full = f"{_ns}/{short}"
                 if full in found:
-                    raise DuplicateComponentError(kind, full, found[full].plugin, _plugin)
+                    raise DuplicateComponentError(kind.name, full, found[full].plugin, _plugin)
                 plugin_info = self.manager.infos.get(_plugin)
                 found[full] = RegisteredComponent(
-                    kind=kind,
+                    kind=kind.name,
                     name=full,
                     component=component,
                     plugin=_plugin,
@@ -122,17 +116,18 @@ class Registry:
                 raise
             except Exception as error:
                 raise PluginError(plugin_name, f"{hook_name} failed: {type(error).__name__}: {error}") from error
-        self._by_kind[kind] = dict(sorted(found.items()))
-        return self._by_kind[kind]
+        self._by_kind[kind.name] = dict(sorted(found.items()))
+        return self._by_kind[kind.name]
 
-    def components(self, kind: str) -> tuple[RegisteredComponent, ...]:
+    def components(self, kind: Kind[C]) -> tuple[RegisteredComponent[C], ...]:
         """Every component of ``kind``, sorted by name."""
         return tuple(self._collect(kind).values())
 
-    def names(self, kind: str) -> tuple[str, ...]:
+    def names(self, kind: Kind[Any]) -> tuple[str, ...]:
+        """The full names (``namespace/name``) of every component of ``kind``, sorted."""
         return tuple(self._collect(kind))
 
-    def entry(self, kind: str, name: str) -> RegisteredComponent:
+    def entry(self, kind: Kind[C], name: str) -> RegisteredComponent[C]:
         """The registered component ``name`` (``namespace/name``, or a unique short name)."""
         components = self._collect(kind)
         if name in components:
@@ -143,14 +138,14 @@ class Registry:
                 return matches[0]
             if len(matches) > 1:
                 raise UnknownComponentError(
-                    kind, f"{name} (ambiguous: {', '.join(m.name for m in matches)})", tuple(components)
+                    kind.name, f"{name} (ambiguous: {', '.join(m.name for m in matches)})", tuple(components)
                 )
-        raise UnknownComponentError(kind, name, tuple(components))
+        raise UnknownComponentError(kind.name, name, tuple(components))
 
-    def get(self, kind: str, name: str) -> Any:
+    def get(self, kind: Kind[C], name: str) -> C:
         """The component object registered as ``name``."""
         return self.entry(kind, name).component
 
-    def __iter__(self) -> Iterator[RegisteredComponent]:
-        for kind in KINDS:
+    def __iter__(self) -> Iterator[RegisteredComponent[Any]]:
+        for kind in KINDS.values():
             yield from self.components(kind)

@@ -12,14 +12,15 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from envfactory_core import hookimpl
+from envfactory_core import contracts, hookimpl
 from envfactory_core.cli import build_cli
 from envfactory_core.cli.app import App
-from envfactory_core.registry import KINDS, Registry
+from envfactory_core.contracts import KINDS, Kind
+from envfactory_core.registry import Registry
 
 
-def _contribute(register_plugin: Any, plugin_manager: Any, hook: str, kind: str) -> Registry:
-    component = SimpleNamespace(name="thing", description=f"A {kind} for the test.")
+def _contribute(register_plugin: Any, plugin_manager: Any, hook: str, kind: Kind[Any]) -> Registry:
+    component = SimpleNamespace(name="thing", description=f"A {kind.name} for the test.")
 
     class Plugin:
         pass
@@ -33,23 +34,22 @@ def _contribute(register_plugin: Any, plugin_manager: Any, hook: str, kind: str)
     entry = registry.entry(kind, "testplug/thing")
     assert entry.component is component
     assert entry.plugin == "testplug"
-    assert entry.description == f"A {kind} for the test."
+    assert entry.kind == kind.name
+    assert entry.description == f"A {kind.name} for the test."
     assert registry.get(kind, "thing") is component
     return registry
 
 
-def _kind_of(hook: str) -> str:
-    return next(kind for kind, name in KINDS.items() if name == hook)
+def _kind_of(hook: str) -> Kind[Any]:
+    return next(kind for kind in KINDS.values() if kind.hook == hook)
 
 
 def test_hook_register_resource_loaders(register_plugin: Any, plugin_manager: Any) -> None:
-    _contribute(register_plugin, plugin_manager, "register_resource_loaders", _kind_of("register_resource_loaders"))
+    _contribute(register_plugin, plugin_manager, "register_resource_loaders", contracts.RESOURCE_LOADER)
 
 
 def test_hook_register_environment_builders(register_plugin: Any, plugin_manager: Any) -> None:
-    _contribute(
-        register_plugin, plugin_manager, "register_environment_builders", _kind_of("register_environment_builders")
-    )
+    _contribute(register_plugin, plugin_manager, "register_environment_builders", contracts.ENVIRONMENT_BUILDER)
 
 
 def test_hook_register_environments(register_plugin: Any, plugin_manager: Any) -> None:
@@ -63,56 +63,80 @@ def test_hook_register_environments(register_plugin: Any, plugin_manager: Any) -
 
     register_plugin(Plugin(), name="exampleplug")
     registry = Registry(plugin_manager)
-    assert registry.get("environment", "exampleplug/notes") is notes
+    assert registry.get(contracts.ENVIRONMENT, "exampleplug/notes") is notes
     assert environment_catalog(registry)["notes"] is notes
 
 
-def test_hook_register_verifiers(register_plugin: Any, plugin_manager: Any) -> None:
-    _contribute(register_plugin, plugin_manager, "register_verifiers", "verifier")
+def test_hook_register_environment_checks(register_plugin: Any, plugin_manager: Any) -> None:
+    _contribute(register_plugin, plugin_manager, "register_environment_checks", contracts.ENVIRONMENT_CHECK)
+
+
+def test_hook_register_environment_sources(register_plugin: Any, plugin_manager: Any) -> None:
+    _contribute(register_plugin, plugin_manager, "register_environment_sources", contracts.ENVIRONMENT_SOURCE)
 
 
 def test_hook_register_linkers(register_plugin: Any, plugin_manager: Any) -> None:
-    _contribute(register_plugin, plugin_manager, "register_linkers", "linker")
+    _contribute(register_plugin, plugin_manager, "register_linkers", contracts.LINKER)
 
 
 def test_hook_register_labellers(register_plugin: Any, plugin_manager: Any) -> None:
-    _contribute(register_plugin, plugin_manager, "register_labellers", "labeller")
+    _contribute(register_plugin, plugin_manager, "register_labellers", contracts.LABELLER)
 
 
 def test_hook_register_embedders(register_plugin: Any, plugin_manager: Any) -> None:
-    _contribute(register_plugin, plugin_manager, "register_embedders", "embedder")
+    _contribute(register_plugin, plugin_manager, "register_embedders", contracts.EMBEDDER)
+
+
+def test_hook_register_graph_builders(register_plugin: Any, plugin_manager: Any) -> None:
+    _contribute(register_plugin, plugin_manager, "register_graph_builders", contracts.GRAPH_BUILDER)
 
 
 def test_hook_register_samplers(register_plugin: Any, plugin_manager: Any) -> None:
-    _contribute(register_plugin, plugin_manager, "register_samplers", "sampler")
+    _contribute(register_plugin, plugin_manager, "register_samplers", contracts.SAMPLER)
+
+
+def test_hook_register_stories(register_plugin: Any, plugin_manager: Any) -> None:
+    _contribute(register_plugin, plugin_manager, "register_stories", contracts.STORY)
+
+
+def test_hook_register_seed_states(register_plugin: Any, plugin_manager: Any) -> None:
+    _contribute(register_plugin, plugin_manager, "register_seed_states", contracts.SEED_STATE)
+
+
+def test_hook_register_grounders(register_plugin: Any, plugin_manager: Any) -> None:
+    _contribute(register_plugin, plugin_manager, "register_grounders", contracts.GROUNDER)
+
+
+def test_hook_register_writers(register_plugin: Any, plugin_manager: Any) -> None:
+    _contribute(register_plugin, plugin_manager, "register_writers", contracts.WRITER)
 
 
 def test_hook_register_refiners(register_plugin: Any, plugin_manager: Any) -> None:
-    _contribute(register_plugin, plugin_manager, "register_refiners", "refiner")
+    _contribute(register_plugin, plugin_manager, "register_refiners", contracts.REFINER)
+
+
+def test_hook_register_task_gates(register_plugin: Any, plugin_manager: Any) -> None:
+    _contribute(register_plugin, plugin_manager, "register_task_gates", contracts.TASK_GATE)
 
 
 def test_hook_register_agents(register_plugin: Any, plugin_manager: Any) -> None:
-    _contribute(register_plugin, plugin_manager, "register_agents", "agent")
+    _contribute(register_plugin, plugin_manager, "register_agents", contracts.AGENT)
 
 
 def test_hook_register_rewards(register_plugin: Any, plugin_manager: Any) -> None:
-    _contribute(register_plugin, plugin_manager, "register_rewards", "reward")
+    _contribute(register_plugin, plugin_manager, "register_rewards", contracts.REWARD)
 
 
 def test_hook_register_exporters(register_plugin: Any, plugin_manager: Any) -> None:
-    _contribute(register_plugin, plugin_manager, "register_exporters", "exporter")
+    _contribute(register_plugin, plugin_manager, "register_exporters", contracts.EXPORTER)
 
 
 def test_hook_register_llm_backends(register_plugin: Any, plugin_manager: Any) -> None:
-    _contribute(register_plugin, plugin_manager, "register_llm_backends", "llm_backend")
+    _contribute(register_plugin, plugin_manager, "register_llm_backends", contracts.LLM_BACKEND)
 
 
 def test_hook_register_executors(register_plugin: Any, plugin_manager: Any) -> None:
-    _contribute(register_plugin, plugin_manager, "register_executors", "executor")
-
-
-def test_hook_register_stages(register_plugin: Any, plugin_manager: Any) -> None:
-    _contribute(register_plugin, plugin_manager, "register_stages", "stage")
+    _contribute(register_plugin, plugin_manager, "register_executors", contracts.EXECUTOR)
 
 
 def test_hook_resolve_resource_loader(register_plugin: Any, plugin_manager: Any) -> None:
@@ -149,14 +173,43 @@ def test_hook_register_commands(register_plugin: Any, plugin_manager: Any) -> No
     assert result.output.strip() == "hello world"
 
 
-def test_every_kind_has_a_hook() -> None:
+def test_every_kind_has_a_hook_and_every_contribution_hook_a_kind() -> None:
     from envfactory_core import hookspecs
 
-    for hook in KINDS.values():
-        assert hasattr(hookspecs, hook)
+    for kind in KINDS.values():
+        assert hasattr(hookspecs, kind.hook)
+    contribution_hooks = {name for name in dir(hookspecs) if name.startswith("register_")} - {"register_commands"}
+    assert contribution_hooks == {kind.hook for kind in KINDS.values()}
 
 
-@pytest.mark.parametrize("hook", sorted(KINDS.values()))
+def test_every_kind_names_its_contract() -> None:
+    for kind in KINDS.values():
+        if kind is contracts.ENVIRONMENT:
+            continue  # registered environments are envfactory_core.env.Environment objects
+        assert isinstance(getattr(contracts, kind.contract), type), kind
+
+
+def test_a_kind_named_by_a_user_is_looked_up_in_one_table(registry: Registry) -> None:
+    from envfactory_core.errors import UnknownComponentError
+
+    assert contracts.kind_named("sampler") is contracts.SAMPLER
+    with pytest.raises(UnknownComponentError, match="environment_check"):
+        contracts.kind_named("verifier")
+    with pytest.raises(TypeError, match="kind_named"):
+        registry.get("sampler", "core/topology")  # type: ignore[arg-type]
+
+
+def test_builtins_satisfy_their_contracts(registry: Registry) -> None:
+    for kind in KINDS.values():
+        if kind is contracts.ENVIRONMENT:
+            continue
+        contract = getattr(contracts, kind.contract)
+        for entry in registry.components(kind):
+            if entry.namespace in ("core", "llm"):
+                assert isinstance(entry.component, contract), f"{entry.name} is not a {kind.contract}"
+
+
+@pytest.mark.parametrize("hook", sorted(kind.hook for kind in KINDS.values()))
 def test_registering_without_a_name_is_an_error_naming_the_plugin(
     register_plugin: Any, plugin_manager: Any, hook: str
 ) -> None:

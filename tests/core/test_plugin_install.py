@@ -38,7 +38,7 @@ from types import SimpleNamespace
 from envfactory_core import hookimpl
 
 @hookimpl
-def register_verifiers(register):
+def register_environment_checks(register):
     register(SimpleNamespace(name="installed_check", description="Registered by an installed plugin."))
 """
 
@@ -74,8 +74,8 @@ def test_installed_plugin_is_discovered_and_controlled_by_environment_variables(
         mine = plugins[ENTRY]
         assert mine["distribution"] == DIST
         assert mine["version"] == "1.2.3"
-        assert mine["hooks"] == ["register_verifiers"]
-        assert mine["components"] == {"verifier": [f"{ENTRY}/installed_check"]}
+        assert mine["hooks"] == ["register_environment_checks"]
+        assert mine["components"] == {"environment_check": [f"{ENTRY}/installed_check"]}
         assert "core.commands" in plugins
 
         assert ENTRY not in _names(_envfactory("plugins", ENVFACTORY_DISABLE_PLUGINS=ENTRY))

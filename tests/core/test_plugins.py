@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from envfactory_core import hookimpl
+from envfactory_core.contracts import ENVIRONMENT_CHECK, SAMPLER
 from envfactory_core.errors import DuplicateComponentError, PluginError, UnknownComponentError
 from envfactory_core.plugins import make_plugin_manager
 from envfactory_core.registry import Registry
@@ -32,7 +33,7 @@ def test_a_misspelled_hook_fails_loudly_naming_the_plugin() -> None:
 def test_a_wrong_hook_argument_fails_naming_the_plugin() -> None:
     class WrongArgument:
         @hookimpl
-        def register_verifiers(self, registrar: Any) -> None:
+        def register_environment_checks(self, registrar: Any) -> None:
             pass
 
     manager = fresh_plugin_manager()
@@ -54,7 +55,7 @@ def test_a_duplicate_component_name_names_both_plugins(register_plugin: Any, plu
     register_plugin(First(), name="first", namespace="shared")
     register_plugin(Second(), name="second", namespace="shared")
     with pytest.raises(DuplicateComponentError) as caught:
-        Registry(plugin_manager).components("sampler")
+        Registry(plugin_manager).components(SAMPLER)
     assert "first" in str(caught.value)
     assert "second" in str(caught.value)
     assert isinstance(caught.value, ValueError)
@@ -72,14 +73,14 @@ def test_same_short_name_in_different_namespaces_is_fine_but_ambiguous(
 
         register_plugin(Plugin(), name=plugin_name)
     registry = Registry(plugin_manager)
-    assert registry.get("sampler", "alpha/walk") is not registry.get("sampler", "beta/walk")
+    assert registry.get(SAMPLER, "alpha/walk") is not registry.get(SAMPLER, "beta/walk")
     with pytest.raises(UnknownComponentError, match="ambiguous"):
-        registry.get("sampler", "walk")
+        registry.get(SAMPLER, "walk")
 
 
 def test_unknown_component_lists_what_is_registered(registry: Registry) -> None:
     with pytest.raises(UnknownComponentError) as caught:
-        registry.get("verifier", "core/nope")
+        registry.get(ENVIRONMENT_CHECK, "core/nope")
     assert "core/conformance" in str(caught.value)
     assert isinstance(caught.value, KeyError)
 
@@ -89,11 +90,11 @@ def test_plugins_dir_loads_local_files(tmp_path: Any) -> None:
         "from types import SimpleNamespace\n"
         "from envfactory_core import hookimpl\n"
         "@hookimpl\n"
-        "def register_verifiers(register):\n"
+        "def register_environment_checks(register):\n"
         "    register(SimpleNamespace(name='always_green', description='A local check.'))\n"
     )
     manager = make_plugin_manager(load_entrypoints=False, plugins_dirs=[tmp_path])
-    entry = Registry(manager).entry("verifier", "local/always_green")
+    entry = Registry(manager).entry(ENVIRONMENT_CHECK, "local/always_green")
     assert entry.plugin == "local.my_checks"
 
 
@@ -104,4 +105,4 @@ def test_a_missing_plugins_dir_is_a_clear_error(tmp_path: Any) -> None:
 
 def test_builtins_register_under_core() -> None:
     registry = Registry(fresh_plugin_manager())
-    assert registry.entry("verifier", "core/conformance").distribution == "envfactory-core"
+    assert registry.entry(ENVIRONMENT_CHECK, "core/conformance").distribution == "envfactory-core"

@@ -27,7 +27,7 @@ def test_tutorial_code_runs(page: str) -> None:
             raise AssertionError(f"{page}, python block {number} failed: {type(error).__name__}: {error}") from error
 
 
-def test_the_compose_a_pipeline_custom_verifier_works(tmp_path: Path) -> None:
+def test_the_compose_a_pipeline_custom_task_gate_works(tmp_path: Path) -> None:
     """The how-to's plugin file and gate stage, run as written, drop long requests."""
     import json
     import os

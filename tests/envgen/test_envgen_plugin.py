@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from envfactory_core import hookimpl
+from envfactory_core.contracts import ENVIRONMENT_BUILDER, ENVIRONMENT_CHECK, RESOURCE_LOADER, ResourceLoader
 from envfactory_core.envgen.build import resolve_loader
-from envfactory_core.loaders import ResourceLoader
 from envfactory_core.registry import Registry
 
 from .conftest import OPENAPI, needs_openapi
@@ -17,15 +17,15 @@ DATA = Path(__file__).parent / "data"
 
 
 def test_loaders_builders_and_the_verifier_are_registered(registry: Registry) -> None:
-    loaders = {entry.name: entry.component for entry in registry.components("resource_loader")}
+    loaders = {entry.name: entry.component for entry in registry.components(RESOURCE_LOADER)}
     assert {"core/openapi", "core/metadata", "core/sketch", "core/mcp_listing"} <= set(loaders)
     assert all(isinstance(loader, ResourceLoader) for loader in loaders.values())
-    assert "core/crud" in registry.names("environment_builder")
-    assert "core/validate" in registry.names("verifier")
+    assert "core/crud" in registry.names(ENVIRONMENT_BUILDER)
+    assert "core/validate" in registry.names(ENVIRONMENT_CHECK)
 
 
 def test_the_llm_builder_lives_in_the_llm_namespace(register_plugin: Any, plugin_manager: Any) -> None:
-    builder = Registry(plugin_manager).get("environment_builder", "llm/builder")
+    builder = Registry(plugin_manager).get(ENVIRONMENT_BUILDER, "llm/builder")
     assert builder.needs_model
     assert builder.wants_scenarios
 

@@ -16,7 +16,8 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 
-from envfactory_core.export import Exporter, ExportItem, ExportResult
+from envfactory_core.contracts import Exporter
+from envfactory_core.export import ExportItem, ExportResult
 from envfactory_core.testing.export_items import ExampleExport, example_export
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from envfactory_core.export import Exporter
+from envfactory_core.contracts import EXPORTER, Exporter
 from envfactory_core.options import option_problems
 from envfactory_core.registry import Registry
 
@@ -13,9 +13,9 @@ NAMES = ["core/jsonl", "core/llamafactory", "core/messages", "core/openai_ft", "
 
 
 def test_register_exporters_registers_the_five_formats(registry: Registry) -> None:
-    assert list(registry.names("exporter")) == NAMES
+    assert list(registry.names(EXPORTER)) == NAMES
     for name in NAMES:
-        exporter = registry.get("exporter", name)
+        exporter = registry.get(EXPORTER, name)
         assert isinstance(exporter, Exporter)
         assert attrs.has(type(exporter))
         assert type(exporter).__attrs_attrs__
@@ -39,10 +39,10 @@ def test_register_exporters_registers_the_five_formats(registry: Registry) -> No
 def test_options_are_checked_like_a_pipeline_file_checks_them(
     registry: Registry, name: str, options: dict[str, object], problem: str | None
 ) -> None:
-    values, problems = option_problems(registry.get("exporter", name), options, location="stage.options")
+    values, problems = option_problems(registry.get(EXPORTER, name), options, location="stage.options")
     if problem is None:
         assert problems == []
-        configured = attrs.evolve(registry.get("exporter", name), **values)
+        configured = attrs.evolve(registry.get(EXPORTER, name), **values)
         assert all(getattr(configured, key) == value for key, value in values.items())
     else:
         assert any(problem in str(found) for found in problems)

@@ -9,6 +9,7 @@ import attrs
 import pytest
 
 from envfactory_core import hookimpl
+from envfactory_core.contracts import EMBEDDER
 from envfactory_core.graph import (
     EmbeddingLinker,
     LexicalLinker,
@@ -212,7 +213,7 @@ def test_hook_register_embedders(register_plugin: Any, plugin_manager: Any, trio
 
     register_plugin(Plugin(), name="kw")
     registry = Registry(plugin_manager)
-    assert registry.get("embedder", "kw/keywords") is embedder
+    assert registry.get(EMBEDDER, "kw/keywords") is embedder
     graph = build_tool_graph(
         trio_specs,
         linker="core/embedding",

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from envfactory_core import hookimpl
+from envfactory_core.contracts import SAMPLER
 from envfactory_core.errors import ConfigError
 from envfactory_core.graph import (
     CoverageSampler,
@@ -317,7 +318,7 @@ def test_hook_register_samplers(register_plugin: Any, plugin_manager: Any, trio_
 
     register_plugin(Plugin(), name="fx")
     registry = Registry(plugin_manager)
-    assert {"core/topology", "core/random_walk", "core/coverage", "fx/fixed"} <= set(registry.names("sampler"))
+    assert {"core/topology", "core/random_walk", "core/coverage", "fx/fixed"} <= set(registry.names(SAMPLER))
     [chain] = sample_chains(trio_graph, sampler="fx/fixed", n=1, seed=0, registry=registry)
     assert chain.valid
     assert chain.bindings == (

@@ -71,9 +71,9 @@ def test_a_refiner_in_a_write_stage_and_a_writer_in_a_refine_stage_are_refused(r
     with pytest.raises(ConfigError) as caught:
         parse_pipeline(text, registry, source="swapped.toml")
     problems = {problem.location: problem.message for problem in caught.value.problems}
-    assert "core/implicit has no write() method" in problems["stage[4] (write).use"]
-    assert "core/template" in problems["stage[4] (write).use"]  # the fitting writers are named
-    assert "core/template has no refine() method" in problems["stage[5] (refine).use"]
+    assert "unknown writer 'core/implicit'" in problems["stage[4] (write).use"]
+    assert "core/template" in problems["stage[4] (write).use"]  # the registered writers are named
+    assert "unknown refiner 'core/template'" in problems["stage[5] (refine).use"]
 
 
 @pytest.mark.slow

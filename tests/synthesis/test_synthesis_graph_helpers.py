@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from envfactory_core.contracts import LABELLER, LINKER
 from envfactory_core.examples import bookshop, notes
 from envfactory_core.graph import LexicalLinker, RuleLabeller, build_tool_graph
 from envfactory_core.llm import ChatRequest
@@ -169,5 +170,5 @@ def test_edges_is_a_registered_linker_configured_by_name(fake_llm: ScriptedLLM, 
             registry=registry,
         )
     assert ("notes__tag_note", "notes__search_notes") in dependencies(graph)
-    assert registry.entry("linker", "llm/edges").component.needs_llm
-    assert registry.entry("labeller", "llm/labeller").component.needs_llm
+    assert registry.entry(LINKER, "llm/edges").component.needs_llm
+    assert registry.entry(LABELLER, "llm/labeller").component.needs_llm

@@ -5,6 +5,7 @@ from __future__ import annotations
 import envfactory_office.plugin
 from envfactory_office import ENVIRONMENTS
 
+from envfactory_core.contracts import ENVIRONMENT
 from envfactory_core.testing import EnvironmentPackageTests
 
 _BY_NAME = {environment.name: environment for environment in ENVIRONMENTS}
@@ -22,7 +23,7 @@ class TestOfficeEnvironments(EnvironmentPackageTests):
 
 def test_office_plugin_registers_the_four_environments(register_plugin, registry):
     register_plugin(envfactory_office.plugin, name="office")
-    names = {component.name for component in registry.components("environment")}
+    names = {component.name for component in registry.components(ENVIRONMENT)}
     assert {"office/calendar", "office/email", "office/drive", "office/tasks"} <= names
 
 

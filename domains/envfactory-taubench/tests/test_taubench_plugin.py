@@ -7,11 +7,11 @@ from envfactory_taubench import plugin
 from envfactory_taubench.loader import AirlineLoader
 from envfactory_taubench.testing import write_data_folder
 
+from envfactory_core.contracts import ENVIRONMENT, RESOURCE_LOADER, REWARD, ResourceLoader, Reward
 from envfactory_core.env import Environment
 from envfactory_core.errors import PluginError
-from envfactory_core.loaders import LoadResult, ResourceLoader
+from envfactory_core.loaders import LoadResult
 from envfactory_core.registry import Registry
-from envfactory_core.rewards import Reward
 
 
 @pytest.fixture
@@ -22,21 +22,21 @@ def taubench_registry(plugin_manager, register_plugin):
 
 def test_loader_and_reward_are_registered_under_the_taubench_namespace(taubench_registry, monkeypatch):
     monkeypatch.delenv("ENVFACTORY_TAUBENCH_DATA", raising=False)
-    loader = taubench_registry.get("resource_loader", "taubench/airline")
-    reward = taubench_registry.get("reward", "taubench/state_hash")
+    loader = taubench_registry.get(RESOURCE_LOADER, "taubench/airline")
+    reward = taubench_registry.get(REWARD, "taubench/state_hash")
     assert isinstance(loader, ResourceLoader)
     assert isinstance(reward, Reward)
 
 
 def test_register_environments_needs_the_data_variable(taubench_registry, monkeypatch):
     monkeypatch.delenv("ENVFACTORY_TAUBENCH_DATA", raising=False)
-    assert "taubench/airline" not in taubench_registry.names("environment")
+    assert "taubench/airline" not in taubench_registry.names(ENVIRONMENT)
 
 
 def test_register_environments_with_a_data_folder(plugin_manager, register_plugin, monkeypatch, tmp_path):
     monkeypatch.setenv("ENVFACTORY_TAUBENCH_DATA", str(write_data_folder(tmp_path)))
     register_plugin(plugin, name="taubench")
-    environment = Registry(plugin_manager).get("environment", "taubench/airline")
+    environment = Registry(plugin_manager).get(ENVIRONMENT, "taubench/airline")
     assert isinstance(environment, Environment)
     assert environment.evaluation_only
 
@@ -45,7 +45,7 @@ def test_register_environments_with_a_bad_folder_fails_loudly(plugin_manager, re
     monkeypatch.setenv("ENVFACTORY_TAUBENCH_DATA", str(tmp_path / "nowhere"))
     register_plugin(plugin, name="taubench")
     with pytest.raises(PluginError, match="does not exist"):
-        Registry(plugin_manager).names("environment")
+        Registry(plugin_manager).names(ENVIRONMENT)
 
 
 def test_commands_are_added(plugin_manager, register_plugin):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import envfactory_travel.plugin
 from envfactory_travel import ENVIRONMENTS
 
+from envfactory_core.contracts import ENVIRONMENT
 from envfactory_core.testing import EnvironmentPackageTests
 
 _BY_NAME = {environment.name: environment for environment in ENVIRONMENTS}
@@ -20,7 +21,7 @@ class TestTravelEnvironments(EnvironmentPackageTests):
 
 def test_plugin_registers_the_four_environments(register_plugin, registry):
     register_plugin(envfactory_travel.plugin, name="travel")
-    names = {component.name for component in registry.components("environment")}
+    names = {component.name for component in registry.components(ENVIRONMENT)}
     assert {"travel/hotels", "travel/car_rental", "travel/rail", "travel/itinerary"} <= names
 
 

@@ -11,6 +11,7 @@ import pytest
 from envfactory_anthropic import AnthropicBackend
 
 from envfactory_core import load_registry
+from envfactory_core.contracts import LLM_BACKEND
 from envfactory_core.errors import MissingDependencyError
 from envfactory_core.llm import (
     Budget,
@@ -254,6 +255,6 @@ def test_sampling_parameters_are_sent_only_when_the_endpoint_asks(server: StubLL
 
 def test_the_entry_point_registers_the_backend(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ENVFACTORY_LOAD_PLUGINS", "anthropic")
-    entry = load_registry().entry("llm_backend", "anthropic/backend")
+    entry = load_registry().entry(LLM_BACKEND, "anthropic/backend")
     assert entry.component.kind == "anthropic"
     assert entry.distribution == "envfactory-anthropic"

@@ -13,8 +13,8 @@ from envfactory_mcp.listing import LISTING_FORMAT, ListingError, McpListingLoade
 
 from envfactory_core.cli import build_cli
 from envfactory_core.cli.app import App
+from envfactory_core.contracts import RESOURCE_LOADER, ResourceLoader
 from envfactory_core.errors import ConfigError
-from envfactory_core.loaders import ResourceLoader
 from envfactory_core.registry import Registry
 from envfactory_core.testing import fresh_plugin_manager
 
@@ -25,7 +25,7 @@ def manager():
 
 
 def test_the_loader_is_registered_under_its_name(manager):
-    loader = Registry(manager).get("resource_loader", "mcp/listing")
+    loader = Registry(manager).get(RESOURCE_LOADER, "mcp/listing")
     assert isinstance(loader, McpListingLoader)
     assert isinstance(loader, ResourceLoader)
 

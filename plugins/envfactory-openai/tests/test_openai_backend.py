@@ -22,6 +22,7 @@ from envfactory_openai.backend import http_transport
 from envfactory_openai.direct import env_proxy, tls_context
 
 from envfactory_core import load_registry
+from envfactory_core.contracts import LLM_BACKEND
 from envfactory_core.errors import MissingDependencyError
 from envfactory_core.llm import (
     Budget,
@@ -351,7 +352,7 @@ def test_the_official_endpoint_needs_a_key() -> None:
 
 def test_the_entry_point_registers_the_backend(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ENVFACTORY_LOAD_PLUGINS", "openai")
-    entry = load_registry().entry("llm_backend", "openai/backend")
+    entry = load_registry().entry(LLM_BACKEND, "openai/backend")
     assert entry.component.kind == "openai"
     assert entry.distribution == "envfactory-openai"
 

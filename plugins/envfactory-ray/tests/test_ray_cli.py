@@ -15,12 +15,13 @@ from envfactory_ray.cli import add_ray_address_option
 from envfactory_ray.connection import _check_reachable, _host_port, resolve_address
 from envfactory_ray.errors import RayExecutorError
 
+from envfactory_core.contracts import EXECUTOR
 from envfactory_core.plugins import make_plugin_manager
 from envfactory_core.registry import Registry
 
 
 def test_the_executor_is_registered_as_ray_executor() -> None:
-    entry = Registry(make_plugin_manager()).entry("executor", "ray/executor")
+    entry = Registry(make_plugin_manager()).entry(EXECUTOR, "ray/executor")
     assert isinstance(entry.component, RayExecutor)
     assert entry.distribution == "envfactory-ray"
 

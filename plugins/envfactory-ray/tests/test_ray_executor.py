@@ -13,8 +13,8 @@ from envfactory_ray.testing import Chaos, failing_initializer, noop_initializer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from envfactory_core.contracts import Executor
 from envfactory_core.errors import ConfigError
-from envfactory_core.pipeline import Executor
 
 
 def started(workers: int = 2, **options: Any) -> RayExecutor:

@@ -34,7 +34,7 @@ from envfactory_ray.testing import ChaosWriter
 
 
 @hookimpl
-def register_refiners(register):
+def register_writers(register):
     register(ChaosWriter())
 '''
 

@@ -10,6 +10,7 @@ import click
 from rich.table import Table
 
 from ..catalog import environment_catalog, select_environments
+from ..contracts import ENVIRONMENT_CHECK
 from ..errors import UnknownComponentError
 from ..models import VerificationReport
 from ..serialize import to_json
@@ -167,18 +168,18 @@ def _print_report(report: VerificationReport) -> None:
 
 @envs_group.command("verify")
 @click.argument("names", nargs=-1)
-@click.option("--verifier", default="core/conformance", show_default=True, help="The environment verifier to run.")
+@click.option("--check", default="core/conformance", show_default=True, help="The environment check to run.")
 @click.option("--evaluation/--no-evaluation", default=True, help="With no NAME: include evaluation-only environments.")
 @click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON.")
 @pass_app
 @handle_errors
-def verify_command(app: App, names: tuple[str, ...], verifier: str, evaluation: bool, as_json: bool) -> None:
+def verify_command(app: App, names: tuple[str, ...], check: str, evaluation: bool, as_json: bool) -> None:
     """Run the conformance checks on NAMES (default: every installed environment).
 
     Exits 1 when any environment fails a check.
     """
     environments = select_environments(app.registry, names, include_evaluation=evaluation)
-    component = app.registry.get("verifier", verifier)
+    component = app.registry.get(ENVIRONMENT_CHECK, check)
     reports = []
     console = stderr_console()
     with console.status("verifying…") as status:

@@ -12,6 +12,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ..contracts import EXPORTER
 from ..errors import ConfigError, Problem
 from ..export import ExportItem, ExportResult
 from ..export.items import ExportFilter, SplitRule, items_from_store, run_settings
@@ -115,7 +116,7 @@ def export_command(
       envfactory export runs/demo --format messages --option expand=step --min-reward 1
       envfactory export runs/demo --format verl --split 0.9 --out data/verl
     """
-    entry = app.registry.entry("exporter", format_name)
+    entry = app.registry.entry(EXPORTER, format_name)
     exporter = apply_options(entry.component, parse_option_pairs(options), location="--option")
     store = RunStore(run_dir, create=False)
     try:

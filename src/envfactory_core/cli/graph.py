@@ -13,6 +13,7 @@ import cattrs.v
 import click
 from rich.table import Table
 
+from ..contracts import SAMPLER
 from ..errors import Problem, RecordError
 from ..graph import (
     EXPORT_FORMATS,
@@ -430,7 +431,7 @@ def sample_command(
 ) -> None:
     """Sample N tool chains with a sampler and a seed; each carries its bindings and validity."""
     graph = _obtain(app, graph_file, envs, **build)
-    entry = app.registry.entry("sampler", sampler_name)
+    entry = app.registry.entry(SAMPLER, sampler_name)
     sampler = configure(entry.component, parse_option_pairs(options), what="sampler")
     chains: list[ToolChain] = []
     with stderr_console().status(f"Sampling {count} chains with {entry.name}"):

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import click
 from rich.table import Table
 
+from ..contracts import LLM_BACKEND
 from ..errors import UnknownComponentError
 from ..ids import JsonValue
 from ..llm import (
@@ -120,7 +121,7 @@ def llm_group() -> None:
 
 def _endpoint_rows(app: App, settings: LLMSettings) -> list[dict[str, JsonValue]]:
     registered = {
-        str(getattr(entry.component, "kind", "")): entry.name for entry in app.registry.components("llm_backend")
+        str(getattr(entry.component, "kind", "")): entry.name for entry in app.registry.components(LLM_BACKEND)
     }
     names = list(settings.endpoints) + [kind for kind in sorted(registered) if kind not in settings.endpoints]
     names += [kind for kind in sorted(KNOWN_BACKEND_PLUGINS) if kind not in names]

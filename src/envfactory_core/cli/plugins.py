@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from ..registry import KINDS
+from ..contracts import KINDS, kind_named
 from .app import App, echo_json, handle_errors, pass_app, stdout_console
 
 __all__ = ["components_command", "plugins_command"]
@@ -14,9 +14,9 @@ __all__ = ["components_command", "plugins_command"]
 def plugin_inventory(app: App) -> list[dict[str, object]]:
     """Each plugin: name, namespace, distribution, version, hooks and registered components."""
     components: dict[str, dict[str, list[str]]] = {}
-    for kind in KINDS:
+    for kind in KINDS.values():
         for entry in app.registry.components(kind):
-            components.setdefault(entry.plugin, {}).setdefault(kind, []).append(entry.name)
+            components.setdefault(entry.plugin, {}).setdefault(kind.name, []).append(entry.name)
     inventory: list[dict[str, object]] = []
     for name, info in sorted(app.manager.infos.items()):
         plugin = app.manager.get_plugin(name)
@@ -55,7 +55,7 @@ def plugins_command(app: App, builtin: bool) -> None:
 @handle_errors
 def components_command(app: App, kind: str | None, as_json: bool) -> None:
     """List registered components, of one KIND or of every kind."""
-    kinds = [kind] if kind else list(KINDS)
+    kinds = [kind_named(kind)] if kind else list(KINDS.values())
     rows = [
         {
             "kind": entry.kind,

@@ -14,6 +14,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ..contracts import EXECUTOR
 from ..errors import ConfigError, Problem, StoreError
 from ..pipeline import DEFAULT_PIPELINE, RunOptions, RunOutcome, parse_pipeline, run_pipeline
 from ..pipeline.work import LLMOptions
@@ -106,9 +107,9 @@ def print_summary(outcome: RunOutcome) -> None:
 def resolve_executor(app: App, name: str) -> str:
     """The full name of an executor given as ``namespace/name``, a short name, or a plugin's name (``ray``)."""
     try:
-        return app.registry.entry("executor", name).name
+        return app.registry.entry(EXECUTOR, name).name
     except KeyError as error:
-        by_plugin = [entry.name for entry in app.registry.components("executor") if entry.namespace == name]
+        by_plugin = [entry.name for entry in app.registry.components(EXECUTOR) if entry.namespace == name]
         if len(by_plugin) == 1:
             return by_plugin[0]
         raise ConfigError("bad --executor", [Problem(location="--executor", message=str(error))]) from error

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from ..contracts import ENVIRONMENT
 from ..doc_sections import write_section
 from ..pipeline import parse_pipeline, run_pipeline
 from ..pipeline.config import component_problem
@@ -240,7 +241,7 @@ def render_examples(registry: Registry, *, count: int = 10, seed: int = 0, out: 
     finally:
         store.close()
     domains: dict[str, str] = {}
-    for entry in registry.components("environment"):
+    for entry in registry.components(ENVIRONMENT):
         domains[entry.component.name] = entry.component.domain
     chosen: list[Any] = []
     seen_domains: set[str] = set()

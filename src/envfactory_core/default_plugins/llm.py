@@ -25,18 +25,30 @@ def register_llm_backends(register: Register) -> None:
 
 
 @hookimpl
-def register_stages(register: Register) -> None:
-    from ..synthesis import LLMSeedState, LLMStory
+def register_stories(register: Register) -> None:
+    from ..synthesis import LLMStory
 
     register(LLMStory())
+
+
+@hookimpl
+def register_seed_states(register: Register) -> None:
+    from ..synthesis import LLMSeedState
+
     register(LLMSeedState())
 
 
 @hookimpl
-def register_refiners(register: Register) -> None:
-    from ..synthesis import LLMRefiner, LLMWriter
+def register_writers(register: Register) -> None:
+    from ..synthesis import LLMWriter
 
     register(LLMWriter())
+
+
+@hookimpl
+def register_refiners(register: Register) -> None:
+    from ..synthesis import LLMRefiner
+
     register(LLMRefiner())
 
 

@@ -1,4 +1,4 @@
-"""Built-in plugin: resource loaders, environment builders, the ``core/validate`` verifier and ``envfactory envgen``.
+"""Built-in plugin: resource loaders, environment builders, the ``core/validate`` check and ``envfactory envgen``.
 
 Loaders: ``core/openapi`` (OpenAPI 3.x, Swagger 2.0), ``core/metadata`` (the reference metadata JSON),
 ``core/sketch`` (Python stubs, read with ast), ``core/mcp_listing`` (a saved MCP tools/list).
@@ -40,7 +40,7 @@ def register_environment_builders(register: Register) -> None:
 
 
 @hookimpl
-def register_verifiers(register: Register) -> None:
+def register_environment_checks(register: Register) -> None:
     from ..envgen.validate.verifier import ValidateVerifier
 
     register(ValidateVerifier())

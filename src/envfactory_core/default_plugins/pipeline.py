@@ -1,24 +1,29 @@
-"""Built-in plugin: pipeline stages (installed environments, graph), the local executor, run commands."""
+"""Built-in plugin: the installed-environments source, the graph builder, the local executor, run commands."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
+from ..hookspecs import Register
 from ..plugins import hookimpl
 
 
 @hookimpl
-def register_stages(register: Any) -> None:
-    from ..pipeline.stages import GraphStage, InstalledEnvironments
+def register_environment_sources(register: Register) -> None:
+    from ..pipeline.stages import InstalledEnvironments
 
     register(InstalledEnvironments())
+
+
+@hookimpl
+def register_graph_builders(register: Register) -> None:
+    from ..pipeline.stages import GraphStage
+
     register(GraphStage())
 
 
 @hookimpl
-def register_executors(register: Any) -> None:
+def register_executors(register: Register) -> None:
     from ..pipeline.executors import LocalExecutor
 
     register(LocalExecutor())

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
+from ..hookspecs import Register
 from ..plugins import hookimpl
 
 
@@ -17,22 +16,28 @@ def register_commands(cli: click.Group) -> None:
 
 
 @hookimpl
-def register_stages(register: Any) -> None:
+def register_grounders(register: Register) -> None:
     from ..tasks.grounding import Grounder
 
     register(Grounder())
 
 
 @hookimpl
-def register_refiners(register: Any) -> None:
-    from ..tasks.requests import ImplicitRefiner, TemplateWriter
+def register_writers(register: Register) -> None:
+    from ..tasks.requests import TemplateWriter
 
     register(TemplateWriter())
+
+
+@hookimpl
+def register_refiners(register: Register) -> None:
+    from ..tasks.requests import ImplicitRefiner
+
     register(ImplicitRefiner())
 
 
 @hookimpl
-def register_verifiers(register: Any) -> None:
+def register_task_gates(register: Register) -> None:
     from ..tasks.gates import GATES
 
     for gate in GATES:
@@ -40,14 +45,14 @@ def register_verifiers(register: Any) -> None:
 
 
 @hookimpl
-def register_agents(register: Any) -> None:
+def register_agents(register: Register) -> None:
     from ..tasks.oracle import OracleAgent
 
     register(OracleAgent())
 
 
 @hookimpl
-def register_rewards(register: Any) -> None:
+def register_rewards(register: Register) -> None:
     from ..rewards.envfactory import EnvFactoryReward
     from ..rewards.state_diff import StateDiffReward
 

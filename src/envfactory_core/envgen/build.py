@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from ..contracts import ENVIRONMENT_BUILDER, RESOURCE_LOADER
 from ..errors import EnvFactoryError, Problem
 from ..ids import content_id
 from ..loaders import LoadResult
@@ -110,7 +111,7 @@ def resolve_loader(registry: Registry, source: str) -> Any:
     if name is None:
         name = resolve_loader_name(source)
     if name is None:
-        for entry in registry.components("resource_loader"):
+        for entry in registry.components(RESOURCE_LOADER):
             try:
                 if entry.component.can_load(source):
                     return entry.component
@@ -133,7 +134,7 @@ def resolve_loader(registry: Registry, source: str) -> Any:
                 )
             ],
         )
-    return registry.get("resource_loader", name)
+    return registry.get(RESOURCE_LOADER, name)
 
 
 def _specs(result: LoadResult, source: str) -> list[tuple[EnvironmentSpec, tuple[Resource, ...]]]:
@@ -226,7 +227,7 @@ def run_build(
 ) -> BuildSummary:
     """Build, validate and record an environment per spec found in ``sources``."""
     notify = progress or (lambda *args, **kwargs: None)
-    entry = registry.entry("environment_builder", builder)
+    entry = registry.entry(ENVIRONMENT_BUILDER, builder)
     component = entry.component
     if getattr(component, "needs_model", False) and not model:
         raise BuildError(

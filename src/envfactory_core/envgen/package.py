@@ -127,6 +127,7 @@ from importlib import import_module, resources
 
 import pytest
 
+from envfactory_core.contracts import ENVIRONMENT
 from envfactory_core.envgen.validate.scenarios import run_scenarios
 from envfactory_core.plugins import make_plugin_manager
 from envfactory_core.registry import Registry
@@ -155,7 +156,7 @@ def test_{package}_scenarios_pass(name: str) -> None:
 def test_{package}_plugin_registers_every_environment() -> None:
     plugin = import_module("{package}.plugin")
     registry = Registry(make_plugin_manager(load_entrypoints=False, plugins=[("{entry}", plugin)]))
-    names = {{entry.component.name for entry in registry.components("environment") if entry.namespace == "{entry}"}}
+    names = {{entry.component.name for entry in registry.components(ENVIRONMENT) if entry.namespace == "{entry}"}}
     assert names == set(MODULES)
 '''
 

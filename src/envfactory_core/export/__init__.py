@@ -1,4 +1,6 @@
-"""The contract of exporters: stream export items into training files.
+"""What exporters read and write: export items in, exported files out.
+
+The exporter contract itself is :class:`~envfactory_core.contracts.Exporter`.
 
 The pipeline (and ``envfactory export``) hands an exporter an iterator of :class:`ExportItem` —
 a kept task, its trajectory, its states, and the tool schemas the agent saw — already in a fixed
@@ -9,9 +11,8 @@ deterministic (same items → same bytes) and validate what they write.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from pathlib import Path
-from typing import Any, Literal, Protocol, runtime_checkable
+from collections.abc import Mapping
+from typing import Any, Literal
 
 import attrs
 
@@ -19,7 +20,7 @@ from ..errors import ProblemsError
 from ..models import EnvironmentSpec, Task, ToolSpec, Trajectory
 from ..models._validators import to_tuple
 
-__all__ = ["ExportError", "ExportItem", "ExportResult", "ExportedFile", "Exporter", "Split", "split_of"]
+__all__ = ["ExportError", "ExportItem", "ExportResult", "ExportedFile", "Split", "split_of"]
 
 Split = Literal["train", "validation"]
 
@@ -73,18 +74,6 @@ class ExportError(ProblemsError, ValueError):
     It lists every problem with the record it is in; it means a bug or an input the format
     cannot express, never a problem the user should work around by hand.
     """
-
-
-@runtime_checkable
-class Exporter(Protocol):
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def description(self) -> str: ...
-
-    def export(self, items: Iterable[ExportItem], directory: Path) -> ExportResult:
-        """Write ``items`` into ``directory`` (which exists and is empty) and say what was written."""
 
 
 def split_of(task_id: str, *, validation_share: float, seed: int = 0) -> Split:

@@ -22,11 +22,12 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+from ..contracts import REWARD, Reward
 from ..env import Environment
 from ..errors import ConfigError, Problem
 from ..llm.hermes import parse_text_tool_calls
 from ..models import GoldCall, ToolCall, split_qualified_name
-from ..rewards import Reward, RewardInput
+from ..rewards import RewardInput
 
 __all__ = ["installed_environments", "parse_ground_truth", "reward_component", "score_response"]
 
@@ -98,7 +99,7 @@ def _reward(name: str, options_json: str) -> Reward:
     from ..plugins import make_plugin_manager
     from ..registry import Registry
 
-    component = Registry(make_plugin_manager()).get("reward", name)
+    component = Registry(make_plugin_manager()).get(REWARD, name)
     reward: Reward = apply_options(component, json.loads(options_json), location="reward options")
     return reward
 

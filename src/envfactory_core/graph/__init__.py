@@ -10,24 +10,24 @@ Build a graph from environment specs, sample chains, read each chain's bindings 
     chains = sample_chains(graph, sampler="core/topology", n=100, seed=7, registry=registry)
     chains[0].tools, chains[0].bindings, chains[0].valid
 
-Linkers, labellers, embedders and samplers are registered components; see
+Linkers, labellers, embedders and samplers are registered components (their contracts are in
+:mod:`envfactory_core.contracts`); see
 ``docs/explanation/tool-graph.md`` and ``docs/reference/graph.md``.
 """
 
 from .build import build_tool_graph, environment_specs
-from .embedders import Embedder, HashedNgramEmbedder
+from .embedders import HashedNgramEmbedder
 from .errors import GraphBuildError, GraphFileError, SamplingError, UnknownToolError
 from .export import EXPORT_FORMATS, export_graph, to_dot, to_graphml
 from .flatten import InvalidSchema, flatten_tool
-from .labellers import Labeller, RuleLabeller
-from .linkers import EmbeddingLinker, LexicalLinker, LinkContext, Linker, name_key, types_compatible
+from .labellers import RuleLabeller
+from .linkers import EmbeddingLinker, LexicalLinker, LinkContext, name_key, types_compatible
 from .options import component_options, configure
 from .records import EnvironmentNode, GraphIssue, GraphSource, Label, Link, Parameter, ToolNode
 from .samplers import (
     DEFAULT_MAX_SERVERS,
     CoverageSampler,
     RandomWalkSampler,
-    Sampler,
     TopologySampler,
     chain_seed,
     sample_chains,
@@ -45,7 +45,6 @@ __all__ = [
     "TURN_MODES",
     "ChainCheck",
     "CoverageSampler",
-    "Embedder",
     "EmbeddingLinker",
     "EnvironmentNode",
     "GraphBuildError",
@@ -55,15 +54,12 @@ __all__ = [
     "HashedNgramEmbedder",
     "InvalidSchema",
     "Label",
-    "Labeller",
     "LexicalLinker",
     "Link",
     "LinkContext",
-    "Linker",
     "Parameter",
     "RandomWalkSampler",
     "RuleLabeller",
-    "Sampler",
     "SamplingError",
     "ToolGraph",
     "ToolNode",

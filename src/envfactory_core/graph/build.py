@@ -19,14 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ..contracts import EMBEDDER, ENVIRONMENT, LABELLER, LINKER, Embedder, Kind, Labeller, Linker
 from ..errors import EnvFactoryError, Problem
 from ..models import EnvironmentSpec
 from ..serialize import record_id
-from .embedders import Embedder
 from .errors import GraphBuildError
 from .flatten import InvalidSchema, flatten_tool
-from .labellers import Labeller
-from .linkers import LinkContext, Linker
+from .linkers import LinkContext
 from .options import component_label, configure
 from .records import EnvironmentNode, GraphIssue, GraphSource, Label, Link, Parameter, ToolNode
 from .tool_graph import ToolGraph
@@ -63,7 +62,7 @@ def environment_specs(
     is an error. Without, every registered environment except evaluation-only ones (unless
     ``include_evaluation``); a broken one is skipped with an issue.
     """
-    entries = registry.components("environment")
+    entries = registry.components(ENVIRONMENT)
     issues: list[GraphIssue] = []
     if names:
         specs: list[EnvironmentSpec] = []
@@ -106,13 +105,13 @@ def environment_specs(
 
 
 def _resolve(
-    kind: str, component: Any, options: Mapping[str, Any] | None, registry: Registry | None
+    kind: Kind[Any], component: Any, options: Mapping[str, Any] | None, registry: Registry | None
 ) -> tuple[Any, str]:
     if isinstance(component, str):
         registry = registry or _default_registry()
         entry = registry.entry(kind, component)
-        return configure(entry.component, options, what=kind), entry.name
-    return configure(component, options, what=kind), component_label(component)
+        return configure(entry.component, options, what=kind.name), entry.name
+    return configure(component, options, what=kind.name), component_label(component)
 
 
 def _label(tools: list[ToolNode], labeller: Labeller, issues: list[GraphIssue]) -> list[ToolNode]:
@@ -207,8 +206,8 @@ def build_tool_graph(
                 for name in duplicates
             ],
         )
-    linker_object, linker_name = _resolve("linker", linker, linker_options, registry)
-    labeller_object, labeller_name = _resolve("labeller", labeller, labeller_options, registry)
+    linker_object, linker_name = _resolve(LINKER, linker, linker_options, registry)
+    labeller_object, labeller_name = _resolve(LABELLER, labeller, labeller_options, registry)
 
     found: list[GraphIssue] = list(issues)
     tools: list[ToolNode] = []
@@ -262,8 +261,7 @@ def build_tool_graph(
     def resolve_embedder(name: str) -> Embedder:
         if embedders is not None and name in embedders:
             return embedders[name]
-        component: Embedder = (registry or _default_registry()).get("embedder", name)
-        return component
+        return (registry or _default_registry()).get(EMBEDDER, name)
 
     context = LinkContext(environments={spec.name: spec for spec in specs}, resolve_embedder=resolve_embedder)
     links = _checked_links(linker_object.link(tools, context), tools, linker_name, found)

@@ -1,4 +1,4 @@
-"""The ``Embedder`` contract, and a tiny built-in one that needs no model.
+"""A tiny built-in embedder that needs no model (the contract is ``envfactory_core.contracts.Embedder``).
 
 An embedder turns texts into vectors for linkers that compare meanings (``core/embedding``).
 Plugins register real ones through ``register_embedders`` (an OpenAI-compatible endpoint, a local
@@ -11,30 +11,15 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Protocol, runtime_checkable
+from collections.abc import Sequence
+from typing import ClassVar
 
 import attrs
 
 from ..ids import JsonValue
 from ._text import text_tokens
 
-__all__ = ["Embedder", "HashedNgramEmbedder"]
-
-
-@runtime_checkable
-class Embedder(Protocol):
-    """Turns texts into vectors of one fixed length, in the order given.
-
-    ``settings()`` names everything that changes the vectors (model id, revision, dimensions); it
-    becomes part of the content id of a graph linked with this embedder.
-    """
-
-    name: str
-
-    def settings(self) -> Mapping[str, JsonValue]: ...
-
-    def embed(self, texts: Sequence[str]) -> Sequence[Sequence[float]]: ...
+__all__ = ["HashedNgramEmbedder"]
 
 
 @attrs.frozen(kw_only=True)

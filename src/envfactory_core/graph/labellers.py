@@ -22,8 +22,8 @@ rule that applies:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Protocol, runtime_checkable
+from collections.abc import Sequence
+from typing import ClassVar
 
 import attrs
 
@@ -31,7 +31,7 @@ from ..ids import JsonValue
 from ._text import singular, split_identifier
 from .records import Label, Parameter, ToolNode
 
-__all__ = ["Labeller", "RuleLabeller"]
+__all__ = ["RuleLabeller"]
 
 _IDENTIFIER_ENDINGS = frozenset({"id", "uuid", "guid", "pk", "oid"})
 _NOT_USER = {
@@ -100,22 +100,6 @@ _USER_WORDS = frozenset(
     ]
 )
 # fmt: on
-
-
-@runtime_checkable
-class Labeller(Protocol):
-    """Labels input parameters user-providable or not.
-
-    ``label`` returns a :class:`Label` per input parameter id (``Parameter.id``); an input it leaves
-    out is treated as not user-providable, with an issue. ``settings()`` is part of the graph's
-    content id.
-    """
-
-    name: str
-
-    def settings(self) -> Mapping[str, JsonValue]: ...
-
-    def label(self, tools: Sequence[ToolNode]) -> Mapping[str, Label]: ...
 
 
 @attrs.frozen(kw_only=True)

@@ -32,15 +32,15 @@ similarity scales differ between methods and models; the floor only removes nois
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar
 
 import attrs
 
+from ..contracts import Embedder
 from ..errors import UnknownComponentError
 from ..ids import JsonValue
 from ..models import EnvironmentSpec, split_qualified_name
 from ._text import name_tokens, text_tokens
-from .embedders import Embedder
 from .records import Link, Parameter, ToolNode
 from .tfidf import TfidfIndex
 
@@ -48,7 +48,6 @@ __all__ = [
     "EmbeddingLinker",
     "LexicalLinker",
     "LinkContext",
-    "Linker",
     "is_specific",
     "name_key",
     "owned_keys",
@@ -83,22 +82,6 @@ class LinkContext:
         embedder = self.resolve_embedder(name)
         self.used[name] = dict(embedder.settings())
         return embedder
-
-
-@runtime_checkable
-class Linker(Protocol):
-    """Decides which outputs feed which inputs.
-
-    ``settings()`` returns everything that changes the result; it is part of the graph's content
-    id. ``link`` must be deterministic and must only link an output of one tool to an input of a
-    different tool (the builder drops anything else, with an issue).
-    """
-
-    name: str
-
-    def settings(self) -> Mapping[str, JsonValue]: ...
-
-    def link(self, tools: Sequence[ToolNode], context: LinkContext) -> Sequence[Link]: ...
 
 
 def name_key(parameter: Parameter) -> str:

@@ -39,10 +39,11 @@ import hashlib
 import random
 from collections import deque
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
+from ..contracts import SAMPLER, Sampler
 from ..ids import JsonValue
 from ..models import ToolChain
 from .errors import SamplingError
@@ -59,7 +60,6 @@ __all__ = [
     "DEFAULT_MAX_SERVERS",
     "CoverageSampler",
     "RandomWalkSampler",
-    "Sampler",
     "TopologySampler",
     "chain_seed",
     "sample_chains",
@@ -76,26 +76,6 @@ def chain_seed(seed: int, index: int) -> int:
     """The seed of chain ``index`` in a batch seeded ``seed`` (a 63-bit integer, same on every machine)."""
     raw = hashlib.sha256(f"envfactory-chain:{seed}:{index}".encode()).digest()
     return int.from_bytes(raw[:8], "big") >> 1
-
-
-@runtime_checkable
-class Sampler(Protocol):
-    """Samples tool chains from a :class:`ToolGraph`.
-
-    ``options()`` lists the sampler's options with their values (its defaults, on a registered
-    instance); :func:`~envfactory_core.graph.options.configure` makes a copy with other values.
-    ``sample`` draws one chain; ``sample_many`` draws a batch, which lets a sampler keep state
-    across chains (``core/coverage`` does). Both must depend on ``seed`` only: no global RNG, no
-    clock.
-    """
-
-    name: str
-
-    def options(self) -> Mapping[str, JsonValue]: ...
-
-    def sample(self, graph: ToolGraph, *, seed: int) -> ToolChain: ...
-
-    def sample_many(self, graph: ToolGraph, n: int, *, seed: int) -> Iterator[ToolChain]: ...
 
 
 def _positive(instance: Any, attribute: attrs.Attribute[Any], value: int | None) -> None:
@@ -543,7 +523,7 @@ def sample_chains(
             from ..registry import Registry
 
             registry = Registry(make_plugin_manager())
-        component = registry.get("sampler", sampler)
+        component = registry.get(SAMPLER, sampler)
     else:
         component = sampler
     component = configure(component, options, what="sampler")

@@ -12,8 +12,6 @@ Importing this package registers the ``envfactory-llm`` tables with the run stor
 
 from .backend import (
     KNOWN_BACKEND_PLUGINS,
-    BackendConnection,
-    LLMBackend,
     error_for_status,
     find_backend,
     retry_after_seconds,
@@ -65,7 +63,6 @@ __all__ = [
     "FINISH_REASONS",
     "KNOWN_BACKEND_PLUGINS",
     "TOOL_CHOICES",
-    "BackendConnection",
     "Budget",
     "BudgetExceeded",
     "CallRecord",
@@ -75,7 +72,6 @@ __all__ = [
     "EmbeddingResponse",
     "EndpointConfig",
     "LLMAuthenticationError",
-    "LLMBackend",
     "LLMClient",
     "LLMConnectionError",
     "LLMError",

@@ -1,11 +1,13 @@
-"""The backend contract, and the helpers every backend shares.
+"""The helpers every backend shares, and finding the backend of a model id.
 
 A backend is a registered component of kind ``llm_backend`` that knows one *kind* of endpoint
 (``openai`` speaks the OpenAI wire format to any compatible server, ``anthropic`` the Messages
-API, ``fake`` is the scripted test double). :meth:`LLMBackend.connect` turns an
-:class:`~envfactory_core.llm.config.EndpointConfig` into a :class:`BackendConnection`, which makes
-the calls. Backends do no retrying, caching or accounting: the client layer does that once for
-all of them, so backends stay small and behave alike. A backend's one duty besides the wire format
+API, ``fake`` is the scripted test double). Its contract,
+:class:`~envfactory_core.contracts.LLMBackend`, has ``connect`` turn an
+:class:`~envfactory_core.llm.config.EndpointConfig` into a
+:class:`~envfactory_core.contracts.BackendConnection`, which makes the calls. Backends do no
+retrying, caching or accounting: the client layer does that once for all of them, so backends stay
+small and behave alike. A backend's one duty besides the wire format
 is to raise the errors of :mod:`envfactory_core.llm.errors` with the vendor's message.
 
 Write one::
@@ -29,8 +31,9 @@ import email.utils
 import json
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any
 
+from ..contracts import LLM_BACKEND, LLMBackend
 from ..errors import MissingDependencyError, UnknownComponentError
 from .config import EndpointConfig
 from .errors import (
@@ -43,15 +46,12 @@ from .errors import (
     LLMServerError,
     LLMTimeoutError,
 )
-from .records import ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse
 
 if TYPE_CHECKING:
     from ..registry import Registry
 
 __all__ = [
     "KNOWN_BACKEND_PLUGINS",
-    "BackendConnection",
-    "LLMBackend",
     "error_for_status",
     "find_backend",
     "json_object_body",
@@ -67,54 +67,28 @@ KNOWN_BACKEND_PLUGINS: Mapping[str, str] = {
 """Backend kinds the project publishes as plugins, with the distribution that provides each."""
 
 
-@runtime_checkable
-class BackendConnection(Protocol):
-    """Calls to one endpoint. ``model`` is the provider's model name (the id without its prefix)."""
-
-    async def chat(self, request: ChatRequest, model: str) -> ChatResponse:
-        """One chat completion; ``ChatResponse.model`` must be ``request.model``."""
-
-    async def embed(self, request: EmbeddingRequest, model: str) -> EmbeddingResponse:
-        """Vectors for ``request.inputs``; raise ``LLMUnsupportedError`` if the provider has none."""
-
-    async def aclose(self) -> None:
-        """Release connections (called once, on the event loop that made the calls)."""
-
-
-@runtime_checkable
-class LLMBackend(Protocol):
-    """A registered component serving every endpoint of one ``kind``."""
-
-    name: str
-    kind: str
-    description: str
-
-    def connect(self, endpoint: EndpointConfig) -> BackendConnection:
-        """A connection for ``endpoint``; raise ``MissingDependencyError`` when the SDK is absent."""
-
-
 def find_backend(registry: Registry, kind: str) -> LLMBackend:
     """The registered backend serving ``kind``, with an install hint when none does."""
-    matches = [entry for entry in registry.components("llm_backend") if getattr(entry.component, "kind", None) == kind]
+    backends = registry.components(LLM_BACKEND)
+    matches = [entry for entry in backends if getattr(entry.component, "kind", None) == kind]
     if len(matches) == 1:
-        backend: LLMBackend = matches[0].component
-        return backend
+        return matches[0].component
     if len(matches) > 1:
         raise UnknownComponentError(
             "llm_backend",
             f"{kind} (served by several plugins: {', '.join(m.name for m in matches)}; disable one with "
             "ENVFACTORY_DISABLE_PLUGINS)",
-            tuple(entry.name for entry in registry.components("llm_backend")),
+            tuple(entry.name for entry in backends),
         )
     if kind in KNOWN_BACKEND_PLUGINS:
         distribution = KNOWN_BACKEND_PLUGINS[kind]
         raise MissingDependencyError(distribution, f"pip install {distribution}", purpose=f"models '{kind}/...'")
-    kinds = sorted({str(getattr(entry.component, "kind", "?")) for entry in registry.components("llm_backend")})
+    kinds = sorted({str(getattr(entry.component, "kind", "?")) for entry in backends})
     raise UnknownComponentError(
         "llm_backend",
         f"{kind} (no backend serves this prefix; known kinds: {', '.join(kinds) or 'none'}; declare "
         f"[backends.{kind}] with kind = ... in the LLM configuration file for a named endpoint)",
-        tuple(entry.name for entry in registry.components("llm_backend")),
+        tuple(entry.name for entry in backends),
     )
 
 

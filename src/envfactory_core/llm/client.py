@@ -33,9 +33,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
+from ..contracts import BackendConnection, LLMBackend
 from ..ids import JsonValue, canonical_json, content_id, digest
 from ..serialize import from_json, to_json
-from .backend import BackendConnection, LLMBackend, find_backend
+from .backend import find_backend
 from .config import EndpointConfig, LLMSettings, load_settings
 from .errors import BudgetExceeded, LLMError, LLMTimeoutError
 from .model_id import ModelId

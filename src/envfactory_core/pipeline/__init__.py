@@ -1,13 +1,12 @@
 """Pipelines: stages composed from registered components, run resumably into a run directory."""
 
 from .config import DEFAULT_PIPELINE, STAGE_TYPES, Pipeline, RunSettings, Stage, load_pipeline, parse_pipeline
-from .executors import Executor, LocalExecutor
+from .executors import LocalExecutor
 from .runner import RunOptions, RunOutcome, run_pipeline
 
 __all__ = [
     "DEFAULT_PIPELINE",
     "STAGE_TYPES",
-    "Executor",
     "LocalExecutor",
     "Pipeline",
     "RunOptions",

@@ -26,6 +26,22 @@ from typing import Any, Literal
 
 import attrs
 
+from ..contracts import (
+    AGENT,
+    ENVIRONMENT_CHECK,
+    ENVIRONMENT_SOURCE,
+    EXPORTER,
+    GRAPH_BUILDER,
+    GROUNDER,
+    REFINER,
+    REWARD,
+    SAMPLER,
+    SEED_STATE,
+    STORY,
+    TASK_GATE,
+    WRITER,
+    Kind,
+)
 from ..errors import ConfigError, Problem, UnknownComponentError
 from ..ids import content_id
 from ..options import option_problems
@@ -48,18 +64,20 @@ Scope = Literal["run", "item"]
 
 @attrs.frozen(kw_only=True)
 class StageType:
-    """A kind of stage: the component kind it uses, what it needs and what it makes."""
+    """A kind of stage: the component kind it uses, what it needs and what it makes.
+
+    Each stage type uses components of one kind (:mod:`envfactory_core.contracts`), so the kind says
+    which method the stage calls on them.
+    """
 
     name: str
-    kind: str
+    kind: Kind[Any]
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
     scope: Scope
     default: tuple[str, ...]
     multiple: bool = False
     summary: str = ""
-    method: str = ""
-    """The method the stage calls on its components, when their kind alone does not promise it."""
 
 
 STAGE_TYPES: dict[str, StageType] = {
@@ -67,7 +85,7 @@ STAGE_TYPES: dict[str, StageType] = {
     for stage in (
         StageType(
             name="environments",
-            kind="stage",
+            kind=ENVIRONMENT_SOURCE,
             inputs=(),
             outputs=("environments",),
             scope="run",
@@ -76,7 +94,7 @@ STAGE_TYPES: dict[str, StageType] = {
         ),
         StageType(
             name="verify",
-            kind="verifier",
+            kind=ENVIRONMENT_CHECK,
             inputs=("environments",),
             outputs=("environments",),
             scope="run",
@@ -85,7 +103,7 @@ STAGE_TYPES: dict[str, StageType] = {
         ),
         StageType(
             name="graph",
-            kind="stage",
+            kind=GRAPH_BUILDER,
             inputs=("environments",),
             outputs=("graph",),
             scope="run",
@@ -94,7 +112,7 @@ STAGE_TYPES: dict[str, StageType] = {
         ),
         StageType(
             name="sample",
-            kind="sampler",
+            kind=SAMPLER,
             inputs=("graph",),
             outputs=("chains",),
             scope="run",
@@ -103,7 +121,7 @@ STAGE_TYPES: dict[str, StageType] = {
         ),
         StageType(
             name="story",
-            kind="stage",
+            kind=STORY,
             inputs=("chains",),
             outputs=("stories",),
             scope="item",
@@ -112,7 +130,7 @@ STAGE_TYPES: dict[str, StageType] = {
         ),
         StageType(
             name="world",
-            kind="stage",
+            kind=SEED_STATE,
             inputs=("chains",),
             outputs=("worlds",),
             scope="item",
@@ -121,7 +139,7 @@ STAGE_TYPES: dict[str, StageType] = {
         ),
         StageType(
             name="ground",
-            kind="stage",
+            kind=GROUNDER,
             inputs=("chains", "environments"),
             outputs=("tasks",),
             scope="item",
@@ -130,27 +148,25 @@ STAGE_TYPES: dict[str, StageType] = {
         ),
         StageType(
             name="write",
-            kind="refiner",
+            kind=WRITER,
             inputs=("tasks",),
             outputs=("requests",),
             scope="item",
             default=("core/template",),
             summary="write user requests",
-            method="write",
         ),
         StageType(
             name="refine",
-            kind="refiner",
+            kind=REFINER,
             inputs=("requests",),
             outputs=("requests",),
             scope="item",
             default=("core/implicit",),
             summary="refine requests to implicit intent",
-            method="refine",
         ),
         StageType(
             name="gate",
-            kind="verifier",
+            kind=TASK_GATE,
             inputs=("requests",),
             outputs=("kept",),
             scope="item",
@@ -167,7 +183,7 @@ STAGE_TYPES: dict[str, StageType] = {
         ),
         StageType(
             name="collect",
-            kind="agent",
+            kind=AGENT,
             inputs=("requests",),
             outputs=("trajectories",),
             scope="item",
@@ -176,7 +192,7 @@ STAGE_TYPES: dict[str, StageType] = {
         ),
         StageType(
             name="score",
-            kind="reward",
+            kind=REWARD,
             inputs=("trajectories",),
             outputs=("rewards",),
             scope="item",
@@ -186,7 +202,7 @@ STAGE_TYPES: dict[str, StageType] = {
         ),
         StageType(
             name="export",
-            kind="exporter",
+            kind=EXPORTER,
             inputs=("requests",),
             outputs=("files",),
             scope="run",
@@ -432,31 +448,15 @@ def parse_pipeline(text: str, registry: Registry, *, source: str = "<pipeline>")
 
 
 def component_problem(registry: Registry, stage: str, name: str) -> str:
-    """Why ``name`` cannot serve a ``stage`` stage ("" when it can).
-
-    Writers and refiners are both ``refiner`` components; a write stage calls ``write()`` and a
-    refine stage ``refine()``, so the kind alone does not say a component fits.
-    """
-    stage_type = STAGE_TYPES[stage]
+    """Why ``name`` cannot serve a ``stage`` stage ("" when it can): it is not a component of the stage's kind."""
     try:
-        component = registry.entry(stage_type.kind, name).component
+        registry.entry(STAGE_TYPES[stage].kind, name)
     except UnknownComponentError as error:
         return str(error)
-    method = stage_type.method
-    if method and not callable(getattr(component, method, None)):
-        fitting = [
-            entry.name
-            for entry in registry.components(stage_type.kind)
-            if callable(getattr(entry.component, method, None))
-        ]
-        return (
-            f"{name} has no {method}() method, so it cannot serve a {stage} stage; "
-            f"use one of: {', '.join(fitting) or 'none installed'}"
-        )
     return ""
 
 
-def _known(registry: Registry, kind: str, name: str) -> bool:
+def _known(registry: Registry, kind: Kind[Any], name: str) -> bool:
     try:
         registry.entry(kind, name)
     except UnknownComponentError:

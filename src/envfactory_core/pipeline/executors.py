@@ -3,7 +3,8 @@
 An executor is started with a worker initializer (which builds each worker's context once), maps a
 function over items and yields the results **in item order**, with a bounded number of items in
 flight, so the driver can commit results in order and stop early. Stages never know which executor
-runs them; a distributed executor (Ray, in a plugin) replaces the local one by name.
+runs them; a distributed executor (Ray, in a plugin) replaces the local one by name. The contract
+is :class:`~envfactory_core.contracts.Executor`.
 """
 
 from __future__ import annotations
@@ -13,31 +14,14 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Any, TypeVar
 
 import attrs
 
-__all__ = ["Executor", "LocalExecutor"]
+__all__ = ["LocalExecutor"]
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-@runtime_checkable
-class Executor(Protocol):
-    """Runs work items; yields results in the order of the items."""
-
-    @property
-    def name(self) -> str: ...
-
-    def start(self, *, workers: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
-        """Prepare ``workers`` workers, each running ``initializer(*initargs)`` once."""
-
-    def map(self, function: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        """``function(item)`` for each item, yielded in item order. Stop iterating to stop early."""
-
-    def close(self) -> None:
-        """Release the workers (also after an error or an early stop)."""
 
 
 @attrs.define(kw_only=True)

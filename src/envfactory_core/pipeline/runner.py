@@ -24,11 +24,12 @@ import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
 from ..catalog import environment_catalog
+from ..contracts import EXECUTOR, Executor
 from ..env import Environment
 from ..errors import ConfigError, Problem, StoreError
 from ..graph import ToolGraph, sample_chains
@@ -254,13 +255,13 @@ def _item_stages(
     if kept >= target or not todo:
         return ""
     started = time.perf_counter()
-    executor = registry.get("executor", options.executor)
+    executor: Executor = registry.get(EXECUTOR, options.executor)
     if options.executor_options:
         from ..options import apply_options
 
         executor = apply_options(executor, options.executor_options, location="executor")
-    if hasattr(executor, "__attrs_attrs__"):
-        executor = attrs.evolve(executor)  # a fresh instance per run
+    if attrs.has(type(executor)):
+        executor = attrs.evolve(cast(Any, executor))  # a fresh instance per run
     spec = WorkerSpec(
         pipeline_text=pipeline_text,
         pipeline_source=pipeline.source,

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from ..contracts import LABELLER, LINKER, Kind
 from ..env import Environment
 from ..graph import ToolGraph
 from ..models import Task, ToolChain, VerificationReport
@@ -127,8 +128,9 @@ def needs_llm(component: Any, registry: Registry | None = None) -> bool:
         return True
     if registry is None:
         return False
-    for kind in ("linker", "labeller"):
-        name = getattr(component, kind, None)
+    kinds: tuple[Kind[Any], ...] = (LINKER, LABELLER)
+    for kind in kinds:
+        name = getattr(component, kind.name, None)
         if isinstance(name, str) and name:
             try:
                 if getattr(registry.get(kind, name), "needs_llm", False):

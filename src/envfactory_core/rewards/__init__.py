@@ -1,4 +1,6 @@
-"""The contract of rewards: a pure function of the gold and the candidate.
+"""What rewards score: a pure function of the gold and the candidate.
+
+The reward contract itself is :class:`~envfactory_core.contracts.Reward`.
 
 A reward sees only data — the task's gold calls and gold final state, the candidate's calls and
 final state — so the same component scores trajectories in the pipeline, rows inside a verl
@@ -10,14 +12,14 @@ States are world states: ``{environment: {table: {key: row}}}``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 import attrs
 
-from ..models import GoldCall, RewardResult, ToolCall, ToolResult
+from ..models import GoldCall, ToolCall, ToolResult
 from ..models._validators import to_tuple
 
-__all__ = ["Reward", "RewardInput", "WorldState", "build_reward_input"]
+__all__ = ["RewardInput", "WorldState", "build_reward_input"]
 
 WorldState = Mapping[str, Mapping[str, Mapping[str, Mapping[str, Any]]]]
 
@@ -42,20 +44,6 @@ class RewardInput:
     format_errors: int = 0
     answer: str = ""
     answer_facts: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
-
-
-@runtime_checkable
-class Reward(Protocol):
-    """Scores a candidate: a ``RewardResult`` with a score in [0, 1], its components and why."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def description(self) -> str: ...
-
-    def score(self, data: RewardInput) -> RewardResult:
-        """Score ``data``; never raise for a bad candidate (score it 0 and explain)."""
 
 
 def build_reward_input(

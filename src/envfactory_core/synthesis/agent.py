@@ -30,6 +30,7 @@ from typing import Any, ClassVar, Literal
 
 import attrs
 
+from ..contracts import AGENT, REWARD, Kind
 from ..env import World
 from ..errors import ConfigError, Problem
 from ..ids import JsonValue
@@ -178,9 +179,9 @@ class LLMAgent(LLMComponent):
         """:meth:`solve` on the running event loop."""
         client = client or client_for(context.llm)
         registry = registry_for(context.registry)
-        reward = registry.get("reward", self.reward)
-        user = self._component(registry, "agent", self.user, "areply") if self.user else None
-        judge = self._component(registry, "reward", self.judge, "ascore") if self.judge else None
+        reward = registry.get(REWARD, self.reward)
+        user = self._component(registry, AGENT, self.user, "areply") if self.user else None
+        judge = self._component(registry, REWARD, self.judge, "ascore") if self.judge else None
         tools = self.tool_definitions(task, context)
         outcomes = await asyncio.gather(
             *(
@@ -385,10 +386,10 @@ class LLMAgent(LLMComponent):
             },
         )
 
-    def _component(self, registry: Any, kind: str, name: str, method: str) -> Any:
+    def _component(self, registry: Any, kind: Kind[Any], name: str, method: str) -> Any:
         component = registry.get(kind, name)
         if not hasattr(component, method):
-            option = "user" if kind == "agent" else "judge"
+            option = "user" if kind == AGENT else "judge"
             raise ConfigError(
                 f"{self.component_name} cannot use {name!r}",
                 [

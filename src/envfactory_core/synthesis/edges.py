@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from ..contracts import LINKER
 from ..graph.linkers import EmbeddingLinker, LexicalLinker, LinkContext, types_compatible
 from ..graph.options import configure
 from ..graph.records import Link, Parameter, ToolNode
@@ -68,7 +69,7 @@ class LLMEdges(LLMComponent):
     def _base(self) -> Any:
         # The built-in linkers need no registry (building one loads every installed plugin).
         builtin = {"core/lexical": LexicalLinker, "core/embedding": EmbeddingLinker}.get(self.base)
-        linker = builtin() if builtin is not None else registry_for(None).get("linker", self.base)
+        linker = builtin() if builtin is not None else registry_for(None).get(LINKER, self.base)
         if getattr(linker, "component_name", "") == self.component_name:
             raise ValueError("llm/edges cannot use itself as its base linker")
         return configure(linker, self.base_options, what="linker")

@@ -1,6 +1,7 @@
 """Quality gates: cheap, automatic checks that a task is meaningful before it ships.
 
-Each gate is a registered verifier (``subject = "task"``) returning a ``VerificationReport``:
+Each gate is a registered task gate (:class:`~envfactory_core.contracts.TaskGate`) returning a
+``VerificationReport``:
 
 - ``core/gold_replay``: replaying the gold calls on the initial state succeeds call by call, gives
   the recorded outputs, and reaches the gold state;
@@ -16,10 +17,11 @@ Each gate is a registered verifier (``subject = "task"``) returning a ``Verifica
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import ClassVar
 
 import attrs
 
+from ..contracts import TaskGate
 from ..ids import canonical_json, content_id
 from ..models import Check, Task, VerificationReport
 from .context import TaskContext
@@ -34,24 +36,9 @@ __all__ = [
     "ReadAnswerGate",
     "SolvableGate",
     "TaskContext",
-    "TaskGate",
     "UniqueGate",
     "run_gates",
 ]
-
-
-@runtime_checkable
-class TaskGate(Protocol):
-    """A task gate. ``reads_requests`` is False for gates that judge only calls and states; the
-    pipeline runs those before requests are written."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def subject(self) -> str: ...
-
-    def verify_task(self, task: Task, context: TaskContext) -> VerificationReport: ...
 
 
 def _report(task: Task, gate: str, checks: Sequence[Check]) -> VerificationReport:
@@ -63,7 +50,6 @@ class GoldReplayGate:
     """Replaying the gold calls reproduces the recorded outputs and the gold state."""
 
     name: str = "gold_replay"
-    subject: str = "task"
     reads_requests: ClassVar[bool] = False
 
     def verify_task(self, task: Task, context: TaskContext) -> VerificationReport:
@@ -107,7 +93,6 @@ class NoopGate:
     """For write tasks, doing nothing does not reach the gold state."""
 
     name: str = "noop"
-    subject: str = "task"
     reads_requests: ClassVar[bool] = False
 
     def verify_task(self, task: Task, context: TaskContext) -> VerificationReport:
@@ -134,7 +119,6 @@ class MinimalGate:
     """Every gold write call changes the outcome: without it the final state is different."""
 
     name: str = "minimal"
-    subject: str = "task"
     reads_requests: ClassVar[bool] = False
 
     def verify_task(self, task: Task, context: TaskContext) -> VerificationReport:
@@ -164,7 +148,6 @@ class ReadAnswerGate:
     """For read tasks, the facts a correct answer must mention are recorded."""
 
     name: str = "read_answer"
-    subject: str = "task"
     reads_requests: ClassVar[bool] = False
 
     def verify_task(self, task: Task, context: TaskContext) -> VerificationReport:
@@ -190,7 +173,6 @@ class SolvableGate:
     """Every value the agent needs is stated in the request or produced by an earlier gold call."""
 
     name: str = "solvable"
-    subject: str = "task"
     reads_requests: ClassVar[bool] = True
 
     def verify_task(self, task: Task, context: TaskContext) -> VerificationReport:
@@ -216,7 +198,6 @@ class UniqueGate:
     """No other task of the run has the same environments, gold calls and request."""
 
     name: str = "unique"
-    subject: str = "task"
     reads_requests: ClassVar[bool] = True
 
     def verify_task(self, task: Task, context: TaskContext) -> VerificationReport:

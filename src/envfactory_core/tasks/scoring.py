@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..contracts import Reward
 from ..models import RewardResult, Task, Trajectory
-from ..rewards import Reward
 from .context import TaskContext
 from .replay import replay_calls, reward_input
 

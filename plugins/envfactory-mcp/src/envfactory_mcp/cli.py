@@ -9,6 +9,7 @@ import anyio
 import click
 
 from envfactory_core.cli.app import App, echo_json, fail, handle_errors, pass_app, stderr_console
+from envfactory_core.contracts import ENVIRONMENT
 from envfactory_core.env import Environment
 
 from .transports import HttpOptions, serve_http, serve_stdio
@@ -19,7 +20,7 @@ __all__ = ["mcp_group", "serve_command"]
 def _environments(app: App, names: tuple[str, ...]) -> list[Environment]:
     found: list[Environment] = []
     for name in names:
-        component = app.registry.get("environment", name)
+        component = app.registry.get(ENVIRONMENT, name)
         if not isinstance(component, Environment):
             fail(f"environment {name!r} is registered as a {type(component).__name__}, not an Environment")
         found.append(component)

@@ -24,10 +24,10 @@ from typing import Any, ClassVar
 
 import attrs
 
+from envfactory_core.contracts import Reward
 from envfactory_core.env import Environment
 from envfactory_core.errors import ConfigError, Problem
 from envfactory_core.models import RewardResult, qualified_name
-from envfactory_core.rewards import Reward
 from envfactory_core.rollouts import Rollout, RolloutTask, tool_result_text
 
 from .methods import ToolMethod, build_tool_method

@@ -24,9 +24,9 @@ from typing import Any
 
 import attrs
 
+from envfactory_core.contracts import Reward
 from envfactory_core.env import Environment
 from envfactory_core.export.verl_reward import installed_environments, reward_component
-from envfactory_core.rewards import Reward
 from envfactory_core.rollouts import RolloutTask
 
 from .compat import check_trl

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from envfactory_core.cli.app import App, echo_json, handle_errors, pass_app
+from envfactory_core.contracts import REWARD
 from envfactory_core.errors import ConfigError, Problem
 
 from .config import overrides, write_config
@@ -49,7 +50,7 @@ def config_command(app: App, export_dir: Path, reward: str, as_json: bool) -> No
                 )
             ],
         )
-    app.registry.get("reward", reward)  # an unknown reward fails now, not in a Ray worker
+    app.registry.get(REWARD, reward)  # an unknown reward fails now, not in a Ray worker
     written = write_config(export_dir, reward=reward)
     lines = overrides(export_dir, reward=reward)
     if as_json:
