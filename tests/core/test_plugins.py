@@ -106,3 +106,22 @@ def test_a_missing_plugins_dir_is_a_clear_error(tmp_path: Any) -> None:
 def test_builtins_register_under_core() -> None:
     registry = Registry(fresh_plugin_manager())
     assert registry.entry(ENVIRONMENT_CHECK, "core/conformance").distribution == "envfactory-core"
+
+
+def test_components_lists_one_kind_by_its_name(plugin_manager: Any) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from envfactory_core.cli import build_cli
+    from envfactory_core.cli.app import App
+
+    cli = build_cli(App(plugin_manager))
+    result = CliRunner().invoke(cli, ["components", "task_gate", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert {row["kind"] for row in rows} == {"task_gate"}
+    assert "core/minimal" in {row["name"] for row in rows}
+    refused = CliRunner().invoke(cli, ["components", "verifier"])
+    assert refused.exit_code == 2
+    assert "environment_check" in refused.output
