@@ -20,10 +20,11 @@ __all__ = ["mcp_group", "serve_command"]
 def _environments(app: App, names: tuple[str, ...]) -> list[Environment]:
     found: list[Environment] = []
     for name in names:
-        component = app.registry.get(ENVIRONMENT, name)
-        if not isinstance(component, Environment):
+        component: object = app.registry.get(ENVIRONMENT, name)  # the registry does not check types
+        if isinstance(component, Environment):
+            found.append(component)
+        else:
             fail(f"environment {name!r} is registered as a {type(component).__name__}, not an Environment")
-        found.append(component)
     return found
 
 
