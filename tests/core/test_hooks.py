@@ -205,8 +205,7 @@ def test_builtins_satisfy_their_contracts(registry: Registry) -> None:
             continue
         contract = getattr(contracts, kind.contract)
         for entry in registry.components(kind):
-            if entry.namespace in ("core", "llm"):
-                assert isinstance(entry.component, contract), f"{entry.name} is not a {kind.contract}"
+            assert isinstance(entry.component, contract), f"{entry.name} is not a {kind.contract}"
 
 
 @pytest.mark.parametrize("hook", sorted(kind.hook for kind in KINDS.values()))
