@@ -33,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import _report  # imported first, it takes this folder off sys.path
+import _report  # imported first, it moves this folder to the end of sys.path
 import attrs
 from rich.console import Console
 from rich.table import Table
