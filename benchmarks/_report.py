@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from envfactory_core import doc_sections
+from envfactory_docs import sections
 
 HERE = Path(__file__).resolve().parent
 DOC = HERE.parent / "docs" / "performance.md"
@@ -26,4 +26,4 @@ sys.path[:] = [*(entry for entry in sys.path if Path(entry or ".").resolve() != 
 
 def write_section(name: str, body: str, doc: Path | None = None) -> None:
     """Put ``body`` (markdown, starting with its ``##`` heading) between ``name``'s markers in ``doc``."""
-    doc_sections.write_section(doc or DOC, f"benchmark:{name}", body, title="Performance")
+    sections.write_section(doc or DOC, f"benchmark:{name}", body, title="Performance")
