@@ -371,7 +371,7 @@ def find_shops(
         for row in ctx.table("shops").all(order_by="shop_name")
         if matches(query, row["shop_name"], row["title"], row["name"], row["city"])
     ]
-    return {"shops": found[:limit], "count": len(found)}
+    return {"shops": page(found, limit), "count": len(found)}
 
 
 @environment.tool(effect="read")
@@ -648,7 +648,7 @@ def list_reviews(
         if min_rating is None or r["rating"] >= min_rating
     ]
     average = round(sum(r["rating"] for r in rows) / len(rows), 2) if rows else None
-    return {"reviews": rows[:limit], "count": len(rows), "average_rating": average}  # type: ignore[typeddict-item]
+    return {"reviews": page(rows, limit), "count": len(rows), "average_rating": average}  # type: ignore[typeddict-item]
 
 
 # --- seed state ------------------------------------------------------------------------------

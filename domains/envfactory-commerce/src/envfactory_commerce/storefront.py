@@ -563,7 +563,7 @@ def search_customers(
         for row in ctx.table("customers").all(order_by="email")
         if matches(query, row["email"], f"{row['first_name']} {row['last_name']}", row["phone"], row["city"])
     ]
-    return {"customers": found[:limit], "count": len(found)}
+    return {"customers": page(found, limit), "count": len(found)}
 
 
 @environment.tool(effect="write")

@@ -502,7 +502,7 @@ def list_reports(
     if status is not None:
         filters["status"] = status
     rows = ctx.table("reports").find(order_by="created_at", descending=True, **filters)
-    return {"reports": [_report(ctx, row) for row in rows[:limit]], "count": len(rows)}
+    return {"reports": [_report(ctx, row) for row in page(rows, limit)], "count": len(rows)}
 
 
 @environment.tool(effect="write")

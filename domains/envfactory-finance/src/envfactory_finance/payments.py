@@ -318,7 +318,7 @@ def search_customers(
         if (email is None or row["email"] == email.strip().lower())
         and matches(query, row["name"], row["phone"], row["description"])
     ]
-    return {"customers": found[:limit], "count": len(found)}
+    return {"customers": page(found, limit), "count": len(found)}
 
 
 @environment.tool(effect="write")

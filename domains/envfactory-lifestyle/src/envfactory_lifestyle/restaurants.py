@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Literal, TypedDict
 
 from envfactory_core.env import Arg, Environment, SeedContext, ToolError, fake, table
-from envfactory_core.env.values import seed_token
+from envfactory_core.env.values import page, seed_token
 from envfactory_core.models import Provenance
 
 from ._common import LOCAL_CITIES, NOW, business_phone, iso, local_zone, parse_day, parse_time
@@ -487,7 +487,7 @@ def search_restaurants(
             continue
         found.append(row)
     found.sort(key=lambda row: (-row["rating"], row["name"]))
-    shown = [_summary(row) for row in found[:limit]]
+    shown = [_summary(row) for row in page(found, limit)]
     return {"restaurants": shown, "count": len(found)}
 
 
@@ -615,7 +615,7 @@ def list_reservations(
     """
     rows = ctx.table("reservations").find(email=email, **({"status": status} if status else {}))
     rows.sort(key=lambda row: (datetime.fromisoformat(row["start_time"]), row["reservation_id"]))
-    return {"reservations": [_reservation_out(ctx, row) for row in rows[:limit]], "count": len(rows)}
+    return {"reservations": [_reservation_out(ctx, row) for row in page(rows, limit)], "count": len(rows)}
 
 
 def _booked_future(ctx, reservation_id: str, action: str) -> dict:

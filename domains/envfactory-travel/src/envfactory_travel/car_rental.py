@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal, TypedDict
 
 from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env.values import page
 from envfactory_core.models import Provenance
 
 from ._common import (
@@ -728,7 +729,7 @@ def list_rentals(
     """
     rows = find_bookings(ctx, "rentals", email=email, confirmation_code=confirmation_code, status=status)
     rows.sort(key=lambda row: (datetime.fromisoformat(row["start_time"]), row["rental_id"]))
-    return {"rentals": [_rental_view(ctx, row) for row in rows[offset : offset + limit]], "count": len(rows)}
+    return {"rentals": [_rental_view(ctx, row) for row in page(rows, limit, offset)], "count": len(rows)}
 
 
 @environment.tool(effect="write")

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Annotated, Any, Literal, TypedDict, get_args
 
 from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env.values import page
 from envfactory_core.models import Provenance
 
 from ._common import (
@@ -455,7 +456,7 @@ def search_hotels(
             continue
         found.append(_summary(hotel, ctx.table("room_types").find(hotel_id=hotel["hotel_id"])))
     found.sort(key=lambda item: (item["from_nightly_rate"], item["hotel_id"]))
-    return {"hotels": found[offset : offset + limit], "count": len(found)}
+    return {"hotels": page(found, limit, offset), "count": len(found)}
 
 
 @environment.tool(effect="read")
@@ -646,7 +647,7 @@ def list_reservations(
         hotel_id=hotel_id,
     )
     return {
-        "reservations": [_reservation_view(ctx, row) for row in rows[offset : offset + limit]],
+        "reservations": [_reservation_view(ctx, row) for row in page(rows, limit, offset)],
         "count": len(rows),
     }
 
