@@ -17,7 +17,7 @@ from envfactory_core.env import Arg, Environment, SeedContext, ToolError, fake, 
 from envfactory_core.env.values import page, seed_token
 from envfactory_core.models import Provenance
 
-from ._common import LOCAL_CITIES, NOW, business_phone, iso, local_zone, parse_day, parse_time
+from ._common import LOCAL_CITIES, NOW, VENUE_PHONE, iso, local_zone, parse_day, parse_time
 
 __all__ = ["environment"]
 
@@ -831,7 +831,7 @@ def _seed_restaurants(ctx: SeedContext) -> list[dict]:
                 "city": city.name,
                 "country": city.country_code,
                 "postal_code": f"{city.postal_prefix}{rng.randint(10, 99)}",
-                "phone": business_phone(rng, city.country_code),
+                "phone": fake.phone(rng, city.country_code, VENUE_PHONE),
                 "utc_offset": offset,
                 "service_times": times,
                 "closed_days": rng.choice(([], ["Monday"], ["Sunday", "Monday"], ["Tuesday"])),

@@ -17,6 +17,7 @@ from envfactory_core.env.values import page
 from envfactory_core.models import Provenance
 
 from ._common import (
+    DESK_PHONE,
     NOW,
     check_email,
     convert,
@@ -27,7 +28,6 @@ from ._common import (
     money,
     new_code,
     parse_time,
-    phone_number,
     require_text,
     seed_token,
     unique_seed_code,
@@ -881,7 +881,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
                     "time_zone": place.time_zone,
                     "opens_at": opens,
                     "closes_at": closes,
-                    "phone": phone_number(rng, place.country),
+                    "phone": fake.phone(rng, place.country, DESK_PHONE),
                 }
             )
             level = place.price_level * (1.12 if kind == "airport" else 1.0)

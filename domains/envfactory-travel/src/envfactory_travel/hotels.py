@@ -16,6 +16,7 @@ from envfactory_core.env.values import page
 from envfactory_core.models import Provenance
 
 from ._common import (
+    DESK_PHONE,
     NOW,
     check_email,
     convert,
@@ -27,7 +28,6 @@ from ._common import (
     nights,
     parse_date,
     parse_time,
-    phone_number,
     require_text,
     seed_token,
     unique_seed_code,
@@ -837,7 +837,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
                 "time_zone": place.time_zone,
                 "check_in_time": rng.choice(("14:00", "15:00", "15:00", "16:00")),
                 "check_out_time": rng.choice(("11:00", "11:00", "12:00")),
-                "phone": phone_number(rng, place.country),
+                "phone": fake.phone(rng, place.country, DESK_PHONE),
             }
         )
         base = _BASE_RATE_EUR[stars] * place.price_level * rng.uniform(0.9, 1.15)
