@@ -130,9 +130,7 @@ environment = Environment(
         source="GitHub REST API: users, repositories, collaborators, issues, labels, issue comments, pulls, "
         "pull request reviews, merges",
         url="https://docs.github.com/en/rest",
-        license="",
     ),
-    overlaps=(),
 )
 
 

@@ -123,9 +123,7 @@ environment = Environment(
     provenance=Provenance(
         source="Canvas LMS REST API: Courses, Enrollments, Assignments, Assignment Overrides, Submissions, Late Policy",
         url="https://canvas.instructure.com/doc/api/",
-        license="",
     ),
-    overlaps=(),
 )
 
 

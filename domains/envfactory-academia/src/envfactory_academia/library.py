@@ -126,9 +126,7 @@ environment = Environment(
         source="Open Library Books API (ISBN lookup, search) and the circulation endpoints of library systems "
         "such as Koha's REST API (checkouts, renewals, holds, patron accounts)",
         url="https://openlibrary.org/developers/api",
-        license="",
     ),
-    overlaps=(),
 )
 
 

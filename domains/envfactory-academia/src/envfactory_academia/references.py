@@ -98,9 +98,7 @@ environment = Environment(
     provenance=Provenance(
         source="Zotero Web API v3: items, collections, tags, searches, trash, versions and conditional writes",
         url="https://www.zotero.org/support/dev/web_api/v3/basics",
-        license="",
     ),
-    overlaps=(),
 )
 
 

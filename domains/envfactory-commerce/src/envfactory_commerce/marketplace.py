@@ -130,9 +130,7 @@ environment = Environment(
     provenance=Provenance(
         source="Etsy Open API v3: ShopListing, Shop, ShopReceipt, ShopReceiptTransaction, Review endpoints",
         url="https://developers.etsy.com/documentation/reference",
-        license="",
     ),
-    overlaps=(),
 )
 
 

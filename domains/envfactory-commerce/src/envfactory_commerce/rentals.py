@@ -113,9 +113,7 @@ environment = Environment(
             "Zillow Rental Manager tours and applications"
         ),
         url="https://developers.rentcast.io/reference/introduction",
-        license="",
     ),
-    overlaps=(),
 )
 
 CITIES = {

@@ -170,9 +170,7 @@ environment = Environment(
     provenance=Provenance(
         source="Shopify Admin REST API: Product, InventoryLevel, Customer, DraftOrder, Order, Fulfillment resources",
         url="https://shopify.dev/docs/api/admin-rest",
-        license="",
     ),
-    overlaps=(),
 )
 
 

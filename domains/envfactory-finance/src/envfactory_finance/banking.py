@@ -121,9 +121,7 @@ environment = Environment(
             "UK Open Banking beneficiaries and domestic payments"
         ),
         url="https://plaid.com/docs/api/",
-        license="",
     ),
-    overlaps=(),
 )
 
 

@@ -132,9 +132,7 @@ environment = Environment(
     provenance=Provenance(
         source="Expensify Integration Server API (expenses, reports, policy) and Ramp API reimbursements",
         url="https://integrations.expensify.com/Integration-Server/doc/",
-        license="",
     ),
-    overlaps=(),
 )
 
 

@@ -130,9 +130,7 @@ environment = Environment(
             "QuickBooks Online Invoice and Payment"
         ),
         url="https://developer.xero.com/documentation/api/accounting/overview",
-        license="",
     ),
-    overlaps=(),
 )
 
 

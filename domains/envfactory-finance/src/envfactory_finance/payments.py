@@ -114,9 +114,7 @@ environment = Environment(
             "Stripe API: Customers, PaymentMethods (attach), PaymentIntents (create, confirm, capture, cancel), Refunds"
         ),
         url="https://docs.stripe.com/api",
-        license="",
     ),
-    overlaps=(),
 )
 
 

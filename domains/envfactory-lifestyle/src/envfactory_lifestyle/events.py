@@ -131,9 +131,7 @@ environment = Environment(
     provenance=Provenance(
         source="Eventbrite API v3: Event, Ticket Class, Order, Attendee and Venue objects; refund policy settings",
         url="https://www.eventbrite.com/platform/api",
-        license="",
     ),
-    overlaps=(),
 )
 
 

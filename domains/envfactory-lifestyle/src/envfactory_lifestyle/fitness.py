@@ -136,9 +136,7 @@ environment = Environment(
         source="Strava API v3: Athletes (get athlete, stats), Activities (create, get, list, update), Routes; "
         "progress goals from the Strava app",
         url="https://developers.strava.com/docs/reference/",
-        license="",
     ),
-    overlaps=(),
 )
 
 

@@ -105,9 +105,7 @@ environment = Environment(
     provenance=Provenance(
         source="Spoonacular Food API: Search Recipes, Get Recipe Information, Meal Planner, Shopping List",
         url="https://spoonacular.com/food-api/docs",
-        license="",
     ),
-    overlaps=(),
 )
 
 

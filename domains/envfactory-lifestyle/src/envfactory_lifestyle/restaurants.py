@@ -117,9 +117,7 @@ environment = Environment(
     provenance=Provenance(
         source="OpenTable Booking API (availability, reservations) and Resy API (venue, find, book, cancel, notify)",
         url="https://docs.opentable.com/",
-        license="",
     ),
-    overlaps=(),
 )
 
 

@@ -94,9 +94,7 @@ environment = Environment(
     provenance=Provenance(
         source="Google Calendar API v3: CalendarList, Events, Freebusy",
         url="https://developers.google.com/calendar/api/v3/reference",
-        license="",
     ),
-    overlaps=(),
 )
 
 

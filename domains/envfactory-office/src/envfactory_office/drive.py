@@ -105,9 +105,7 @@ environment = Environment(
     provenance=Provenance(
         source="Google Drive API v3: files, permissions",
         url="https://developers.google.com/drive/api/reference/rest/v3",
-        license="",
     ),
-    overlaps=(),
 )
 
 

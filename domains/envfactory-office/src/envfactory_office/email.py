@@ -101,9 +101,7 @@ environment = Environment(
     provenance=Provenance(
         source="Gmail API: users.messages, users.drafts, users.labels; Gmail search operators",
         url="https://developers.google.com/gmail/api/reference/rest",
-        license="",
     ),
-    overlaps=(),
 )
 
 

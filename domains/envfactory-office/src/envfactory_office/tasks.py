@@ -108,9 +108,7 @@ environment = Environment(
     provenance=Provenance(
         source="Todoist REST API v2: projects, tasks (close, reopen), comments, collaborators",
         url="https://developer.todoist.com/rest/v2/",
-        license="",
     ),
-    overlaps=(),
 )
 
 

@@ -182,9 +182,7 @@ environment = Environment(
     provenance=Provenance(
         source="Booking.com Demand API: car rentals (depots, search, details) and orders",
         url="https://developers.booking.com/demand/docs/cars/overview",
-        license="",
     ),
-    overlaps=(),
 )
 
 

@@ -156,10 +156,8 @@ environment = Environment(
     provenance=Provenance(
         source="Amadeus Self-Service Hotel List, Hotel Search and Hotel Booking APIs; Booking.com Demand API orders",
         url="https://developers.amadeus.com/self-service/category/hotels",
-        license="",
         notes="Order cancellation after https://developers.booking.com/demand/docs/open-api/3.2/demand-api/orders/orders/cancel",
     ),
-    overlaps=(),
 )
 
 

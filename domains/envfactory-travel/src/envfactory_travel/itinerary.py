@@ -113,9 +113,7 @@ environment = Environment(
     provenance=Provenance(
         source="TripIt API v1: trips, travel objects (LodgingObject, RailObject, CarObject, ...), invitees",
         url="https://tripit.github.io/api/doc/v1/",
-        license="",
     ),
-    overlaps=(),
 )
 
 

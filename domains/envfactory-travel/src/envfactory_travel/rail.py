@@ -164,13 +164,11 @@ environment = Environment(
     provenance=Provenance(
         source="Deutsche Bahn API Marketplace (StaDa station data, Timetables) and DB fare conditions",
         url="https://developers.deutschebahn.com/db-api-marketplace/apis/",
-        license="",
         notes=(
             "Booking flow after rail retailers such as DB Navigator and Trainline; "
             "fares after Flexpreis, Sparpreis and Super Sparpreis."
         ),
     ),
-    overlaps=(),
 )
 
 

@@ -74,9 +74,7 @@ environment = Environment(
     provenance=Provenance(
         source="Bitly API v4 (shorten, bitlinks, custom bitlinks, expand, clicks summary, branded short domains)",
         url="https://dev.bitly.com/api-reference",
-        license="",
     ),
-    overlaps=(),
 )
 
 
