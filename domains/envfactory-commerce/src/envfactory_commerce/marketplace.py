@@ -646,7 +646,7 @@ def list_reviews(
         if min_rating is None or r["rating"] >= min_rating
     ]
     average = round(sum(r["rating"] for r in rows) / len(rows), 2) if rows else None
-    return {"reviews": page(rows, limit), "count": len(rows), "average_rating": average}  # type: ignore[typeddict-item]
+    return {"reviews": page(rows, limit), "count": len(rows), "average_rating": average}  # type: ignore[arg-type]
 
 
 # --- seed state ------------------------------------------------------------------------------
