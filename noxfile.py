@@ -31,7 +31,7 @@ TEST_TOOLS = ["pytest>=8", "hypothesis>=6.100", "setuptools>=70.1", "hatchling>=
 @nox.session
 def tests(session: nox.Session) -> None:
     """The core's tests with only the core installed."""
-    session.install("-e", ".[testing]", *TEST_TOOLS)
+    session.install("-e", ".[test]", *TEST_TOOLS)
     session.run("pytest", "tests", *session.posargs)
 
 
@@ -70,7 +70,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on the core package."""
-    session.install("-e", ".[testing]", "mypy>=1.10", "types-PyYAML")
+    session.install("-e", ".[test]", "mypy>=1.10", "types-PyYAML")
     session.run("mypy", "src/envfactory_core")
 
 
