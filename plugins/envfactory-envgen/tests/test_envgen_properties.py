@@ -7,11 +7,11 @@ import re
 from datetime import UTC, datetime
 
 from envfactory_envgen.naming import identifier, plural, singular, snake, unique
-from envfactory_envgen.runtime.values import ValueMaker
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+from envfactory_core.env.schema_values import SchemaValues
 from envfactory_core.models._validators import IDENTIFIER
 
 NOW = datetime(2025, 1, 15, 9, tzinfo=UTC)
@@ -93,7 +93,7 @@ NAMES = st.sampled_from(
 @settings(max_examples=150, deadline=None)
 @given(schema=SCHEMAS, name=NAMES, seed=st.integers(0, 2**32 - 1))
 def test_realistic_values_are_valid_for_their_schema(schema: dict, name: str, seed: int) -> None:
-    value = ValueMaker(NOW).value(schema, random.Random(seed), name=name)
+    value = SchemaValues(NOW).value(schema, random.Random(seed), name=name)
     errors = list(Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER).iter_errors(value))
     assert not errors, (value, [error.message for error in errors])
 
@@ -109,8 +109,8 @@ def test_the_same_seed_gives_the_same_values(seed: int) -> None:
             "tags": {"type": "array", "items": {"type": "string"}},
         },
     }
-    first = ValueMaker(NOW).value(schema, random.Random(seed), name="row")
-    second = ValueMaker(NOW).value(schema, random.Random(seed), name="row")
+    first = SchemaValues(NOW).value(schema, random.Random(seed), name="row")
+    second = SchemaValues(NOW).value(schema, random.Random(seed), name="row")
     assert first == second
     assert all(
         re.match(r"^2024-|^2025-", str(value)) for key, value in first.items() if key == "when"

@@ -33,7 +33,7 @@ from typing import Any
 
 import attrs
 
-from envfactory_core.env.generate import sample_pattern
+from envfactory_core.env.patterns import sample_pattern
 from envfactory_core.ids import JsonValue
 from envfactory_core.models import ColumnType
 

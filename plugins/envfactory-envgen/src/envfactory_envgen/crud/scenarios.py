@@ -17,10 +17,10 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from envfactory_core.env.generate import sample_pattern
+from envfactory_core.env.patterns import sample_pattern
+from envfactory_core.env.schema_values import SchemaValues
 from envfactory_core.ids import JsonValue
 
-from ..runtime.values import ValueMaker
 from .codegen import DEFAULT_NOW, input_schema
 from .plan import ArgumentPlan, CrudPlan, TablePlan, ToolPlan
 
@@ -36,7 +36,7 @@ def _row(table: str, column: str, index: int = 0) -> dict[str, JsonValue]:
 class _Deriver:
     def __init__(self, plan: CrudPlan, now: str) -> None:
         self.plan = plan
-        self.maker = ValueMaker(datetime.fromisoformat(now))
+        self.maker = SchemaValues(datetime.fromisoformat(now))
         self.scenarios: list[dict[str, Any]] = []
         self.notes: list[str] = []
 
@@ -70,9 +70,7 @@ class _Deriver:
                     or "enum" in argument.schema
                 )
                 if argument.required or (simple and attempt < _TRIES // 2 and rng.random() < 0.6):
-                    values[argument.name] = self.maker.value(
-                        argument.schema, rng, name=argument.column, label=table.label
-                    )
+                    values[argument.name] = self.maker.value(argument.schema, rng, name=argument.column)
             errors = list(validator.iter_errors({**placeholders, **values}))
             if not errors:
                 return values
@@ -211,7 +209,7 @@ class _Deriver:
         if not candidates:
             return
         argument = candidates[0]
-        value = f"Updated {self.maker.value({'type': 'string'}, rng, name='title', label=table.label)}"
+        value = f"Updated {self.maker.value({'type': 'string'}, rng, name='title')}"
         required = [a for a in update.by_role("field") if a.required and a.name != argument.name]
         others: dict[str, Any] = {}
         if required:

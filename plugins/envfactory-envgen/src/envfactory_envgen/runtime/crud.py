@@ -21,7 +21,8 @@ from typing import Any
 import attrs
 
 from envfactory_core.env import Context, ToolError
-from envfactory_core.env.generate import sample_pattern
+from envfactory_core.env.patterns import sample_pattern
+from envfactory_core.env.schema_values import SchemaValues
 from envfactory_core.env.state import StateWriteError
 from envfactory_core.ids import JsonValue
 
@@ -268,7 +269,7 @@ def new_token(rng: random.Random, prefix: str, length: int = 10) -> str:
 
 
 def seed_key(
-    rng: random.Random, resource: Resource, schema: Mapping[str, Any], taken: set[Any], number: int, maker: Any
+    rng: random.Random, resource: Resource, schema: Mapping[str, Any], taken: set[Any], number: int, maker: SchemaValues
 ) -> JsonValue:
     """A fresh key for seed row ``number``: sequential integers, pattern samples, names or tokens."""
     if resource.key_kind == "integer":
@@ -277,7 +278,7 @@ def seed_key(
         if resource.key_kind == "pattern":
             candidate: Any = sample_pattern(resource.key_pattern, rng)
         elif resource.own_key in ("name", "username", "identity", "key", "reference", "meta_name", "digest", "slug"):
-            candidate = str(maker.value(schema, rng, name=resource.own_key, label=resource.label)).strip()
+            candidate = str(maker.value(schema, rng, name=resource.own_key)).strip()
             candidate = "-".join(candidate.lower().split()) or new_token(rng, resource.key_prefix)
         else:
             candidate = new_token(rng, resource.key_prefix or resource.label[:8])
@@ -302,9 +303,7 @@ def seed_rows(
     ``columns`` gives each table's column schemas; ``links`` maps a column to the table whose key it
     holds (``balance_account_id`` → ``balance_accounts``) so references point at real rows.
     """
-    from .values import ValueMaker
-
-    maker = ValueMaker(ctx.now)
+    maker = SchemaValues(ctx.now)
     rng: random.Random = ctx.rng
     size = max(1, per_table if per_table is not None else min(int(ctx.size), 8))
     state: dict[str, list[Row]] = {}
@@ -321,7 +320,7 @@ def seed_rows(
         for number in range(1, count + 1):
             row: dict[str, Any] = {}
             for column, column_schema in schema.items():
-                row[column] = maker.value(column_schema, rng, name=column, label=resource.label)
+                row[column] = maker.value(column_schema, rng, name=column)
             for column, table in links.get(resource.table, {}).items():
                 targets = state.get(table, [])
                 target = by_name.get(table)
