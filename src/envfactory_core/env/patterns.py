@@ -70,9 +70,8 @@ def matches_pattern(pattern: str, text: str) -> bool:
     return compiled is not None and compiled.search(text) is not None
 
 
-@cache
 def _compiled(pattern: str) -> re.Pattern[str] | None:
-    try:
+    try:  # re keeps its own cache of compiled patterns
         return re.compile(pattern)
     except re.error:
         return None
