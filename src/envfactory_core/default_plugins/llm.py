@@ -3,8 +3,8 @@
 Its components live in namespace ``llm``: the scripted fake backend (``llm/fake``), and the
 synthesis components (``llm/story``, ``llm/seed_state``, ``llm/writer``, ``llm/refiner``,
 ``llm/agent``, ``llm/user``, ``llm/judge``, ``llm/labeller``, ``llm/edges``). It also adds the
-``envfactory llm`` commands and ``envfactory docs prompts``. Vendor backends are separate plugins
-(``envfactory-openai``, ``envfactory-anthropic``).
+``envfactory llm`` commands. Vendor backends are separate plugins (``envfactory-openai``,
+``envfactory-anthropic``); the prompt reference page comes from ``envfactory-docs``.
 """
 
 from __future__ import annotations
@@ -72,7 +72,5 @@ def register_linkers(register: Register) -> None:
 @hookimpl
 def register_commands(cli: click.Group) -> None:
     from ..cli.llm import llm_group
-    from ..synthesis.commands import add_prompts_command
 
     cli.add_command(llm_group)
-    add_prompts_command(cli)
