@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import click
 
+from ..cli.lazy import LazyCommand
 from ..hookspecs import Register
 from ..plugins import hookimpl
 
@@ -78,8 +79,20 @@ def register_environment_builders(register: Register) -> None:
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from ..cli.llm import llm_group
-    from ..synthesis.commands import add_prompts_command
+    from ..cli.docs import add_docs_command
 
-    cli.add_command(llm_group)
-    add_prompts_command(cli)
+    cli.add_command(
+        LazyCommand(
+            "llm",
+            "envfactory_core.cli.llm:llm_group",
+            summary="Configured LLM backends, a test request, and what a run spent on LLM calls.",
+            plugin="core.llm",
+        )
+    )
+    prompts = LazyCommand(
+        "prompts",
+        "envfactory_core.synthesis.commands:prompts_command",
+        summary="Render the prompt template reference (docs/reference/prompts.md).",
+        plugin="core.llm",
+    )
+    add_docs_command(cli, prompts, plugin="core.llm")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import click
 
+from ..cli.lazy import LazyCommand
 from ..hookspecs import Register
 from ..plugins import hookimpl
 
@@ -48,6 +49,14 @@ def register_verifiers(register: Register) -> None:
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from ..cli.envgen import envgen_group
-
-    cli.add_command(envgen_group)
+    cli.add_command(
+        LazyCommand(
+            "envgen",
+            "envfactory_core.cli.envgen:envgen_group",
+            summary=(
+                "Build executable, verified environments from OpenAPI documents, metadata JSON, sketches and MCP "
+                "listings."
+            ),
+            plugin="core.loaders",
+        )
+    )
