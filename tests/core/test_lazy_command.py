@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from types import ModuleType
 
 import click
 import pytest
 from click.testing import CliRunner
 
-from envfactory_core.cli import App, build_cli
+from envfactory_core.cli import App, build_cli, main
 from envfactory_core.cli.lazy import LazyCommand
 from envfactory_core.errors import PluginError
 from envfactory_core.plugins import make_plugin_manager
@@ -121,3 +122,30 @@ def test_a_broken_lazy_command_names_its_plugin(target_module: ModuleType, targe
 def test_a_target_without_an_attribute_is_refused() -> None:
     with pytest.raises(PluginError, match="sloppy"):
         LazyCommand("bad", "just_a_module", summary="Bad.", plugin="sloppy")
+
+
+BROKEN_PLUGIN = """
+from envfactory_core import hookimpl
+from envfactory_core.cli.lazy import LazyCommand
+
+
+@hookimpl
+def register_commands(cli):
+    command = LazyCommand("broken", "envfactory_no_such_module:command", summary="Broken.", plugin="local.broken")
+    cli.add_command(command)
+"""
+
+
+def test_the_command_line_reports_a_broken_lazy_command_naming_the_plugin(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "broken.py").write_text(BROKEN_PLUGIN, encoding="utf-8")
+    with pytest.raises(SystemExit):
+        main(["--plugins-dir", str(tmp_path), "--help"])
+    assert "Broken." in capsys.readouterr().out
+    with pytest.raises(SystemExit) as stopped:
+        main(["--plugins-dir", str(tmp_path), "broken"])
+    assert stopped.value.code == 2
+    error = capsys.readouterr().err
+    assert "plugin 'local.broken'" in error
+    assert "envfactory_no_such_module" in error
