@@ -100,14 +100,15 @@ def write_docs(text: str) -> None:
         "## Command-line start-up\n\n"
         "Measured by `python benchmarks/startup.py` on a 2-core machine, with every plugin and domain of the "
         "repository installed: each command in a fresh process, medians. The baseline is importing the two "
-        "libraries the command line is built on; a ratio below 1 means slower than that baseline.\n\n"
+        "libraries the command line is built on; a ratio below 1 means slower than that baseline. The machine is "
+        "shared, so wall times carry other processes' load; CPU time is the steadier figure.\n\n"
         f"{text}\n\n"
         "`envfactory --help` imports each installed plugin's entry-point module, and those import no SDK: a "
         "plugin's components and commands are imported when they are used, and the listing shows each command's "
         "one-line help without importing its module. So neither `--help` nor `envs list` imports mcp, ray, "
         "anthropic, openai, torch, pyarrow or datasets (`tests/core/test_startup.py` holds them to it). What is "
         "left above the baseline is the plugin manager, the seven domains' environment classes (with jsonschema, "
-        "which checks their tools' arguments) and the core's built-in plugins.\n"
+        "which checks their tools' arguments), the `docs` command group and the core's built-in plugins.\n"
     )
     _report.write_section("startup", body)
 
