@@ -18,11 +18,3 @@ def register_commands(cli: click.Group) -> None:
             plugin="core.environments",
         )
     )
-
-
-@hookimpl(specname="register_commands")
-def register_docs_commands(cli: click.Group) -> None:
-    """``envfactory docs domains``: the generated catalogue of installed environments."""
-    from ..cli.docs import add_docs_commands
-
-    add_docs_commands(cli)

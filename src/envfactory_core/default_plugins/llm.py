@@ -3,8 +3,8 @@
 Its components live in namespace ``llm``: the scripted fake backend (``llm/fake``), and the
 synthesis components (``llm/story``, ``llm/seed_state``, ``llm/writer``, ``llm/refiner``,
 ``llm/agent``, ``llm/user``, ``llm/judge``, ``llm/labeller``, ``llm/edges``). It also adds the
-``envfactory llm`` commands and ``envfactory docs prompts``. Vendor backends are separate plugins
-(``envfactory-openai``, ``envfactory-anthropic``).
+``envfactory llm`` commands. Vendor backends are separate plugins (``envfactory-openai``,
+``envfactory-anthropic``); the prompt reference page comes from ``envfactory-docs``.
 """
 
 from __future__ import annotations
@@ -79,8 +79,6 @@ def register_environment_builders(register: Register) -> None:
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from ..cli.docs import add_docs_command
-
     cli.add_command(
         LazyCommand(
             "llm",
@@ -89,10 +87,3 @@ def register_commands(cli: click.Group) -> None:
             plugin="core.llm",
         )
     )
-    prompts = LazyCommand(
-        "prompts",
-        "envfactory_core.synthesis.commands:prompts_command",
-        summary="Render the prompt template reference (docs/reference/prompts.md).",
-        plugin="core.llm",
-    )
-    add_docs_command(cli, prompts, plugin="core.llm")

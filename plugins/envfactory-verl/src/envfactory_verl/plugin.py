@@ -1,7 +1,7 @@
-"""The envfactory plugin: ``envfactory verl config``.
+"""The envfactory plugin: the ``verl/verl`` exporter (``--format verl``) and ``envfactory verl config``.
 
-The command's module is imported when the command runs or shows its help, not when
-``envfactory --help`` lists it.
+The exporter's and the command's modules are imported when they are used, not when
+``envfactory --help`` lists the command.
 """
 
 from __future__ import annotations
@@ -10,8 +10,16 @@ import click
 
 from envfactory_core import hookimpl
 from envfactory_core.cli.lazy import LazyCommand
+from envfactory_core.hookspecs import Register
 
-__all__ = ["register_commands"]
+__all__ = ["register_commands", "register_exporters"]
+
+
+@hookimpl
+def register_exporters(register: Register) -> None:
+    from .exporter import VerlExporter
+
+    register(VerlExporter())
 
 
 @hookimpl
