@@ -108,7 +108,7 @@ def write_docs(text: str) -> None:
         "one-line help without importing its module. So neither `--help` nor `envs list` imports mcp, ray, "
         "anthropic, openai, torch, pyarrow or datasets (`tests/core/test_startup.py` holds them to it). What is "
         "left above the baseline is the plugin manager, the seven domains' environment classes (with jsonschema, "
-        "which checks their tools' arguments), the `docs` command group and the core's built-in plugins.\n"
+        "which checks their tools' arguments) and the core's built-in plugins.\n"
     )
     _report.write_section("startup", body)
 
