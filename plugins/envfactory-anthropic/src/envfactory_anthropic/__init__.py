@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 from typing import TYPE_CHECKING
 
 from envfactory_core.plugins import lazy_exports
@@ -23,4 +24,4 @@ __getattr__ = lazy_exports(
 )
 
 __all__ = ["AnthropicBackend", "AnthropicConnection", "ThinkingMemory", "messages_params", "parse_message"]
-__version__ = "0.1.0"
+__version__ = importlib.metadata.version("envfactory-anthropic")  # stated once, in pyproject.toml

@@ -7,11 +7,12 @@ read any MCP server's ``tools/list``. See ``docs/how-to/serve-mcp.md``.
 
 from __future__ import annotations
 
+import importlib.metadata
 from typing import TYPE_CHECKING
 
 from envfactory_core.plugins import lazy_exports
 
-__version__ = "0.1.0"
+__version__ = importlib.metadata.version("envfactory-mcp")  # stated once, in pyproject.toml
 
 # Imported on first use: every `envfactory` command imports this package, and it should stay light.
 if TYPE_CHECKING:

@@ -6,6 +6,7 @@ with ``kind = "openai"`` in the LLM configuration file (``vllm/Qwen3-8B``) uses 
 
 from __future__ import annotations
 
+import importlib.metadata
 from typing import TYPE_CHECKING
 
 from envfactory_core.plugins import lazy_exports
@@ -26,4 +27,4 @@ __getattr__ = lazy_exports(
 )
 
 __all__ = ["OpenAIBackend", "OpenAIConnection", "chat_params", "parse_chat_completion"]
-__version__ = "0.1.0"
+__version__ = importlib.metadata.version("envfactory-openai")  # stated once, in pyproject.toml

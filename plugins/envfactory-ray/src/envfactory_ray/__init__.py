@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 from typing import TYPE_CHECKING
 
 from envfactory_core.plugins import lazy_exports
@@ -29,4 +30,4 @@ __getattr__ = lazy_exports(
 )
 
 __all__ = ["FAILED_CODE", "FAILED_STAGE", "Dispatcher", "RayExecutor", "RayExecutorError", "failed_item_result"]
-__version__ = "0.1.0"
+__version__ = importlib.metadata.version("envfactory-ray")  # stated once, in pyproject.toml
