@@ -71,13 +71,6 @@ def register_linkers(register: Register) -> None:
 
 
 @hookimpl
-def register_environment_builders(register: Register) -> None:
-    from ..envgen.llm.builder import LLMBuilder
-
-    register(LLMBuilder())
-
-
-@hookimpl
 def register_commands(cli: click.Group) -> None:
     cli.add_command(
         LazyCommand(
