@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
-from .catalog import environment_catalog
+from .env.catalog import environment_catalog
 from .graph import Embedder, InvalidSchema, LinkContext, Linker, flatten_tool, name_key, types_compatible
 from .graph.linkers import is_specific
 from .graph.records import Parameter, ToolNode

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 EXAMPLES_PACKAGE = """\
-from envfactory_core.examples import bookshop, notes
+from envfactory_core.env.examples import bookshop, notes
 from envfactory_core.testing import EnvironmentPackageTests
 
 

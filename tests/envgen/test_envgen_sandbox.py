@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from envfactory_core.conformance import check_environment
+from envfactory_core.env.conformance import check_environment
 from envfactory_core.envgen.errors import PolicyError
 from envfactory_core.envgen.sandbox import SandboxedEnvironment, SandboxLimits, check_source
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from envfactory_core.env import Environment
-from envfactory_core.examples import bookshop, notes
+from envfactory_core.env.examples import bookshop, notes
 from envfactory_core.graph import (
     LexicalLinker,
     RuleLabeller,
@@ -42,7 +42,7 @@ MODEL = "fake/playbook"
 
 PLUGIN = """
 from envfactory_core import hookimpl
-from envfactory_core.examples import bookshop, notes
+from envfactory_core.env.examples import bookshop, notes
 
 @hookimpl
 def register_environments(register):

@@ -9,7 +9,7 @@ from typing import Any
 import click
 from rich.table import Table
 
-from ..catalog import environment_catalog, select_environments
+from ..env.catalog import environment_catalog, select_environments
 from ..errors import UnknownComponentError
 from ..models import VerificationReport
 from ..serialize import to_json

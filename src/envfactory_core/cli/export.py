@@ -133,7 +133,7 @@ def export_command(
         short = entry.name.split("/", 1)[-1]
         directory = out if out is not None else run_dir / "exports" / short
         _check_directory(directory, overwrite)
-        from ..pipeline.store import PipelineStore
+        from ..store.pipeline import PipelineStore
 
         total = PipelineStore(store).kept_count()
         filtered: dict[str, int] = {}

@@ -17,7 +17,7 @@ from ..doc_sections import write_section
 from ..pipeline import parse_pipeline, run_pipeline
 from ..pipeline.config import component_problem
 from ..pipeline.runner import RunOptions
-from ..pipeline.store import PipelineStore
+from ..store.pipeline import PipelineStore
 from ..registry import Registry
 from ..store import RunStore
 from ..tasks.phrasing import render_value

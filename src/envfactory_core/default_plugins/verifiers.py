@@ -14,7 +14,7 @@ class ConformanceVerifier:
     subject = "environment"
 
     def verify_environment(self, environment: Any, **options: Any) -> Any:
-        from ..conformance import check_environment
+        from ..env.conformance import check_environment
 
         return check_environment(environment, **options)
 

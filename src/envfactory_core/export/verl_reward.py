@@ -80,7 +80,7 @@ def _plugin_settings() -> tuple[str, str, str]:
 
 @lru_cache(maxsize=4)
 def _catalog(settings: tuple[str, str, str]) -> dict[str, Environment]:
-    from ..catalog import environment_catalog
+    from ..env.catalog import environment_catalog
     from ..plugins import make_plugin_manager
     from ..registry import Registry
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import attrs
 
-from ..catalog import environment_catalog
+from ..env.catalog import environment_catalog
 from ..env import Environment
 from ..errors import ConfigError, Problem, StoreError
 from ..graph import ToolGraph, sample_chains
@@ -40,8 +40,8 @@ from ..serialize import record_id
 from ..store import RunStore
 from .config import Pipeline
 from .executors import LocalExecutor
-from .records import ItemResult
-from .store import PipelineStore
+from ..store.records import ItemResult
+from ..store.pipeline import PipelineStore
 from .work import (
     LLMOptions,
     WorkerContext,

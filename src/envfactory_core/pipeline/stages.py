@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from ..catalog import select_environments
+from ..env.catalog import select_environments
 from ..env import Environment
 from ..graph import ToolGraph, build_tool_graph
 from ..registry import Registry

@@ -3,7 +3,7 @@
 Work items run wherever the executor puts them (this process, a process pool, a Ray worker). A
 worker holds a :class:`WorkerContext` built once from a picklable :class:`WorkerSpec`: the
 pipeline text, the plugin folders, the graph and the chosen environments. A work item returns an
-:class:`~envfactory_core.pipeline.records.ItemResult` with every state it made; only the driver
+:class:`~envfactory_core.store.records.ItemResult` with every state it made; only the driver
 writes to the run store.
 """
 
@@ -26,7 +26,7 @@ from ..tasks.gates import UniqueGate
 from ..tasks.scoring import score_trajectory
 from ..tasks.states import MemoryStates
 from .config import Pipeline, parse_pipeline
-from .records import ItemResult
+from ..store.records import ItemResult
 
 __all__ = [
     "LLMOptions",
@@ -97,7 +97,7 @@ def set_worker_context(context: WorkerContext | None) -> None:
 
 
 def build_context(spec: WorkerSpec) -> WorkerContext:
-    from ..catalog import environment_catalog
+    from ..env.catalog import environment_catalog
 
     registry = Registry(make_plugin_manager(plugins_dirs=spec.plugins_dirs))
     pipeline = parse_pipeline(spec.pipeline_text, registry, source=spec.pipeline_source)

@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ..conformance import check_environment
+from ..env.conformance import check_environment
 from ..plugins import PluginInfo, PluginManager, make_plugin_manager
 from .environment_checks import (
     assert_domain_environment,

@@ -27,7 +27,7 @@ import attrs
 from envfactory_core.env import Environment
 from envfactory_core.export.verl_reward import installed_environments, reward_component
 from envfactory_core.rewards import Reward
-from envfactory_core.rollouts import RolloutTask
+from envfactory_core.tasks.rollouts import RolloutTask
 
 from .compat import check_trl
 from .data import read_rows, training_dataset

@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 
 from envfactory_core.env import Environment
-from envfactory_core.rollouts import Rollout, RolloutTask
+from envfactory_core.tasks.rollouts import Rollout, RolloutTask
 
 __all__ = ["DEFAULT_MAX_SESSIONS", "Handle", "Session", "TrajectoryStore", "default_store"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ...conformance import check_environment
+from ...env.conformance import check_environment
 from ...models import Check, VerificationReport
 from .scenarios import run_scenarios
 

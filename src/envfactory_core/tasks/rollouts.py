@@ -23,11 +23,11 @@ from typing import Any
 
 import attrs
 
-from .env import Environment, World, hash_world
-from .errors import ConfigError, Problem
-from .models import GoldCall, RewardResult, ToolCall, ToolResult, split_qualified_name
-from .models._validators import to_tuple
-from .rewards import Reward, RewardInput
+from ..env import Environment, World, hash_world
+from ..errors import ConfigError, Problem
+from ..models import GoldCall, RewardResult, ToolCall, ToolResult, split_qualified_name
+from ..models._validators import to_tuple
+from ..rewards import Reward, RewardInput
 
 __all__ = ["Rollout", "RolloutError", "RolloutTask", "WorldState", "tool_result_text"]
 
