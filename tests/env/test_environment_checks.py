@@ -175,7 +175,9 @@ def test_hash_check_catches_a_seed_that_depends_on_the_process(tmp_path: Path, m
 
 def test_a_failing_other_process_is_reported_with_its_error() -> None:
     with pytest.raises(AssertionError, match="the other process failed"):
-        assert_hash_stable_across_processes(bookshop, reference="envfactory_core.env.examples.no_such_module:environment")
+        assert_hash_stable_across_processes(
+            bookshop, reference="envfactory_core.env.examples.no_such_module:environment"
+        )
 
 
 # --- declaration ----------------------------------------------------------------------------------------

@@ -6,11 +6,12 @@ Declare an :class:`Environment` with tables, tools and a seed factory; open isol
 """
 
 from .arguments import DEFAULT_MAX_STRING_CHARS, ArgumentValidator
-from .environment import Environment, SeedContext, ToolDefinition, table
+from .environment import Environment, SeedContext, table
 from .episode import Context, Episode, Template
 from .errors import ToolError
 from .schema import Arg, parse_docstring, signature_schema
 from .state import StateError, diff_states, hash_state
+from .tools import ToolDefinition
 from .world import World, hash_world, world_hash_from
 
 __all__ = [

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .environment import Environment
 from ..errors import DuplicateComponentError, UnknownComponentError
 from ..registry import Registry
+from .environment import Environment
 
 __all__ = ["environment_catalog", "select_environments"]
 

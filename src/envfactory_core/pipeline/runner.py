@@ -28,8 +28,8 @@ from typing import Any
 
 import attrs
 
-from ..env.catalog import environment_catalog
 from ..env import Environment
+from ..env.catalog import environment_catalog
 from ..errors import ConfigError, Problem, StoreError
 from ..graph import ToolGraph, sample_chains
 from ..ids import canonical_json
@@ -38,10 +38,10 @@ from ..models import ToolChain
 from ..registry import Registry
 from ..serialize import record_id
 from ..store import RunStore
+from ..store.pipeline import PipelineStore
+from ..store.records import ItemResult
 from .config import Pipeline
 from .executors import LocalExecutor
-from ..store.records import ItemResult
-from ..store.pipeline import PipelineStore
 from .work import (
     LLMOptions,
     WorkerContext,

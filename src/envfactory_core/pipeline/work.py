@@ -21,12 +21,12 @@ from ..graph import ToolGraph
 from ..models import Task, ToolChain, VerificationReport
 from ..plugins import make_plugin_manager
 from ..registry import Registry
+from ..store.records import ItemResult
 from ..tasks.context import DropTask, TaskContext
 from ..tasks.gates import UniqueGate
 from ..tasks.scoring import score_trajectory
 from ..tasks.states import MemoryStates
 from .config import Pipeline, parse_pipeline
-from ..store.records import ItemResult
 
 __all__ = [
     "LLMOptions",

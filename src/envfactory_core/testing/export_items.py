@@ -130,10 +130,10 @@ def write_run_store(example: ExampleExport, run_dir: str | Path) -> Path:
     Returns the run directory; ``envfactory export RUN_DIR`` and
     :func:`~envfactory_core.export.items.items_from_store` read it like any run.
     """
-    from ..store.records import ItemResult
-    from ..store.pipeline import PipelineStore
     from ..serialize import record_id
     from ..store import RunStore
+    from ..store.pipeline import PipelineStore
+    from ..store.records import ItemResult
 
     directory = Path(run_dir)
     with RunStore(directory) as store:

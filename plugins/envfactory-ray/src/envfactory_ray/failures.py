@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from envfactory_core.models import ToolChain
-from envfactory_core.store.records import ItemResult
 from envfactory_core.serialize import record_id
+from envfactory_core.store.records import ItemResult
 
 from .errors import RayExecutorError
 

@@ -9,8 +9,8 @@ from typing import Any
 import click
 from rich.table import Table
 
-from envfactory_core.env.catalog import environment_catalog
 from envfactory_core.cli.app import App, echo_json, handle_errors, pass_app, stdout_console
+from envfactory_core.env.catalog import environment_catalog
 from envfactory_core.errors import EnvFactoryError
 from envfactory_core.tasks.rollouts import RolloutTask
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, TypedDict
 
-from .. import Arg, Context, Environment, SeedContext, fake, table
 from ...models import Provenance
+from .. import Arg, Context, Environment, SeedContext, fake, table
 
 environment = Environment(
     name="notes",
