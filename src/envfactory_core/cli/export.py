@@ -15,8 +15,7 @@ from rich.table import Table
 from ..errors import ConfigError, Problem
 from ..export import ExportItem, ExportResult
 from ..export.items import ExportFilter, SplitRule, items_from_store, run_settings
-from ..graph.options import parse_option_pairs
-from ..options import apply_options
+from ..options import apply_options, parse_option_pairs
 from ..store import RunStore
 from .app import App, echo_json, handle_errors, pass_app, stderr_console, stdout_console
 

@@ -19,16 +19,15 @@ from ..graph import (
     EXPORT_FORMATS,
     ToolGraph,
     build_tool_graph,
-    configure,
     environment_specs,
     export_graph,
     graph_stats,
 )
 from ..graph.errors import GraphBuildError
-from ..graph.options import parse_option_pairs
 from ..graph.records import GraphIssue
 from ..ids import canonical_json
 from ..models import EnvironmentSpec, ToolChain
+from ..options import configure, parse_option_pairs
 from ..serialize import converter, to_json
 from .app import App, echo_json, fail, handle_errors, pass_app, stderr_console, stdout_console
 

@@ -21,13 +21,13 @@ import attrs
 
 from ..errors import EnvFactoryError, Problem
 from ..models import EnvironmentSpec
+from ..options import component_label, configure
 from ..serialize import record_id
 from .embedders import Embedder
 from .errors import GraphBuildError
 from .flatten import InvalidSchema, flatten_tool
 from .labellers import Labeller
 from .linkers import LinkContext, Linker
-from .options import component_label, configure
 from .records import EnvironmentNode, GraphIssue, GraphSource, Label, Link, Parameter, ToolNode
 from .tool_graph import ToolGraph
 

@@ -45,9 +45,9 @@ import attrs
 
 from ..ids import JsonValue
 from ..models import ToolChain
+from ..options import component_options, configure
 from .errors import SamplingError
 from .index import GraphIndex
-from .options import component_options, configure
 from .tool_graph import ToolGraph
 from .turns import TURN_MODES, segment_turns
 from .validate import validate_positions
@@ -83,7 +83,7 @@ class Sampler(Protocol):
     """Samples tool chains from a :class:`ToolGraph`.
 
     ``options()`` lists the sampler's options with their values (its defaults, on a registered
-    instance); :func:`~envfactory_core.graph.options.configure` makes a copy with other values.
+    instance); :func:`~envfactory_core.options.configure` makes a copy with other values.
     ``sample`` draws one chain; ``sample_many`` draws a batch, which lets a sampler keep state
     across chains (``core/coverage`` does). Both must depend on ``seed`` only: no global RNG, no
     clock.

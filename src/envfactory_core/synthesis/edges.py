@@ -25,10 +25,10 @@ from typing import Any, ClassVar
 import attrs
 
 from ..graph.linkers import EmbeddingLinker, LexicalLinker, LinkContext, types_compatible
-from ..graph.options import configure
 from ..graph.records import Link, Parameter, ToolNode
 from ..ids import JsonValue
 from ..llm.records import ChatResponse
+from ..options import configure
 from .base import LLMComponent
 from .exchange import AttemptsExhausted, ask_async
 from .parsing import OutputProblem, json_in
