@@ -26,6 +26,8 @@ PACKAGES = sorted(
     if (path / "pyproject.toml").exists()
 )
 TEST_TOOLS = ["pytest>=8", "hypothesis>=6.100", "setuptools>=70.1", "hatchling>=1.25"]
+SIBLINGS = {"plugins/envfactory-trl": ["./plugins/envfactory-verl"]}
+"""Distributions of this repository a package depends on (not on an index yet): installed from here."""
 
 
 @nox.session
@@ -39,7 +41,7 @@ def tests(session: nox.Session) -> None:
 @nox.parametrize("pkg", PACKAGES)
 def package(session: nox.Session, pkg: str) -> None:
     """One plugin or domain package alone with the core: its own tests must pass."""
-    session.install(".", f"./{pkg}[test]", *TEST_TOOLS)
+    session.install(".", *SIBLINGS.get(pkg, []), f"./{pkg}[test]", *TEST_TOOLS)
     session.run("pytest", pkg, "-p", "no:cacheprovider", *session.posargs)
 
 
@@ -48,7 +50,9 @@ def package(session: nox.Session, pkg: str) -> None:
 def trainer(session: nox.Session, pkg: str) -> None:
     """A trainer adapter with only the core and its trainer (the plugin's extra, CPU torch)."""
     extra = pkg.rsplit("-", 1)[1]
-    session.install("-c", "requirements-heavy.txt", ".", f"./{pkg}[{extra},test]", "torch", *TEST_TOOLS)
+    session.install(
+        "-c", "requirements-heavy.txt", ".", *SIBLINGS.get(pkg, []), f"./{pkg}[{extra},test]", "torch", *TEST_TOOLS
+    )
     session.run("pytest", pkg, "-p", "no:cacheprovider", *session.posargs)
 
 

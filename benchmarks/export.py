@@ -33,12 +33,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import _report  # imported first, it takes this folder off sys.path
+import _report  # imported first, it moves this folder to the end of sys.path
 import attrs
 from rich.console import Console
 from rich.table import Table
 
-EXPORTERS = ["core/jsonl", "core/messages", "core/openai_ft", "core/llamafactory", "core/verl"]
+EXPORTERS = ["core/jsonl", "core/messages", "core/openai_ft", "core/llamafactory", "verl/verl"]
 SIZES = [1_000, 100_000]
 QUICK_SIZES = [1_000, 10_000]
 NAIVE = "naive"
@@ -207,7 +207,7 @@ way: build every record in a list, then write the list (what `json.dump(records)
 over all exporters); at {large:,} trajectories the canonical export peaks at {times:g}× less memory
 than the baseline. The floor (about {by[("core/jsonl", small)]["peak_mb"]:,.0f} MB) is the process with
 envfactory and its plugins imported: the text exporters add nothing measurable on top.
-`core/verl` starts higher because pyarrow is loaded; its small growth is pyarrow's allocator
+`verl/verl` starts higher because pyarrow is loaded; its small growth is pyarrow's allocator
 settling and the parquet footer, which keeps a few kilobytes of metadata per row group (one row
 group per 512 rows, option `batch_rows`) until the file is closed. `core/jsonl` is the slowest
 because it checks every line against the canonical JSON Schema and writes every state inline;
@@ -238,7 +238,7 @@ def main() -> None:
         )
         # the longest jobs first (largest size; canonical and the baseline are the slowest per
         # item), so the two workers finish together
-        slowest_first = ["core/jsonl", NAIVE, "core/verl", "core/openai_ft", "core/messages", "core/llamafactory"]
+        slowest_first = ["core/jsonl", NAIVE, "verl/verl", "core/openai_ft", "core/messages", "core/llamafactory"]
         jobs = [(name, size) for size in sorted(sizes, reverse=True) for name in slowest_first]
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=2) as pool:  # two subprocesses at a time: one per core

@@ -27,7 +27,8 @@ from collections.abc import Callable, Sequence
 from statistics import fmean
 from typing import Any
 
-import _report  # noqa: F401  (imported first, it takes this folder off sys.path)
+import _report  # noqa: F401  (imported first, it moves this folder to the end of sys.path)
+from _synthetic import synthetic_specs
 from rich.console import Console
 from rich.table import Table
 
@@ -43,7 +44,6 @@ from envfactory_core.graph import (
     build_tool_graph,
     environment_specs,
     flatten_tool,
-    synthetic_specs,
 )
 from envfactory_core.graph.linkers import LinkContext, _Candidates, _document, is_specific, name_key
 from envfactory_core.graph.tfidf import TfidfIndex

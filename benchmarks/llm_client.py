@@ -39,7 +39,7 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
-import _report  # noqa: F401  (imported first, it takes this folder off sys.path)
+import _report  # noqa: F401  (imported first, it moves this folder to the end of sys.path)
 
 from envfactory_core.llm import ChatRequest, LLMClient, parse_settings
 from envfactory_core.models import Message

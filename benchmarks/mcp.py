@@ -30,7 +30,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import _report  # first: it takes this folder off sys.path, where this very file would shadow the SDK
+import _report  # first: it moves this folder behind site-packages, where this very file would shadow the SDK
 import anyio
 
 TOOL = "find_customer"

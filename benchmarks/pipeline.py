@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import _report  # imported first, it takes this folder off sys.path
+import _report  # imported first, it moves this folder to the end of sys.path
 
 
 def run(out: Path, tasks: int, workers: int, executor: str = "core/local") -> dict[str, Any]:

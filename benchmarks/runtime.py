@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import _report  # imported first, it takes this folder off sys.path
+import _report  # imported first, it moves this folder to the end of sys.path
 
 from envfactory_core.env import Context, Environment, ToolError, table
 from envfactory_core.env.examples import bookshop

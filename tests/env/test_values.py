@@ -148,6 +148,8 @@ def test_page_skips_and_limits() -> None:
     assert page(rows, 3, 0) == [0, 1, 2]
     assert page(rows, 3, 8) == [8, 9]
     assert page(rows, 3, 12) == []
+    assert page(rows, 3) == [0, 1, 2]
+    assert page(tuple(rows), 2, 1) == [1, 2]
 
 
 # --- ids --------------------------------------------------------------------------------------------------

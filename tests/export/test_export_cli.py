@@ -16,7 +16,7 @@ from envfactory_core.export.canonical import read_canonical
 from envfactory_core.testing import fresh_plugin_manager
 from envfactory_core.testing.export_items import ExampleExport, write_run_store
 
-FORMATS = ["core/jsonl", "core/messages", "core/openai_ft", "core/llamafactory", "core/verl"]
+FORMATS = ["core/jsonl", "core/messages", "core/openai_ft", "core/llamafactory"]
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +35,6 @@ def _digests(directory: Path) -> dict[str, str]:
 
 @pytest.mark.parametrize("name", FORMATS)
 def test_every_format_exports_the_same_bytes_twice(name: str, run_dir: Path, tmp_path: Path) -> None:
-    if name == "core/verl":
-        pytest.importorskip("pyarrow")
     first = invoke("export", str(run_dir), "--format", name, "--out", str(tmp_path / "a"), "--json")
     assert first.exit_code == 0, first.output
     report = json.loads(first.stdout)

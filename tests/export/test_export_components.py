@@ -9,10 +9,10 @@ from envfactory_core.export import Exporter
 from envfactory_core.options import option_problems
 from envfactory_core.registry import Registry
 
-NAMES = ["core/jsonl", "core/llamafactory", "core/messages", "core/openai_ft", "core/verl"]
+NAMES = ["core/jsonl", "core/llamafactory", "core/messages", "core/openai_ft"]
 
 
-def test_register_exporters_registers_the_five_formats(registry: Registry) -> None:
+def test_register_exporters_registers_the_four_formats(registry: Registry) -> None:
     assert list(registry.names("exporter")) == NAMES
     for name in NAMES:
         exporter = registry.get("exporter", name)
@@ -31,8 +31,6 @@ def test_register_exporters_registers_the_five_formats(registry: Registry) -> No
         ("core/messages", {"expand": "turns"}, "expected one of 'conversation', 'step'"),
         ("core/openai_ft", {"parallel_tool_calls": "none"}, None),
         ("core/llamafactory", {"mode": "alpaca_steps", "dataset_name": "shop"}, None),
-        ("core/verl", {"rows": "task", "reward_options": {"tau": 0.7}, "batch_rows": "64"}, None),
-        ("core/verl", {"batch_rows": 0}, "batch_rows"),
         ("core/jsonl", {"states": "ids"}, "unknown option"),
     ],
 )

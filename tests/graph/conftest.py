@@ -6,7 +6,9 @@ outputs are objects with named fields, one tool has a required input nobody can 
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypedDict
 
 import pytest
@@ -301,3 +303,18 @@ class TrioPlugin:
 @pytest.fixture
 def trio_plugin() -> type[TrioPlugin]:
     return TrioPlugin
+
+
+SYNTHETIC = Path(__file__).resolve().parents[2] / "benchmarks" / "_synthetic.py"
+
+
+@pytest.fixture(scope="session")
+def synthetic_specs() -> Callable[..., list[EnvironmentSpec]]:
+    """``synthetic_specs`` of the benchmark fixture ``benchmarks/_synthetic.py`` (not in the installed package)."""
+    spec = importlib.util.spec_from_file_location("envfactory_benchmarks_synthetic", SYNTHETIC)
+    assert spec is not None, SYNTHETIC
+    assert spec.loader is not None, SYNTHETIC
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    function: Callable[..., list[EnvironmentSpec]] = module.synthetic_specs
+    return function

@@ -6,12 +6,13 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from envfactory_core.graph import synthetic_specs
+from envfactory_core.models import EnvironmentSpec
 from envfactory_core.serialize import to_json
 
 
@@ -30,7 +31,7 @@ def envfactory(args: list[str], hash_seed: str, cwd: Path) -> bytes:
 
 
 @pytest.fixture
-def spec_file(tmp_path: Path, trio_plugin: Any) -> Path:
+def spec_file(tmp_path: Path, trio_plugin: Any, synthetic_specs: Callable[..., list[EnvironmentSpec]]) -> Path:
     specs = [environment.spec for environment in trio_plugin().environments] + synthetic_specs(15, seed=1)
     path = tmp_path / "specs.json"
     path.write_text(json.dumps(to_json(specs)), encoding="utf-8")

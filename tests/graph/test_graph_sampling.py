@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -26,7 +26,6 @@ from envfactory_core.graph import (
     check_chain,
     sample_chains,
     segment_turns,
-    synthetic_specs,
     validate_tools,
 )
 from envfactory_core.models import Binding, ColumnSpec, EnvironmentSpec, StateSchema, TableSpec, ToolChain, ToolSpec
@@ -126,7 +125,7 @@ def test_samplers_on_random_graphs(specs: list[EnvironmentSpec], data: st.DataOb
 
 
 @pytest.fixture(scope="module")
-def small_synthetic() -> ToolGraph:
+def small_synthetic(synthetic_specs: Callable[..., list[EnvironmentSpec]]) -> ToolGraph:
     return build_tool_graph(synthetic_specs(12, seed=3), linker=LexicalLinker(), labeller=RuleLabeller())
 
 
@@ -211,7 +210,9 @@ def test_validator_bindings_on_a_hand_made_chain(trio_graph: ToolGraph) -> None:
     assert "order_id" in rechecked.problems[0]
 
 
-def test_max_servers_larger_than_the_graph_is_a_clear_error(trio_graph: ToolGraph) -> None:
+def test_max_servers_larger_than_the_graph_is_a_clear_error(
+    trio_graph: ToolGraph, synthetic_specs: Callable[..., list[EnvironmentSpec]]
+) -> None:
     with pytest.raises(SamplingError, match=r"max_servers=5 but the graph has only 3 environments"):
         sample_chains(trio_graph, sampler=TopologySampler(max_servers=5), n=1, seed=0)
     # The default adapts to small graphs.

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import string
 from pathlib import Path
 
-import click
 import pytest
-from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from envfactory_core.errors import ConfigError
 from envfactory_core.synthesis import load_template, shipped_templates, template_names
-from envfactory_core.synthesis.commands import add_prompts_command
-from envfactory_core.synthesis.prompt_docs import render_prompts_markdown
 from envfactory_core.synthesis.templates import parse_template
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,28 +92,3 @@ def test_a_prompts_folder_replaces_a_template_and_must_keep_its_variables(tmp_pa
     (other / "story.user.txt").write_text("---\ncomponent: c\ndescription: d\nvariables:\n  needs: n\n---\n$needs\n")
     with pytest.raises(ConfigError, match="does not fit"):
         load_template("story.user", str(other))
-
-
-def test_the_prompt_reference_page_is_up_to_date() -> None:
-    assert PAGE.read_text(encoding="utf-8") == render_prompts_markdown(), (
-        "docs/reference/prompts.md is stale: run `envfactory docs prompts` and commit it"
-    )
-    for template in shipped_templates():
-        assert f"## {template.name}" in PAGE.read_text(encoding="utf-8")
-
-
-def test_docs_prompts_check_fails_on_a_stale_page_and_writes_a_fresh_one(tmp_path: Path) -> None:
-    cli = click.Group("envfactory")
-    add_prompts_command(cli)
-    runner = CliRunner()
-    page = tmp_path / "prompts.md"
-    page.write_text("# old\n")
-    stale = runner.invoke(cli, ["docs", "prompts", "--out", str(page), "--check"])
-    assert stale.exit_code == 1
-    assert "is stale" in stale.output
-    written = runner.invoke(cli, ["docs", "prompts", "--out", str(page), "--json"])
-    assert written.exit_code == 0, written.output
-    assert json.loads(written.stdout) == {"changed": True, "path": str(page), "templates": len(template_names())}
-    assert page.read_text() == render_prompts_markdown()
-    fresh = runner.invoke(cli, ["docs", "prompts", "--out", str(page), "--check"])
-    assert fresh.exit_code == 0

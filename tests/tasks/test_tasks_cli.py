@@ -1,4 +1,4 @@
-"""``envfactory tasks``: make, stats (and its docs section), examples, and clean errors for bad input."""
+"""``envfactory tasks``: make, stats, examples, and clean errors for bad input."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from envfactory_core.tasks import StoreStates, TaskContext, identifier_count
 from envfactory_core.tasks.gates import GATES, run_gates
 from envfactory_core.testing import fresh_plugin_manager
 
-START, END = "<!-- task-yield:start -->", "<!-- task-yield:end -->"
 KEYS = {
     "sampled",
     "processed",
@@ -128,49 +127,6 @@ def test_env_limits_the_tasks_to_that_environment(tmp_path: Path) -> None:
     with RunStore(out, create=False) as store:
         tasks = [task for _, task, _ in PipelineStore(store).kept()]
     assert all(task.environments == ("notes",) for task in tasks)
-
-
-# --- --write-docs ----------------------------------------------------------------------------------
-
-
-def section_of(text: str) -> str:
-    assert text.count(START) == 1, text
-    assert text.count(END) == 1, text
-    return text.split(START, 1)[1].split(END, 1)[0]
-
-
-def test_write_docs_starts_a_missing_page_with_the_section(made: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
-    out, stats = made
-    page = tmp_path / "tasks.md"
-    result = invoke("tasks", "stats", str(out), "--write-docs", str(page), "--json")
-    assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == stats
-    text = page.read_text(encoding="utf-8")
-    assert text.startswith("# Tasks\n")
-    section = section_of(text)
-    assert "tasks make -n 12 --seed 5 --out RUN" in section
-    assert f"| Chains sampled along the tool graph | {stats['sampled']} |" in section
-    assert f"| Kept: grounded and passing every quality gate | {stats['kept']} (" in section
-    for reason, count in stats["dropped_by_reason"].items():
-        assert f"| `{reason}` | {count} |" in section
-
-
-def test_write_docs_replaces_the_section_in_place_and_keeps_the_page_around_it(
-    made: tuple[Path, dict[str, Any]], tmp_path: Path
-) -> None:
-    out, _ = made
-    page = tmp_path / "tasks.md"
-    intro = "# Grounded tasks\n\nHow tasks are made, in prose.\n\n"
-    outro = "## Further reading\n\nThe gates, one by one.\n"
-    page.write_text(f"{intro}{START}\nfigures from an old run\n{END}\n\n{outro}", encoding="utf-8")
-    assert invoke("tasks", "stats", str(out), "--write-docs", str(page)).exit_code == 0
-    first = page.read_text(encoding="utf-8")
-    assert first.startswith(intro + START)
-    assert first.endswith(END + "\n\n" + outro)
-    assert "old run" not in first
-    assert "Chains sampled along the tool graph" in section_of(first)
-    assert invoke("tasks", "stats", str(out), "--write-docs", str(page)).exit_code == 0
-    assert page.read_text(encoding="utf-8") == first
 
 
 # --- tasks examples --------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from envfactory_academia import ENVIRONMENTS
+from envfactory_academia import ENVIRONMENTS, plugin
 
 from envfactory_core.testing import EnvironmentPackageTests
 
@@ -14,6 +14,7 @@ class TestAcademiaEnvironments(EnvironmentPackageTests):
     """The core's standard checks on each academia environment: conformance kit, shape, seeds, sizes, hashes."""
 
     environments = ENVIRONMENTS
+    plugin = plugin
     domain = "academia"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from envfactory_commerce import ENVIRONMENTS, rentals
+from envfactory_commerce import ENVIRONMENTS, plugin, rentals
 
 from envfactory_core.env import Environment, Episode
 from envfactory_core.testing import EnvironmentPackageTests, assert_tool_path
@@ -17,6 +17,7 @@ class TestCommerceEnvironments(EnvironmentPackageTests):
     """The core's standard checks on each commerce environment: conformance kit, shape, seeds, sizes, hashes."""
 
     environments = ENVIRONMENTS
+    plugin = plugin
     domain = "commerce"
     hash_seeds = (0, 7, 19)
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from envfactory_finance import ENVIRONMENTS, payments
+from envfactory_finance import ENVIRONMENTS, payments, plugin
 
 from envfactory_core.env import Environment, Episode
 from envfactory_core.testing import EnvironmentPackageTests, assert_tool_path
@@ -18,6 +18,7 @@ class TestFinanceEnvironments(EnvironmentPackageTests):
     """The core's standard checks on each finance environment: conformance kit, shape, seeds, sizes, hashes."""
 
     environments = ENVIRONMENTS
+    plugin = plugin
     domain = "finance"
     hash_seeds = (0, 7, 19)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from envfactory_lifestyle import ENVIRONMENTS
+from envfactory_lifestyle import ENVIRONMENTS, plugin
 
 from envfactory_core.testing import EnvironmentPackageTests
 
@@ -13,6 +13,7 @@ class TestLifestyleEnvironments(EnvironmentPackageTests):
     """The core's standard checks on each lifestyle environment: conformance kit, shape, seeds, sizes, hashes."""
 
     environments = ENVIRONMENTS
+    plugin = plugin
     domain = "lifestyle"
 
 

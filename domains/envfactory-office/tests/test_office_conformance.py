@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import envfactory_office.plugin
-from envfactory_office import ENVIRONMENTS
+from envfactory_office import ENVIRONMENTS, plugin
 
 from envfactory_core.testing import EnvironmentPackageTests
 
@@ -14,16 +13,11 @@ class TestOfficeEnvironments(EnvironmentPackageTests):
     """The core's standard checks on each office environment: conformance kit, shape, seeds, sizes, hashes."""
 
     environments = ENVIRONMENTS
+    plugin = plugin
     domain = "office"
     hash_seeds = (7,)
     # `tasks` seeds its projects and tasks whatever the size, so only size scaling is left out.
     test_size_scales_the_state = None
-
-
-def test_office_plugin_registers_the_four_environments(register_plugin, registry):
-    register_plugin(envfactory_office.plugin, name="office")
-    names = {component.name for component in registry.components("environment")}
-    assert {"office/calendar", "office/email", "office/drive", "office/tasks"} <= names
 
 
 def test_one_seed_gives_one_account_owner_across_environments():

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import envfactory_travel.plugin
-from envfactory_travel import ENVIRONMENTS
+from envfactory_travel import ENVIRONMENTS, plugin
 
 from envfactory_core.testing import EnvironmentPackageTests
 
@@ -14,14 +13,9 @@ class TestTravelEnvironments(EnvironmentPackageTests):
     """The core's standard checks on each travel environment: conformance kit, shape, seeds, sizes, hashes."""
 
     environments = ENVIRONMENTS
+    plugin = plugin
     domain = "travel"
     hash_seeds = (7,)
-
-
-def test_plugin_registers_the_four_environments(register_plugin, registry):
-    register_plugin(envfactory_travel.plugin, name="travel")
-    names = {component.name for component in registry.components("environment")}
-    assert {"travel/hotels", "travel/car_rental", "travel/rail", "travel/itinerary"} <= names
 
 
 def test_one_seed_shares_one_travel_region_across_environments():

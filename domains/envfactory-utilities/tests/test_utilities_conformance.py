@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from envfactory_utilities import ENVIRONMENTS
+from envfactory_utilities import ENVIRONMENTS, plugin
 
 from envfactory_core.env import fake
 from envfactory_core.testing import EnvironmentPackageTests
@@ -15,6 +15,7 @@ class TestUtilitiesEnvironments(EnvironmentPackageTests):
     """The core's standard checks on each utilities environment: conformance kit, shape, seeds, sizes, hashes."""
 
     environments = ENVIRONMENTS
+    plugin = plugin
     domain = "utilities"
 
 

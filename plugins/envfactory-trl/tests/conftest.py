@@ -1,4 +1,4 @@
-"""Fixtures of the envfactory-trl tests: core/verl rows of the SDK's example environments."""
+"""Fixtures of the envfactory-trl tests: verl/verl rows of the SDK's example environments."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from envfactory_verl.exporter import VerlExporter
 
-from envfactory_core.export.verl import VerlExporter
 from envfactory_core.testing.export_items import ExampleExport, example_export
 
 
@@ -19,7 +19,7 @@ def example() -> ExampleExport:
 
 @pytest.fixture(scope="session")
 def export_dir(example: ExampleExport, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The rows core/verl writes, as its JSONL files (its parquet files need pyarrow, which the
+    """The rows verl/verl writes, as its JSONL files (its parquet files need pyarrow, which the
     plugin alone does not install)."""
     directory = tmp_path_factory.mktemp("trl-export")
     exporter = VerlExporter()

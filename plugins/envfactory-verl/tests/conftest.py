@@ -1,4 +1,4 @@
-"""Fixtures of the envfactory-verl tests: a core/verl export of the SDK's example environments.
+"""Fixtures of the envfactory-verl tests: a verl/verl export of the SDK's example environments.
 
 The example environments (``bookshop``, ``notes``) are made visible to code that looks
 environments up in the registry (the tool's session store, the reward entry) through a local
@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from envfactory_verl.exporter import VerlExporter
 
-from envfactory_core.export.verl import VerlExporter
 from envfactory_core.testing.export_items import ExampleExport, example_export
 
 

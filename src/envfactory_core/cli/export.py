@@ -41,8 +41,8 @@ def _counted(items: Iterator[ExportItem], progress: Progress | None, total: int)
     "format_name",
     required=True,
     metavar="NAME",
-    help="Registered exporter: core/jsonl, core/messages, core/openai_ft, core/llamafactory, core/verl "
-    "(short names work; `envfactory components exporter` lists all).",
+    help="Registered exporter: core/jsonl, core/messages, core/openai_ft, core/llamafactory, or a plugin's "
+    "(verl/verl with envfactory-verl); short names work; `envfactory components exporter` lists all.",
 )
 @click.option(
     "--out",
@@ -81,7 +81,7 @@ def _counted(items: Iterator[ExportItem], progress: Progress | None, total: int)
     "options",
     multiple=True,
     metavar="KEY=VALUE",
-    help="Exporter option, e.g. expand=step for core/messages or rows=task for core/verl (repeatable).",
+    help="Exporter option, e.g. expand=step for core/messages or rows=task for verl/verl (repeatable).",
 )
 @click.option("--overwrite", is_flag=True, help="Replace the output directory if it is not empty.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout (progress on stderr).")

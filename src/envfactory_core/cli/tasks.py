@@ -13,7 +13,6 @@ from typing import Any
 
 import click
 
-from ..doc_sections import write_section
 from ..pipeline import parse_pipeline, run_pipeline
 from ..pipeline.config import component_problem
 from ..pipeline.runner import RunOptions
@@ -176,57 +175,21 @@ def _print_stats(stats: dict[str, Any], as_json: bool) -> None:
     )
 
 
-def stats_markdown(stats: dict[str, Any], settings: dict[str, Any]) -> str:
-    """The ``task-yield`` section of a docs page: the figures of one run and how to remake them."""
-    seed, chains = settings.get("seed", 0), settings.get("tasks", stats["sampled"])
-    lines = [
-        "### Task yield on the shipped domains",
-        "",
-        f"Made offline by `envfactory tasks make -n {chains} --seed {seed} --out RUN` and written here by "
-        "`envfactory tasks stats RUN --write-docs PAGE`; the same seed gives the same figures.",
-        "",
-        "| Figure | Value |",
-        "| --- | --- |",
-        f"| Chains sampled along the tool graph | {stats['sampled']} |",
-        f"| Grounded (gold calls executed, gold state recorded) | {stats['grounded']} "
-        f"({stats['grounded_share']:.0%}) |",
-        f"| Kept: grounded and passing every quality gate | {stats['kept']} ({stats['kept_share']:.0%}) |",
-        f"| Mean gold calls per kept task | {stats['mean_gold_calls']} |",
-        f"| Kept tasks with two or more tools | {stats['multi_tool_tasks']} |",
-        f"| ...whose refined request states fewer identifiers than the raw one | {stats['implicit_share']:.0%} |",
-        f"| Identifier values stated, raw → refined | {stats['identifiers_stated']['raw']} → "
-        f"{stats['identifiers_stated']['refined']} |",
-        "",
-        "Chains dropped, by reason:",
-        "",
-        "| Reason | Chains |",
-        "| --- | --- |",
-        *(f"| `{reason}` | {count} |" for reason, count in stats["dropped_by_reason"].items()),
-    ]
-    return "\n".join(lines)
-
-
 @tasks_group.command("stats")
 @click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option(
-    "--write-docs",
-    "page",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write the figures as the page's task-yield section (e.g. docs/explanation/tasks.md).",
-)
 @handle_errors
-def stats_command(run_dir: Path, as_json: bool, page: Path | None) -> None:
-    """Sampled, grounded and kept chains, drops by reason, and the implicit-intent share of RUN_DIR."""
+def stats_command(run_dir: Path, as_json: bool) -> None:
+    """Sampled, grounded and kept chains, drops by reason, and the implicit-intent share of RUN_DIR.
+
+    `envfactory docs tasks RUN_DIR` (from envfactory-docs) writes the same figures into the docs.
+    """
     store = RunStore(run_dir, create=False)
     try:
         stats = task_stats(store)
-        settings = json.loads(store.get_meta("pipeline") or "{}").get("settings", {})
     finally:
         store.close()
     _print_stats(stats, as_json)
-    if page is not None:
-        write_section(page, "task-yield", stats_markdown(stats, settings), title="Tasks")
 
 
 def render_examples(registry: Registry, *, count: int = 10, seed: int = 0, out: Path) -> str:

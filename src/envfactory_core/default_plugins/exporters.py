@@ -1,4 +1,7 @@
-"""Built-in plugin: the exporters (JSONL, HF messages, OpenAI FT, LlamaFactory, verl) and `envfactory export`."""
+"""Built-in plugin: the exporters (JSONL, HF messages, OpenAI FT, LlamaFactory) and `envfactory export`.
+
+The verl RL exporter (``verl/verl``) comes with the verl adapter, ``envfactory-verl``.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +17,11 @@ def register_exporters(register: Register) -> None:
     from ..export.llamafactory import LlamaFactoryExporter
     from ..export.messages import MessagesJsonl
     from ..export.openai_ft import OpenAIFineTune
-    from ..export.verl import VerlExporter
 
     register(CanonicalJsonl())
     register(MessagesJsonl())
     register(OpenAIFineTune())
     register(LlamaFactoryExporter())
-    register(VerlExporter())
 
 
 @hookimpl

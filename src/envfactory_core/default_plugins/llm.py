@@ -2,10 +2,10 @@
 
 Its components live in namespace ``llm``: the synthesis components (``llm/story``,
 ``llm/seed_state``, ``llm/writer``, ``llm/refiner``, ``llm/agent``, ``llm/user``, ``llm/judge``,
-``llm/labeller``, ``llm/edges``). It also adds the
-``envfactory llm`` commands and ``envfactory docs prompts``. Vendor backends are separate plugins
-(``envfactory-openai``, ``envfactory-anthropic``); the scripted fake backend is a test double that
-the test kit registers (:mod:`envfactory_core.testing.plugin`).
+``llm/labeller``, ``llm/edges``). It also adds the ``envfactory llm`` commands. Vendor backends are
+separate plugins (``envfactory-openai``, ``envfactory-anthropic``); the prompt reference page comes
+from ``envfactory-docs``; the scripted fake backend is a test double that the test kit registers
+(:mod:`envfactory_core.testing.plugin`).
 """
 
 from __future__ import annotations
@@ -73,7 +73,5 @@ def register_environment_builders(register: Register) -> None:
 @hookimpl
 def register_commands(cli: click.Group) -> None:
     from ..cli.llm import llm_group
-    from ..synthesis.commands import add_prompts_command
 
     cli.add_command(llm_group)
-    add_prompts_command(cli)

@@ -1,14 +1,15 @@
 """The environment SDK and runtime.
 
 Declare an :class:`Environment` with tables, tools and a seed factory; open isolated
-:class:`Episode` copies of its state; combine several in a :class:`World`. See
-``docs/tutorial/write-an-environment.md``.
+:class:`Episode` copies of its state; combine several in a :class:`World`; publish a package of
+them with :func:`environments_plugin`. See ``docs/tutorial/write-an-environment.md``.
 """
 
 from .arguments import DEFAULT_MAX_STRING_CHARS, ArgumentValidator
 from .environment import Environment, SeedContext, table
 from .episode import Context, Episode, Template
 from .errors import ToolError
+from .plugin import EnvironmentsPlugin, environments_plugin
 from .schema import Arg, parse_docstring, signature_schema
 from .state import StateError, diff_states, hash_state
 from .tools import ToolDefinition
@@ -21,6 +22,7 @@ __all__ = [
     "Context",
     "Environment",
     "Episode",
+    "EnvironmentsPlugin",
     "SeedContext",
     "StateError",
     "Template",
@@ -28,6 +30,7 @@ __all__ = [
     "ToolError",
     "World",
     "diff_states",
+    "environments_plugin",
     "hash_state",
     "hash_world",
     "parse_docstring",

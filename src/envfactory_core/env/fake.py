@@ -5,14 +5,19 @@ machine. Use ``ctx.shared("people")`` (see :class:`~envfactory_core.env.SeedCont
 same people in every environment of a world, so a customer of the store is also a payer at the
 payment provider and a recipient of the email service. :func:`residents` does that for you and
 gives each person a home address too, the same in every environment seeded alike.
+
+The name, place and word tables are package data (``env/data/*.json``), read once at import;
+their order is part of every seeded state.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from importlib import resources
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -20,12 +25,15 @@ if TYPE_CHECKING:
     from .environment import SeedContext
 
 __all__ = [
+    "CALLING_CODES",
     "CITIES",
     "COMPANIES",
     "FIRST_NAMES",
     "LAST_NAMES",
     "City",
+    "PERSON_PHONE",
     "Person",
+    "PhoneShape",
     "Resident",
     "amount",
     "choose_weighted",
@@ -44,141 +52,14 @@ __all__ = [
     "title_words",
 ]
 
-FIRST_NAMES = (
-    "Amara",
-    "Hiroshi",
-    "Sofia",
-    "Mateo",
-    "Priya",
-    "Lukas",
-    "Chloe",
-    "Omar",
-    "Ingrid",
-    "Kwame",
-    "Elena",
-    "Rafael",
-    "Mei",
-    "Tomasz",
-    "Aisha",
-    "Noah",
-    "Yuki",
-    "Gabriel",
-    "Fatima",
-    "Liam",
-    "Zara",
-    "Diego",
-    "Hana",
-    "Arjun",
-    "Camille",
-    "Jonas",
-    "Nadia",
-    "Samuel",
-    "Leila",
-    "Victor",
-    "Isabela",
-    "Kenji",
-    "Olivia",
-    "Emeka",
-    "Freya",
-    "Carlos",
-    "Anika",
-    "Malik",
-    "Rosa",
-    "Felix",
-    "Sienna",
-    "Dmitri",
-    "Ayesha",
-    "Julian",
-    "Mariana",
-    "Theo",
-    "Nia",
-    "Stefan",
-    "Lucia",
-    "Ravi",
-    "Clara",
-    "Bongani",
-    "Astrid",
-    "Hugo",
-    "Yasmin",
-    "Marco",
-    "Ines",
-    "Kofi",
-    "Greta",
-    "Andre",
-    "Sakura",
-    "Elias",
-    "Valentina",
-    "Tariq",
-    "Maya",
-    "Oskar",
-    "Beatriz",
-    "Jamal",
-    "Lena",
-    "Pablo",
-)
-LAST_NAMES = (
-    "Okafor",
-    "Tanaka",
-    "Rossi",
-    "Hernandez",
-    "Sharma",
-    "Becker",
-    "Dubois",
-    "Haddad",
-    "Larsen",
-    "Mensah",
-    "Popescu",
-    "Silva",
-    "Chen",
-    "Kowalski",
-    "Rahman",
-    "Walker",
-    "Sato",
-    "Moreau",
-    "Nasser",
-    "Murphy",
-    "Ali",
-    "Castillo",
-    "Kim",
-    "Patel",
-    "Laurent",
-    "Fischer",
-    "Petrova",
-    "Adeyemi",
-    "Farouk",
-    "Novak",
-    "Costa",
-    "Yamamoto",
-    "Thompson",
-    "Eze",
-    "Johansson",
-    "Romero",
-    "Gupta",
-    "Bennett",
-    "Alvarez",
-    "Wagner",
-    "Reyes",
-    "Ivanova",
-    "Khan",
-    "Fitzgerald",
-    "Oliveira",
-    "Nakamura",
-    "Osei",
-    "Lindqvist",
-    "Garcia",
-    "Iyer",
-    "Schmidt",
-    "Dlamini",
-    "Berg",
-    "Marchetti",
-    "Aziz",
-    "Bianchi",
-    "Santos",
-    "Asante",
-    "Vogel",
-    "Moreno",
-)
-EMAIL_DOMAINS = ("example.com", "mail.example.org", "inbox.example.net", "post.example.io", "example.co")
+
+def _data(name: str) -> Any:
+    """A table shipped in ``env/data/<name>.json``: seed data lives in files, the draws here."""
+    return json.loads(resources.files("envfactory_core.env").joinpath("data", f"{name}.json").read_text("utf-8"))
+
+
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(str(word) for word in _data(name))
 
 
 @attrs.frozen(kw_only=True)
@@ -193,404 +74,18 @@ class City:
     postal_prefix: str
 
 
-CITIES = (
-    City(
-        name="Lisbon",
-        country="Portugal",
-        country_code="PT",
-        timezone="Europe/Lisbon",
-        currency="EUR",
-        latitude=38.72,
-        longitude=-9.14,
-        postal_prefix="1100",
-    ),
-    City(
-        name="Berlin",
-        country="Germany",
-        country_code="DE",
-        timezone="Europe/Berlin",
-        currency="EUR",
-        latitude=52.52,
-        longitude=13.40,
-        postal_prefix="101",
-    ),
-    City(
-        name="Osaka",
-        country="Japan",
-        country_code="JP",
-        timezone="Asia/Tokyo",
-        currency="JPY",
-        latitude=34.69,
-        longitude=135.50,
-        postal_prefix="530",
-    ),
-    City(
-        name="Toronto",
-        country="Canada",
-        country_code="CA",
-        timezone="America/Toronto",
-        currency="CAD",
-        latitude=43.65,
-        longitude=-79.38,
-        postal_prefix="M5",
-    ),
-    City(
-        name="Austin",
-        country="United States",
-        country_code="US",
-        timezone="America/Chicago",
-        currency="USD",
-        latitude=30.27,
-        longitude=-97.74,
-        postal_prefix="787",
-    ),
-    City(
-        name="Seattle",
-        country="United States",
-        country_code="US",
-        timezone="America/Los_Angeles",
-        currency="USD",
-        latitude=47.61,
-        longitude=-122.33,
-        postal_prefix="981",
-    ),
-    City(
-        name="Chicago",
-        country="United States",
-        country_code="US",
-        timezone="America/Chicago",
-        currency="USD",
-        latitude=41.88,
-        longitude=-87.63,
-        postal_prefix="606",
-    ),
-    City(
-        name="Boston",
-        country="United States",
-        country_code="US",
-        timezone="America/New_York",
-        currency="USD",
-        latitude=42.36,
-        longitude=-71.06,
-        postal_prefix="021",
-    ),
-    City(
-        name="Denver",
-        country="United States",
-        country_code="US",
-        timezone="America/Denver",
-        currency="USD",
-        latitude=39.74,
-        longitude=-104.99,
-        postal_prefix="802",
-    ),
-    City(
-        name="Nairobi",
-        country="Kenya",
-        country_code="KE",
-        timezone="Africa/Nairobi",
-        currency="KES",
-        latitude=-1.29,
-        longitude=36.82,
-        postal_prefix="001",
-    ),
-    City(
-        name="Accra",
-        country="Ghana",
-        country_code="GH",
-        timezone="Africa/Accra",
-        currency="GHS",
-        latitude=5.60,
-        longitude=-0.19,
-        postal_prefix="GA",
-    ),
-    City(
-        name="Melbourne",
-        country="Australia",
-        country_code="AU",
-        timezone="Australia/Melbourne",
-        currency="AUD",
-        latitude=-37.81,
-        longitude=144.96,
-        postal_prefix="30",
-    ),
-    City(
-        name="Auckland",
-        country="New Zealand",
-        country_code="NZ",
-        timezone="Pacific/Auckland",
-        currency="NZD",
-        latitude=-36.85,
-        longitude=174.76,
-        postal_prefix="10",
-    ),
-    City(
-        name="Sao Paulo",
-        country="Brazil",
-        country_code="BR",
-        timezone="America/Sao_Paulo",
-        currency="BRL",
-        latitude=-23.55,
-        longitude=-46.63,
-        postal_prefix="010",
-    ),
-    City(
-        name="Mexico City",
-        country="Mexico",
-        country_code="MX",
-        timezone="America/Mexico_City",
-        currency="MXN",
-        latitude=19.43,
-        longitude=-99.13,
-        postal_prefix="060",
-    ),
-    City(
-        name="Madrid",
-        country="Spain",
-        country_code="ES",
-        timezone="Europe/Madrid",
-        currency="EUR",
-        latitude=40.42,
-        longitude=-3.70,
-        postal_prefix="280",
-    ),
-    City(
-        name="Lyon",
-        country="France",
-        country_code="FR",
-        timezone="Europe/Paris",
-        currency="EUR",
-        latitude=45.76,
-        longitude=4.84,
-        postal_prefix="690",
-    ),
-    City(
-        name="Milan",
-        country="Italy",
-        country_code="IT",
-        timezone="Europe/Rome",
-        currency="EUR",
-        latitude=45.46,
-        longitude=9.19,
-        postal_prefix="201",
-    ),
-    City(
-        name="Amsterdam",
-        country="Netherlands",
-        country_code="NL",
-        timezone="Europe/Amsterdam",
-        currency="EUR",
-        latitude=52.37,
-        longitude=4.90,
-        postal_prefix="10",
-    ),
-    City(
-        name="Stockholm",
-        country="Sweden",
-        country_code="SE",
-        timezone="Europe/Stockholm",
-        currency="SEK",
-        latitude=59.33,
-        longitude=18.07,
-        postal_prefix="111",
-    ),
-    City(
-        name="Oslo",
-        country="Norway",
-        country_code="NO",
-        timezone="Europe/Oslo",
-        currency="NOK",
-        latitude=59.91,
-        longitude=10.75,
-        postal_prefix="01",
-    ),
-    City(
-        name="Warsaw",
-        country="Poland",
-        country_code="PL",
-        timezone="Europe/Warsaw",
-        currency="PLN",
-        latitude=52.23,
-        longitude=21.01,
-        postal_prefix="00",
-    ),
-    City(
-        name="Dublin",
-        country="Ireland",
-        country_code="IE",
-        timezone="Europe/Dublin",
-        currency="EUR",
-        latitude=53.35,
-        longitude=-6.26,
-        postal_prefix="D0",
-    ),
-    City(
-        name="Edinburgh",
-        country="United Kingdom",
-        country_code="GB",
-        timezone="Europe/London",
-        currency="GBP",
-        latitude=55.95,
-        longitude=-3.19,
-        postal_prefix="EH",
-    ),
-    City(
-        name="Manchester",
-        country="United Kingdom",
-        country_code="GB",
-        timezone="Europe/London",
-        currency="GBP",
-        latitude=53.48,
-        longitude=-2.24,
-        postal_prefix="M1",
-    ),
-    City(
-        name="Bengaluru",
-        country="India",
-        country_code="IN",
-        timezone="Asia/Kolkata",
-        currency="INR",
-        latitude=12.97,
-        longitude=77.59,
-        postal_prefix="560",
-    ),
-    City(
-        name="Singapore",
-        country="Singapore",
-        country_code="SG",
-        timezone="Asia/Singapore",
-        currency="SGD",
-        latitude=1.35,
-        longitude=103.82,
-        postal_prefix="01",
-    ),
-    City(
-        name="Seoul",
-        country="South Korea",
-        country_code="KR",
-        timezone="Asia/Seoul",
-        currency="KRW",
-        latitude=37.57,
-        longitude=126.98,
-        postal_prefix="04",
-    ),
-    City(
-        name="Cape Town",
-        country="South Africa",
-        country_code="ZA",
-        timezone="Africa/Johannesburg",
-        currency="ZAR",
-        latitude=-33.92,
-        longitude=18.42,
-        postal_prefix="80",
-    ),
-    City(
-        name="Vancouver",
-        country="Canada",
-        country_code="CA",
-        timezone="America/Vancouver",
-        currency="CAD",
-        latitude=49.28,
-        longitude=-123.12,
-        postal_prefix="V6",
-    ),
-)
-
-STREETS = (
-    "Maple Avenue",
-    "Harbor Street",
-    "Elm Road",
-    "Rua Augusta",
-    "Kastanienallee",
-    "Oak Lane",
-    "Station Road",
-    "Cedar Boulevard",
-    "Market Street",
-    "Riverside Drive",
-    "Hillcrest Way",
-    "Park Terrace",
-    "Mill Lane",
-    "Church Street",
-    "Victoria Road",
-    "Linden Strasse",
-    "Calle Mayor",
-    "Via Roma",
-    "Queen Street",
-    "Sunset Drive",
-)
-
-COMPANIES = (
-    "Northwind Traders",
-    "Bluefin Analytics",
-    "Cedar & Stone",
-    "Lumen Labs",
-    "Harborview Logistics",
-    "Kestrel Outdoor",
-    "Mosaic Health",
-    "Brightline Studio",
-    "Pinecrest Foods",
-    "Atlas Freight",
-    "Juniper Software",
-    "Copperleaf Design",
-    "Riverbend Books",
-    "Solstice Energy",
-    "Granite Legal",
-    "Willow & Co",
-    "Orbit Robotics",
-    "Meridian Travel",
-    "Foxglove Florists",
-    "Summit Fitness",
-    "Tidewater Coffee",
-    "Quartz Ventures",
-    "Ember Kitchenware",
-    "Nimbus Cloudworks",
-    "Saffron Spice Co",
-)
-
-SENTENCE_SUBJECTS = (
-    "The quarterly report",
-    "Our team",
-    "The new release",
-    "This order",
-    "The venue",
-    "The client",
-    "The shipment",
-    "The budget review",
-    "The onboarding session",
-    "The design draft",
-)
-SENTENCE_PREDICATES = (
-    "needs a final check before Friday",
-    "was moved to the second floor",
-    "includes the revised figures",
-    "arrives later than planned",
-    "is ready for review",
-    "should be shared with finance",
-    "covers the spring campaign",
-    "was approved yesterday",
-    "needs two more signatures",
-    "will be discussed at the next meeting",
-)
-TITLE_WORDS = (
-    "Spring",
-    "Launch",
-    "Review",
-    "Budget",
-    "Roadmap",
-    "Offsite",
-    "Kickoff",
-    "Retrospective",
-    "Planning",
-    "Customer",
-    "Partner",
-    "Quarterly",
-    "Design",
-    "Hiring",
-    "Security",
-    "Migration",
-    "Research",
-    "Summit",
-)
+# The order of every table is part of the output: ``rng.choice`` picks by position.
+FIRST_NAMES = _words("first_names")
+LAST_NAMES = _words("last_names")
+EMAIL_DOMAINS = _words("email_domains")
+CITIES: tuple[City, ...] = tuple(City(**row) for row in _data("cities"))
+STREETS = _words("streets")
+COMPANIES = _words("companies")
+SENTENCE_SUBJECTS = _words("sentence_subjects")
+SENTENCE_PREDICATES = _words("sentence_predicates")
+TITLE_WORDS = _words("title_words")
+CALLING_CODES: dict[str, str] = {str(country): str(code) for country, code in _data("calling_codes").items()}
+"""ISO 3166 alpha-2 country code → international calling code (``"DE"`` → ``"+49"``)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -611,10 +106,35 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def phone(rng: random.Random, country_code: str = "US") -> str:
-    prefixes = {"US": "+1", "CA": "+1", "GB": "+44", "DE": "+49", "FR": "+33", "JP": "+81", "PT": "+351", "IN": "+91"}
-    prefix = prefixes.get(country_code, "+1")
-    return f"{prefix} {rng.randint(200, 989)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
+@attrs.frozen(kw_only=True)
+class PhoneShape:
+    """How one kind of phone number looks after its calling code: digit groups, each from an inclusive range.
+
+    ``north_american`` gives the groups of ``+1`` numbers when they differ (a venue's ``+1 338 782
+    2033`` beside ``+39 27 2033 5179``). ``countries`` limits which countries' numbers carry their own
+    calling code; the others get ``+1``, as does a country :data:`CALLING_CODES` lacks. Domains
+    declare their own shapes and draw with :func:`phone`, so one table serves every number.
+    """
+
+    groups: tuple[tuple[int, int], ...]
+    north_american: tuple[tuple[int, int], ...] = ()
+    countries: frozenset[str] | None = None
+
+
+PERSON_PHONE = PhoneShape(
+    groups=((200, 989), (100, 999), (1000, 9999)),
+    # People of the other cities have +1 numbers: seeded states depend on it.
+    countries=frozenset({"US", "CA", "GB", "DE", "FR", "JP", "PT", "IN"}),
+)
+"""A person's number, as :func:`person` draws it: ``+49 337 682 2033``."""
+
+
+def phone(rng: random.Random, country_code: str = "US", shape: PhoneShape = PERSON_PHONE) -> str:
+    """A phone number of ``shape`` with ``country_code``'s calling code, groups separated by spaces."""
+    local = shape.countries is None or country_code in shape.countries
+    code = CALLING_CODES.get(country_code, "+1") if local else "+1"
+    groups = shape.north_american if code == "+1" and shape.north_american else shape.groups
+    return " ".join([code, *(str(rng.randint(low, high)) for low, high in groups)])
 
 
 def city(rng: random.Random) -> City:

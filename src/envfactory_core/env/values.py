@@ -146,8 +146,11 @@ def matches(needle: str | None, *haystacks: object) -> bool:
     return any(folded in str(field).casefold() for field in haystacks if field is not None)
 
 
-def page(rows: Sequence[T], limit: int, offset: int) -> list[T]:
-    """One page of ``rows``: at most ``limit`` after skipping ``offset``."""
+def page(rows: Sequence[T], limit: int, offset: int = 0) -> list[T]:
+    """One page of ``rows``: at most ``limit`` after skipping ``offset`` (the first ``limit`` without one).
+
+    Every list tool pages through this, so ``limit`` and ``offset`` mean the same in every environment.
+    """
     return list(rows[offset : offset + limit])
 
 

@@ -32,7 +32,6 @@ from .samplers import (
     sample_chains,
 )
 from .stats import graph_stats
-from .synthetic import synthetic_specs
 from .tool_graph import EDGE_KINDS, ToolGraph
 from .turns import TURN_MODES, segment_turns
 from .validate import ChainCheck, check_chain, validate_tools
@@ -78,7 +77,6 @@ __all__ = [
     "name_key",
     "sample_chains",
     "segment_turns",
-    "synthetic_specs",
     "to_dot",
     "to_graphml",
     "types_compatible",

@@ -1,13 +1,13 @@
 """Live rollouts of exported RL rows: the episode a trainer runs, and the reward it earns.
 
-RL trainers (TRL, verl) read the rows ``core/verl`` writes and let a policy call tools during
-generation. Each rollout needs its own world at the row's starting point, every call recorded,
+RL trainers (TRL, verl) read the rows the verl adapter's exporter (``verl/verl``) writes and let a
+policy call tools during generation. Each rollout needs its own world at the row's starting point, every call recorded,
 and a reward computed against the row's gold. :class:`RolloutTask` is what a row says (parsed once,
 with every problem reported at once); :class:`Rollout` is one live episode of it.
 
 A row's starting point is its task's initial state with ``prefix_calls`` (the earlier turns' gold
 calls) replayed, so ids the environments create come out as they did when the task was grounded,
-exactly as :func:`envfactory_core.export.verl_reward.score_response` replays them; the two agree
+exactly as :func:`envfactory_core.export.responses.score_response` replays them; the two agree
 on every score.
 
 Adapters share this module so that the live reward (TRL's reward function, verl's
@@ -33,7 +33,7 @@ __all__ = ["Rollout", "RolloutError", "RolloutTask", "WorldState", "tool_result_
 
 WorldState = dict[str, Any]
 
-_FIX_EXPORT = "export the rows with `envfactory export RUN --format verl` (core/verl)"
+_FIX_EXPORT = "export the rows with `envfactory export RUN --format verl` (verl/verl)"
 
 
 class RolloutError(ConfigError):
@@ -103,7 +103,7 @@ class RolloutTask:
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> RolloutTask:
-        """The task of a ``core/verl`` row (a dict with ``extra_info`` and ``reward_model``)."""
+        """The task of a ``verl/verl`` row (a dict with ``extra_info`` and ``reward_model``)."""
         reward_model = row.get("reward_model") or {}
         ground_truth = reward_model.get("ground_truth") if isinstance(reward_model, Mapping) else None
         return cls.from_extra_info(row.get("extra_info") or {}, ground_truth)

@@ -2,15 +2,17 @@
 
 Every package of environments runs the same checks on each environment: the conformance kit, the
 shape of a shipped domain environment, distinct states for distinct seeds, the same state hash in
-another process, and seeding at tiny and large sizes. Subclass :class:`EnvironmentPackageTests`
+another process, and seeding at tiny and large sizes; and once, that the package's plugin registers
+exactly its environments. Subclass :class:`EnvironmentPackageTests`
 under a name pytest collects and say which environments and domain::
 
     from envfactory_core.testing import EnvironmentPackageTests
-    from my_domain import ENVIRONMENTS
+    from my_domain import ENVIRONMENTS, plugin
 
 
     class TestMyDomainEnvironments(EnvironmentPackageTests):
         environments = ENVIRONMENTS
+        plugin = plugin
         domain = "my_domain"
         hash_seeds = (0, 7, 19)
 
@@ -29,6 +31,8 @@ from typing import ClassVar
 import pytest
 
 from ..env.environment import Environment
+from ..plugins import PluginInfo, PluginManager
+from ..registry import Registry
 from .conformance import assert_environment_conforms
 from .environment_checks import (
     assert_domain_environment,
@@ -48,6 +52,8 @@ class EnvironmentPackageTests:
     """The package's environments (required)."""
     domain: ClassVar[str] = ""
     """The domain every environment declares (required)."""
+    plugin: ClassVar[object | None] = None
+    """The object the package's entry point names (``environments_plugin(ENVIRONMENTS)``)."""
     seed_count: ClassVar[int] = 20
     """Seeds ``0 .. seed_count-1`` must give that many different states."""
     hash_seeds: ClassVar[Sequence[int]] = (0, 7)
@@ -82,3 +88,20 @@ class EnvironmentPackageTests:
 
     def test_tiny_and_large_sizes_give_valid_states(self, environment: Environment) -> None:
         assert_sizes_give_valid_states(environment, sizes=self.sizes)
+
+    def test_plugin_registers_the_environments(self, plugin_manager: PluginManager) -> None:
+        if self.plugin is None:
+            pytest.fail(
+                f"{type(self).__name__}: set `plugin` to the object the entry point names, "
+                "or remove this test with `test_plugin_registers_the_environments = None`"
+            )
+        namespace = self.domain
+        plugin_manager.add_plugin(
+            self.plugin, PluginInfo(name=namespace, namespace=namespace, distribution="", version="")
+        )
+        registered = [
+            component.name
+            for component in Registry(plugin_manager).components("environment")
+            if component.name.startswith(f"{namespace}/")
+        ]
+        assert registered == sorted(f"{namespace}/{environment.name}" for environment in self.environments)

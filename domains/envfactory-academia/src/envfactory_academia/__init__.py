@@ -6,11 +6,14 @@ the order the plugin registers them.
 
 from __future__ import annotations
 
+from envfactory_core.env import Environment, environments_plugin
+
 from .code_hosting import environment as code_hosting
 from .courses import environment as courses
 from .library import environment as library
 from .references import environment as references
 
-ENVIRONMENTS = (library, references, courses, code_hosting)
+ENVIRONMENTS: tuple[Environment, ...] = (library, references, courses, code_hosting)
+plugin = environments_plugin(ENVIRONMENTS)
 
-__all__ = ["ENVIRONMENTS", "code_hosting", "courses", "library", "references"]
+__all__ = ["ENVIRONMENTS", "code_hosting", "courses", "library", "plugin", "references"]

@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Annotated, Literal, TypedDict
 
 from envfactory_core.env import Arg, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env.values import page
 from envfactory_core.models import Provenance
 
 from ._common import NOW, iso, next_int_id
@@ -129,9 +130,7 @@ environment = Environment(
         source="GitHub REST API: users, repositories, collaborators, issues, labels, issue comments, pulls, "
         "pull request reviews, merges",
         url="https://docs.github.com/en/rest",
-        license="",
     ),
-    overlaps=(),
 )
 
 
@@ -481,7 +480,7 @@ def search_repositories(
             }
         )
     found.sort(key=lambda repo: (-repo["stars"], repo["full_name"]))
-    return {"repositories": found[:limit], "count": len(found)}
+    return {"repositories": page(found, limit), "count": len(found)}
 
 
 @environment.tool(effect="read")
@@ -514,7 +513,7 @@ def list_issues(
             continue
         rows.append(row)
     rows.sort(key=lambda row: row["number"], reverse=True)
-    return {"issues": [_issue_out(ctx, row, repo) for row in rows[:limit]], "count": len(rows)}
+    return {"issues": [_issue_out(ctx, row, repo) for row in page(rows, limit)], "count": len(rows)}
 
 
 @environment.tool(effect="read")

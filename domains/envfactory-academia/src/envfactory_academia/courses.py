@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Literal, TypedDict
 
 from envfactory_core.env import Arg, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env.values import page
 from envfactory_core.models import Provenance
 
 from ._common import NOW, iso, next_int_id, parse_time
@@ -122,9 +123,7 @@ environment = Environment(
     provenance=Provenance(
         source="Canvas LMS REST API: Courses, Enrollments, Assignments, Assignment Overrides, Submissions, Late Policy",
         url="https://canvas.instructure.com/doc/api/",
-        license="",
     ),
-    overlaps=(),
 )
 
 
@@ -449,7 +448,10 @@ def search_users(
     needle = query.strip().lower()
     found = [row for row in ctx.table("users").all() if needle in row["name"].lower() or needle in row["email"].lower()]
     found.sort(key=lambda row: (row["name"], row["user_id"]))
-    return {"users": [{key: row[key] for key in User.__annotations__} for row in found[:limit]], "count": len(found)}
+    return {
+        "users": [{key: row[key] for key in User.__annotations__} for row in page(found, limit)],
+        "count": len(found),
+    }
 
 
 @environment.tool(effect="read")

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Annotated, Literal, TypedDict
 
 from envfactory_core.env import Arg, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env.values import page
 from envfactory_core.models import Provenance
 
 from ._common import NOW, iso
@@ -125,9 +126,7 @@ environment = Environment(
         source="Open Library Books API (ISBN lookup, search) and the circulation endpoints of library systems "
         "such as Koha's REST API (checkouts, renewals, holds, patron accounts)",
         url="https://openlibrary.org/developers/api",
-        license="",
     ),
-    overlaps=(),
 )
 
 
@@ -448,7 +447,7 @@ def search_books(
             }
         )
     found.sort(key=lambda book: (book["title"], book["isbn"]))
-    return {"books": found[:limit], "count": len(found)}
+    return {"books": page(found, limit), "count": len(found)}
 
 
 @environment.tool(effect="read")
@@ -552,7 +551,7 @@ def list_loans(
     elif status != "all":
         rows = [row for row in rows if row["status"] == status]
     rows.sort(key=lambda row: (row["due_date"], row["loan_id"]))
-    return {"loans": rows[:limit], "count": len(rows)}
+    return {"loans": page(rows, limit), "count": len(rows)}
 
 
 @environment.tool(effect="write")

@@ -14,7 +14,7 @@ from datetime import UTC, timedelta
 from typing import Annotated, Literal, TypedDict
 
 from envfactory_core.env import Arg, Environment, SeedContext, ToolError, fake, table
-from envfactory_core.env.values import seed_token
+from envfactory_core.env.values import page, seed_token
 from envfactory_core.models import Provenance
 
 from ._common import NOW
@@ -98,9 +98,7 @@ environment = Environment(
     provenance=Provenance(
         source="Zotero Web API v3: items, collections, tags, searches, trash, versions and conditional writes",
         url="https://www.zotero.org/support/dev/web_api/v3/basics",
-        license="",
     ),
-    overlaps=(),
 )
 
 
@@ -380,7 +378,7 @@ def search_items(
             continue
         found.append(row)
     found.sort(key=lambda row: (row["title"].lower(), row["item_id"]))
-    return {"items": [_summary(row) for row in found[:limit]], "count": len(found)}
+    return {"items": [_summary(row) for row in page(found, limit)], "count": len(found)}
 
 
 @environment.tool(effect="read")
@@ -653,7 +651,7 @@ def list_tags(ctx, limit: Annotated[int, Arg(minimum=1, maximum=200, mask=True)]
         for tag in row["tags"]:
             counts[tag] = counts.get(tag, 0) + 1
     ordered = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0].lower()))
-    return {"tags": [{"tag": tag, "item_count": count} for tag, count in ordered[:limit]], "count": len(ordered)}
+    return {"tags": [{"tag": tag, "item_count": count} for tag, count in page(ordered, limit)], "count": len(ordered)}
 
 
 # --- seed ------------------------------------------------------------------------------------------------------

@@ -7,13 +7,14 @@ Shippo, RentCast with Zillow Rental Manager). Installing the package registers t
 
 from __future__ import annotations
 
-from envfactory_core.env import Environment
+from envfactory_core.env import Environment, environments_plugin
 
 from .marketplace import environment as marketplace
 from .rentals import environment as rentals
 from .shipping import environment as shipping
 from .storefront import environment as storefront
 
-__all__ = ["ENVIRONMENTS", "marketplace", "rentals", "shipping", "storefront"]
+__all__ = ["ENVIRONMENTS", "marketplace", "plugin", "rentals", "shipping", "storefront"]
 
 ENVIRONMENTS: tuple[Environment, ...] = (storefront, marketplace, shipping, rentals)
+plugin = environments_plugin(ENVIRONMENTS)

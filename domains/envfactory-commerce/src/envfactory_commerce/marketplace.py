@@ -130,9 +130,7 @@ environment = Environment(
     provenance=Provenance(
         source="Etsy Open API v3: ShopListing, Shop, ShopReceipt, ShopReceiptTransaction, Review endpoints",
         url="https://developers.etsy.com/documentation/reference",
-        license="",
     ),
-    overlaps=(),
 )
 
 
@@ -371,7 +369,7 @@ def find_shops(
         for row in ctx.table("shops").all(order_by="shop_name")
         if matches(query, row["shop_name"], row["title"], row["name"], row["city"])
     ]
-    return {"shops": found[:limit], "count": len(found)}
+    return {"shops": page(found, limit), "count": len(found)}
 
 
 @environment.tool(effect="read")
@@ -648,7 +646,7 @@ def list_reviews(
         if min_rating is None or r["rating"] >= min_rating
     ]
     average = round(sum(r["rating"] for r in rows) / len(rows), 2) if rows else None
-    return {"reviews": rows[:limit], "count": len(rows), "average_rating": average}  # type: ignore[typeddict-item]
+    return {"reviews": page(rows, limit), "count": len(rows), "average_rating": average}  # type: ignore[arg-type]
 
 
 # --- seed state ------------------------------------------------------------------------------

@@ -113,9 +113,7 @@ environment = Environment(
             "Zillow Rental Manager tours and applications"
         ),
         url="https://developers.rentcast.io/reference/introduction",
-        license="",
     ),
-    overlaps=(),
 )
 
 CITIES = {
@@ -527,7 +525,7 @@ def list_viewings(
     if status is not None:
         filters["status"] = status
     rows = ctx.table("viewings").find(order_by="start_time", **filters)
-    return {"viewings": [_viewing(ctx, row) for row in rows[:limit]], "count": len(rows)}
+    return {"viewings": [_viewing(ctx, row) for row in page(rows, limit)], "count": len(rows)}
 
 
 @environment.tool(effect="write")
@@ -631,7 +629,7 @@ def list_applications(
     if status is not None:
         filters["status"] = status
     rows = ctx.table("applications").find(order_by="created_at", **filters)
-    return {"applications": [_application(ctx, row) for row in rows[:limit]], "count": len(rows)}
+    return {"applications": [_application(ctx, row) for row in page(rows, limit)], "count": len(rows)}
 
 
 @environment.tool(effect="write")

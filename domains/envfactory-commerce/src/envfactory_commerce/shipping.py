@@ -128,9 +128,7 @@ environment = Environment(
     provenance=Provenance(
         source="Shippo API: Addresses (validation), Shipments, Rates, Transactions, Tracks and Refunds endpoints",
         url="https://docs.goshippo.com/shippoapi/public-api/",
-        license="",
     ),
-    overlaps=(),
 )
 
 # (carrier, service, base USD, USD per billable kg, days, max kg, max length+girth cm)

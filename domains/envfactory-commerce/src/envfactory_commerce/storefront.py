@@ -170,9 +170,7 @@ environment = Environment(
     provenance=Provenance(
         source="Shopify Admin REST API: Product, InventoryLevel, Customer, DraftOrder, Order, Fulfillment resources",
         url="https://shopify.dev/docs/api/admin-rest",
-        license="",
     ),
-    overlaps=(),
 )
 
 
@@ -563,7 +561,7 @@ def search_customers(
         for row in ctx.table("customers").all(order_by="email")
         if matches(query, row["email"], f"{row['first_name']} {row['last_name']}", row["phone"], row["city"])
     ]
-    return {"customers": found[:limit], "count": len(found)}
+    return {"customers": page(found, limit), "count": len(found)}
 
 
 @environment.tool(effect="write")

@@ -121,9 +121,7 @@ environment = Environment(
             "UK Open Banking beneficiaries and domestic payments"
         ),
         url="https://plaid.com/docs/api/",
-        license="",
     ),
-    overlaps=(),
 )
 
 
@@ -639,7 +637,7 @@ def list_transfers(
         if value is not None:
             filters[column] = value
     rows = ctx.table("transfers").find(order_by=["date", "created_at"], descending=True, **filters)
-    return {"transfers": rows[:limit], "count": len(rows)}  # type: ignore[typeddict-item]
+    return {"transfers": page(rows, limit), "count": len(rows)}  # type: ignore[arg-type]
 
 
 # --- seed state ------------------------------------------------------------------------------

@@ -132,9 +132,7 @@ environment = Environment(
     provenance=Provenance(
         source="Expensify Integration Server API (expenses, reports, policy) and Ramp API reimbursements",
         url="https://integrations.expensify.com/Integration-Server/doc/",
-        license="",
     ),
-    overlaps=(),
 )
 
 
@@ -502,7 +500,7 @@ def list_reports(
     if status is not None:
         filters["status"] = status
     rows = ctx.table("reports").find(order_by="created_at", descending=True, **filters)
-    return {"reports": [_report(ctx, row) for row in rows[:limit]], "count": len(rows)}
+    return {"reports": [_report(ctx, row) for row in page(rows, limit)], "count": len(rows)}
 
 
 @environment.tool(effect="write")

@@ -130,9 +130,7 @@ environment = Environment(
             "QuickBooks Online Invoice and Payment"
         ),
         url="https://developer.xero.com/documentation/api/accounting/overview",
-        license="",
     ),
-    overlaps=(),
 )
 
 
@@ -387,7 +385,7 @@ def search_contacts(
         if matches(query, row["name"], row["email"], row["city"])
         and (kind is None or (row["is_customer"] if kind == "customer" else row["is_supplier"]))
     ]
-    return {"contacts": found[:limit], "count": len(found)}
+    return {"contacts": page(found, limit), "count": len(found)}
 
 
 @environment.tool(effect="write")
@@ -669,7 +667,7 @@ def list_bills(
         for row in ctx.table("bills").find(order_by=["due_date", "bill_id"], **filters)
         if cutoff is None or row["due_date"] <= cutoff
     ]
-    return {"bills": rows[:limit], "count": len(rows)}
+    return {"bills": page(rows, limit), "count": len(rows)}
 
 
 @environment.tool(effect="write")

@@ -114,9 +114,7 @@ environment = Environment(
             "Stripe API: Customers, PaymentMethods (attach), PaymentIntents (create, confirm, capture, cancel), Refunds"
         ),
         url="https://docs.stripe.com/api",
-        license="",
     ),
-    overlaps=(),
 )
 
 
@@ -318,7 +316,7 @@ def search_customers(
         if (email is None or row["email"] == email.strip().lower())
         and matches(query, row["name"], row["phone"], row["description"])
     ]
-    return {"customers": found[:limit], "count": len(found)}
+    return {"customers": page(found, limit), "count": len(found)}
 
 
 @environment.tool(effect="write")

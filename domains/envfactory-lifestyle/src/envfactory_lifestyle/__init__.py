@@ -6,11 +6,14 @@ the order the plugin registers them.
 
 from __future__ import annotations
 
+from envfactory_core.env import Environment, environments_plugin
+
 from .events import environment as events
 from .fitness import environment as fitness
 from .recipes import environment as recipes
 from .restaurants import environment as restaurants
 
-ENVIRONMENTS = (restaurants, recipes, fitness, events)
+ENVIRONMENTS: tuple[Environment, ...] = (restaurants, recipes, fitness, events)
+plugin = environments_plugin(ENVIRONMENTS)
 
-__all__ = ["ENVIRONMENTS", "events", "fitness", "recipes", "restaurants"]
+__all__ = ["ENVIRONMENTS", "events", "fitness", "plugin", "recipes", "restaurants"]

@@ -7,12 +7,11 @@ and shows the expected form, so an agent can correct its call.
 
 from __future__ import annotations
 
-import random
 from datetime import date, datetime, timedelta, timezone
 from functools import partial
 
 from envfactory_core.env import values
-from envfactory_core.env.fake import CITIES, City
+from envfactory_core.env.fake import CITIES, City, PhoneShape
 from envfactory_core.env.timezones import offset_text, utc_offset
 from envfactory_core.env.values import iso, next_int_id
 
@@ -20,7 +19,7 @@ __all__ = [
     "JUNE_OFFSETS",
     "LOCAL_CITIES",
     "NOW",
-    "business_phone",
+    "VENUE_PHONE",
     "days_between",
     "iso",
     "local_zone",
@@ -48,20 +47,10 @@ def offset_of(city: City) -> str:
     return JUNE_OFFSETS.get(city.name, "+00:00")
 
 
-# Country calling codes for the countries venues are placed in (``fake.phone`` knows only a few).
-CALLING_CODES = {
-    "US": "+1", "CA": "+1", "GB": "+44", "IE": "+353", "PT": "+351", "ES": "+34", "FR": "+33", "IT": "+39",
-    "DE": "+49", "NL": "+31", "SE": "+46", "NO": "+47", "PL": "+48", "AU": "+61", "NZ": "+64", "SG": "+65",
-    "JP": "+81", "KR": "+82", "IN": "+91", "ZA": "+27", "KE": "+254", "GH": "+233", "BR": "+55", "MX": "+52",
-}  # fmt: skip
-
-
-def business_phone(rng: random.Random, country_code: str) -> str:
-    """A phone number with the country's calling code, e.g. ``+39 02 4817 3390``."""
-    prefix = CALLING_CODES.get(country_code, "+1")
-    if prefix == "+1":
-        return f"+1 {rng.randint(201, 989)} {rng.randint(200, 999)} {rng.randint(1000, 9999)}"
-    return f"{prefix} {rng.randint(10, 99)} {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"
+VENUE_PHONE = PhoneShape(
+    groups=((10, 99), (1000, 9999), (1000, 9999)), north_american=((201, 989), (200, 999), (1000, 9999))
+)
+"""A venue's number for ``fake.phone``: ``+39 27 2033 5179``, ``+1 338 782 2033``."""
 
 
 def local_zone(offset: str) -> timezone:

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Literal, TypedDict
 
 from envfactory_core.env import Arg, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env.values import page
 from envfactory_core.models import Provenance
 
 from ._common import LOCAL_CITIES, NOW, iso, local_zone, parse_day
@@ -130,9 +131,7 @@ environment = Environment(
     provenance=Provenance(
         source="Eventbrite API v3: Event, Ticket Class, Order, Attendee and Venue objects; refund policy settings",
         url="https://www.eventbrite.com/platform/api",
-        license="",
     ),
-    overlaps=(),
 )
 
 
@@ -482,7 +481,7 @@ def search_events(
             continue
         found.append(row)
     found.sort(key=lambda row: (datetime.fromisoformat(row["start_time"]), row["event_id"]))
-    return {"events": [_summary(ctx, row) for row in found[:limit]], "count": len(found)}
+    return {"events": [_summary(ctx, row) for row in page(found, limit)], "count": len(found)}
 
 
 @environment.tool(effect="read")
@@ -623,7 +622,7 @@ def list_orders(
     """
     rows = ctx.table("orders").find(email=email, **({"status": status} if status else {}))
     rows.sort(key=lambda row: (row["created_at"], row["order_id"]), reverse=True)
-    return {"orders": [_order_out(ctx, row) for row in rows[:limit]], "count": len(rows)}
+    return {"orders": [_order_out(ctx, row) for row in page(rows, limit)], "count": len(rows)}
 
 
 @environment.tool(effect="write")
@@ -717,7 +716,7 @@ def list_attendees(
     _event(ctx, event_id)
     rows = ctx.table("attendees").find(event_id=event_id, **({"status": status} if status else {}))
     rows.sort(key=lambda row: (row["name"], row["attendee_id"]))
-    return {"attendees": [_attendee_out(row) for row in rows[offset : offset + limit]], "count": len(rows)}
+    return {"attendees": [_attendee_out(row) for row in page(rows, limit, offset)], "count": len(rows)}
 
 
 @environment.tool(effect="write")

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Literal, TypedDict
 
 from envfactory_core.env import Arg, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env.values import page
 from envfactory_core.models import Provenance
 
 from ._common import NOW, iso, local_zone, next_int_id, offset_of, parse_time
@@ -135,9 +136,7 @@ environment = Environment(
         source="Strava API v3: Athletes (get athlete, stats), Activities (create, get, list, update), Routes; "
         "progress goals from the Strava app",
         url="https://developers.strava.com/docs/reference/",
-        license="",
     ),
-    overlaps=(),
 )
 
 
@@ -461,7 +460,7 @@ def list_activities(
             continue
         rows.append((start, row))
     rows.sort(key=lambda pair: (pair[0], pair[1]["activity_id"]), reverse=True)
-    shown = [_activity_out(row) for _, row in rows[offset : offset + limit]]
+    shown = [_activity_out(row) for _, row in page(rows, limit, offset)]
     return {"activities": shown, "count": len(rows)}
 
 

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Annotated, Literal, TypedDict
 
 from envfactory_core.env import Arg, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env.values import page
 from envfactory_core.models import Provenance
 
 from ._common import NOW, days_between, next_int_id, parse_day
@@ -104,9 +105,7 @@ environment = Environment(
     provenance=Provenance(
         source="Spoonacular Food API: Search Recipes, Get Recipe Information, Meal Planner, Shopping List",
         url="https://spoonacular.com/food-api/docs",
-        license="",
     ),
-    overlaps=(),
 )
 
 
@@ -597,7 +596,7 @@ def search_recipes(
         "healthiness": lambda row: (-row["health_score"], row["recipe_id"]),
     }
     found.sort(key=orders[sort])
-    return {"recipes": [_summary(row) for row in found[:limit]], "count": len(found)}
+    return {"recipes": [_summary(row) for row in page(found, limit)], "count": len(found)}
 
 
 @environment.tool(effect="read")

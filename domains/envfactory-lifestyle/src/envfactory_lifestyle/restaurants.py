@@ -14,10 +14,10 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Literal, TypedDict
 
 from envfactory_core.env import Arg, Environment, SeedContext, ToolError, fake, table
-from envfactory_core.env.values import seed_token
+from envfactory_core.env.values import page, seed_token
 from envfactory_core.models import Provenance
 
-from ._common import LOCAL_CITIES, NOW, business_phone, iso, local_zone, parse_day, parse_time
+from ._common import LOCAL_CITIES, NOW, VENUE_PHONE, iso, local_zone, parse_day, parse_time
 
 __all__ = ["environment"]
 
@@ -117,9 +117,7 @@ environment = Environment(
     provenance=Provenance(
         source="OpenTable Booking API (availability, reservations) and Resy API (venue, find, book, cancel, notify)",
         url="https://docs.opentable.com/",
-        license="",
     ),
-    overlaps=(),
 )
 
 
@@ -487,7 +485,7 @@ def search_restaurants(
             continue
         found.append(row)
     found.sort(key=lambda row: (-row["rating"], row["name"]))
-    shown = [_summary(row) for row in found[:limit]]
+    shown = [_summary(row) for row in page(found, limit)]
     return {"restaurants": shown, "count": len(found)}
 
 
@@ -615,7 +613,7 @@ def list_reservations(
     """
     rows = ctx.table("reservations").find(email=email, **({"status": status} if status else {}))
     rows.sort(key=lambda row: (datetime.fromisoformat(row["start_time"]), row["reservation_id"]))
-    return {"reservations": [_reservation_out(ctx, row) for row in rows[:limit]], "count": len(rows)}
+    return {"reservations": [_reservation_out(ctx, row) for row in page(rows, limit)], "count": len(rows)}
 
 
 def _booked_future(ctx, reservation_id: str, action: str) -> dict:
@@ -831,7 +829,7 @@ def _seed_restaurants(ctx: SeedContext) -> list[dict]:
                 "city": city.name,
                 "country": city.country_code,
                 "postal_code": f"{city.postal_prefix}{rng.randint(10, 99)}",
-                "phone": business_phone(rng, city.country_code),
+                "phone": fake.phone(rng, city.country_code, VENUE_PHONE),
                 "utc_offset": offset,
                 "service_times": times,
                 "closed_days": rng.choice(([], ["Monday"], ["Sunday", "Monday"], ["Tuesday"])),

@@ -7,13 +7,14 @@ calendar is a correspondent in the mailbox, a collaborator on a shared file and 
 
 from __future__ import annotations
 
-from envfactory_core.env import Environment
+from envfactory_core.env import Environment, environments_plugin
 
 from .calendar import environment as calendar
 from .drive import environment as drive
 from .email import environment as email
 from .tasks import environment as tasks
 
-__all__ = ["ENVIRONMENTS", "calendar", "drive", "email", "tasks"]
+__all__ = ["ENVIRONMENTS", "calendar", "drive", "email", "plugin", "tasks"]
 
 ENVIRONMENTS: tuple[Environment, ...] = (calendar, email, drive, tasks)
+plugin = environments_plugin(ENVIRONMENTS)

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal, TypedDict
 
 from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env.values import page
 from envfactory_core.models import Provenance
 
 from ._common import NOW, check_email, in_zone, iso, new_token, owner, parse_time, require_text, seed_people, seed_token
@@ -93,9 +94,7 @@ environment = Environment(
     provenance=Provenance(
         source="Google Calendar API v3: CalendarList, Events, Freebusy",
         url="https://developers.google.com/calendar/api/v3/reference",
-        license="",
     ),
-    overlaps=(),
 )
 
 
@@ -329,7 +328,7 @@ def list_events(
     found.sort(key=lambda row: (datetime.fromisoformat(row["start_time"]), row["event_id"]))
     return {
         "calendar_id": calendar_id,
-        "events": [_event_view(ctx, row) for row in found[offset : offset + limit]],
+        "events": [_event_view(ctx, row) for row in page(found, limit, offset)],
         "count": len(found),
     }
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Annotated, Any, Literal, TypedDict
 
 from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env.values import page
 from envfactory_core.models import Provenance
 
 from ._common import BASE62, NOW, chain_depth, check_email, iso, new_token, owner, require_text, seed_people, seed_token
@@ -104,9 +105,7 @@ environment = Environment(
     provenance=Provenance(
         source="Google Drive API v3: files, permissions",
         url="https://developers.google.com/drive/api/reference/rest/v3",
-        license="",
     ),
-    overlaps=(),
 )
 
 
@@ -333,7 +332,7 @@ def search_files(
             continue
         found.append(_summary(row, role))
     found.sort(key=lambda item: (item["modified_at"], item["file_id"]), reverse=True)
-    return {"files": found[offset : offset + limit], "count": len(found)}
+    return {"files": page(found, limit, offset), "count": len(found)}
 
 
 @environment.tool(effect="read")

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Any, TypedDict
 
 from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env.values import page
 from envfactory_core.models import Provenance
 
 from ._common import HEX, NOW, check_email, iso, new_token, owner, require_text, seed_people, seed_token
@@ -100,9 +101,7 @@ environment = Environment(
     provenance=Provenance(
         source="Gmail API: users.messages, users.drafts, users.labels; Gmail search operators",
         url="https://developers.google.com/gmail/api/reference/rest",
-        license="",
     ),
-    overlaps=(),
 )
 
 
@@ -360,7 +359,7 @@ def search_messages(
         if all(check(row) for check in checks):
             found.append(row)
     found.sort(key=lambda row: (datetime.fromisoformat(row["created_at"]), row["message_id"]), reverse=True)
-    return {"messages": [_summary(row) for row in found[offset : offset + limit]], "count": len(found)}
+    return {"messages": [_summary(row) for row in page(found, limit, offset)], "count": len(found)}
 
 
 @environment.tool(effect="read")

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal, TypedDict
 
 from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env.values import page
 from envfactory_core.models import Provenance
 
 from ._common import NOW, chain_depth, check_email, iso, new_token, owner, parse_date, require_text, seed_people
@@ -107,9 +108,7 @@ environment = Environment(
     provenance=Provenance(
         source="Todoist REST API v2: projects, tasks (close, reopen), comments, collaborators",
         url="https://developer.todoist.com/rest/v2/",
-        license="",
     ),
-    overlaps=(),
 )
 
 
@@ -365,7 +364,7 @@ def list_tasks(
     if tag is not None:
         rows = [row for row in rows if tag.strip().lstrip("@") in row["tags"]]
     rows.sort(key=lambda row: (row["due_date"] is None, row["due_date"] or "", row["priority"], row["task_id"]))
-    return {"tasks": [_task_view(ctx, row) for row in rows[offset : offset + limit]], "count": len(rows)}
+    return {"tasks": [_task_view(ctx, row) for row in page(rows, limit, offset)], "count": len(rows)}
 
 
 @environment.tool(effect="read")

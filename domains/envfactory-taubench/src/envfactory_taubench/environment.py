@@ -62,7 +62,6 @@ def build_environment(data: AirlineData) -> Environment:
         overlaps=OVERLAPS,
         evaluation_only=True,
         default_size=1,
-        version="1",
     )
     for function, effect in TOOLS:
         environment.add_tool(function, effect=effect)

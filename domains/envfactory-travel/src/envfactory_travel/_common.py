@@ -16,11 +16,13 @@ from functools import partial
 from typing import Any
 
 from envfactory_core.env import Context, values
+from envfactory_core.env.fake import PhoneShape
 from envfactory_core.env.timezones import in_zone, local_time
 from envfactory_core.env.values import iso, money, require_text, seed_token
 
 __all__ = [
     "CODE_ALPHABET",
+    "DESK_PHONE",
     "FX_FROM_EUR",
     "NOW",
     "check_email",
@@ -34,7 +36,6 @@ __all__ = [
     "nights",
     "parse_date",
     "parse_time",
-    "phone_number",
     "require_text",
     "seed_code",
     "seed_token",
@@ -137,30 +138,5 @@ def unique_seed_code(rng: random.Random, used: set[str], length: int = 6) -> str
     return code
 
 
-_DIALLING_CODES = {
-    "DE": "+49",
-    "FR": "+33",
-    "NL": "+31",
-    "BE": "+32",
-    "IT": "+39",
-    "CH": "+41",
-    "AT": "+43",
-    "CZ": "+420",
-    "PL": "+48",
-    "GB": "+44",
-    "ES": "+34",
-    "SE": "+46",
-    "NO": "+47",
-    "US": "+1",
-    "CA": "+1",
-    "SG": "+65",
-    "JP": "+81",
-    "AU": "+61",
-}
-
-
-def phone_number(rng: random.Random, country: str) -> str:
-    """A phone number with ``country``'s dialling code."""
-    return (
-        f"{_DIALLING_CODES.get(country, '+1')} {rng.randint(20, 99)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
-    )
+DESK_PHONE = PhoneShape(groups=((20, 99), (100, 999), (1000, 9999)))
+"""A hotel's or rental desk's number for ``fake.phone``: ``+49 37 682 2033``."""

@@ -13,9 +13,11 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal, TypedDict
 
 from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env.values import page
 from envfactory_core.models import Provenance
 
 from ._common import (
+    DESK_PHONE,
     NOW,
     check_email,
     convert,
@@ -26,7 +28,6 @@ from ._common import (
     money,
     new_code,
     parse_time,
-    phone_number,
     require_text,
     seed_token,
     unique_seed_code,
@@ -181,9 +182,7 @@ environment = Environment(
     provenance=Provenance(
         source="Booking.com Demand API: car rentals (depots, search, details) and orders",
         url="https://developers.booking.com/demand/docs/cars/overview",
-        license="",
     ),
-    overlaps=(),
 )
 
 
@@ -728,7 +727,7 @@ def list_rentals(
     """
     rows = find_bookings(ctx, "rentals", email=email, confirmation_code=confirmation_code, status=status)
     rows.sort(key=lambda row: (datetime.fromisoformat(row["start_time"]), row["rental_id"]))
-    return {"rentals": [_rental_view(ctx, row) for row in rows[offset : offset + limit]], "count": len(rows)}
+    return {"rentals": [_rental_view(ctx, row) for row in page(rows, limit, offset)], "count": len(rows)}
 
 
 @environment.tool(effect="write")
@@ -880,7 +879,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
                     "time_zone": place.time_zone,
                     "opens_at": opens,
                     "closes_at": closes,
-                    "phone": phone_number(rng, place.country),
+                    "phone": fake.phone(rng, place.country, DESK_PHONE),
                 }
             )
             level = place.price_level * (1.12 if kind == "airport" else 1.0)

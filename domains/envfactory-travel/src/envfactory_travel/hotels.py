@@ -12,9 +12,11 @@ from datetime import date, timedelta
 from typing import Annotated, Any, Literal, TypedDict, get_args
 
 from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env.values import page
 from envfactory_core.models import Provenance
 
 from ._common import (
+    DESK_PHONE,
     NOW,
     check_email,
     convert,
@@ -26,7 +28,6 @@ from ._common import (
     nights,
     parse_date,
     parse_time,
-    phone_number,
     require_text,
     seed_token,
     unique_seed_code,
@@ -155,10 +156,8 @@ environment = Environment(
     provenance=Provenance(
         source="Amadeus Self-Service Hotel List, Hotel Search and Hotel Booking APIs; Booking.com Demand API orders",
         url="https://developers.amadeus.com/self-service/category/hotels",
-        license="",
         notes="Order cancellation after https://developers.booking.com/demand/docs/open-api/3.2/demand-api/orders/orders/cancel",
     ),
-    overlaps=(),
 )
 
 
@@ -455,7 +454,7 @@ def search_hotels(
             continue
         found.append(_summary(hotel, ctx.table("room_types").find(hotel_id=hotel["hotel_id"])))
     found.sort(key=lambda item: (item["from_nightly_rate"], item["hotel_id"]))
-    return {"hotels": found[offset : offset + limit], "count": len(found)}
+    return {"hotels": page(found, limit, offset), "count": len(found)}
 
 
 @environment.tool(effect="read")
@@ -646,7 +645,7 @@ def list_reservations(
         hotel_id=hotel_id,
     )
     return {
-        "reservations": [_reservation_view(ctx, row) for row in rows[offset : offset + limit]],
+        "reservations": [_reservation_view(ctx, row) for row in page(rows, limit, offset)],
         "count": len(rows),
     }
 
@@ -836,7 +835,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
                 "time_zone": place.time_zone,
                 "check_in_time": rng.choice(("14:00", "15:00", "15:00", "16:00")),
                 "check_out_time": rng.choice(("11:00", "11:00", "12:00")),
-                "phone": phone_number(rng, place.country),
+                "phone": fake.phone(rng, place.country, DESK_PHONE),
             }
         )
         base = _BASE_RATE_EUR[stars] * place.price_level * rng.uniform(0.9, 1.15)

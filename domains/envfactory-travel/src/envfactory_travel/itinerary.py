@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal, TypedDict
 
 from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env.values import page
 from envfactory_core.models import Provenance
 
 from ._common import (
@@ -112,9 +113,7 @@ environment = Environment(
     provenance=Provenance(
         source="TripIt API v1: trips, travel objects (LodgingObject, RailObject, CarObject, ...), invitees",
         url="https://tripit.github.io/api/doc/v1/",
-        license="",
     ),
-    overlaps=(),
 )
 
 
@@ -312,7 +311,7 @@ def list_trips(
         if role is None or (status is not None and _status(ctx, trip) != status):
             continue
         found.append(_summary(ctx, trip, role))
-    return {"trips": found[offset : offset + limit], "count": len(found)}
+    return {"trips": page(found, limit, offset), "count": len(found)}
 
 
 @environment.tool(effect="read")

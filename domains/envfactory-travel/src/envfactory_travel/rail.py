@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal, TypedDict
 
 from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env.values import page
 from envfactory_core.models import Provenance
 
 from ._common import (
@@ -163,13 +164,11 @@ environment = Environment(
     provenance=Provenance(
         source="Deutsche Bahn API Marketplace (StaDa station data, Timetables) and DB fare conditions",
         url="https://developers.deutschebahn.com/db-api-marketplace/apis/",
-        license="",
         notes=(
             "Booking flow after rail retailers such as DB Navigator and Trainline; "
             "fares after Flexpreis, Sparpreis and Super Sparpreis."
         ),
     ),
-    overlaps=(),
 )
 
 
@@ -656,7 +655,7 @@ def list_bookings(
         order_by=["date", "booking_id"],
         status=status,
     )
-    return {"bookings": [_booking_view(ctx, row) for row in rows[offset : offset + limit]], "count": len(rows)}
+    return {"bookings": [_booking_view(ctx, row) for row in page(rows, limit, offset)], "count": len(rows)}
 
 
 @environment.tool(effect="write")

@@ -7,11 +7,14 @@ offer to other domains.
 
 from __future__ import annotations
 
+from envfactory_core.env import Environment, environments_plugin
+
 from .dns import environment as dns
 from .links import environment as links
 from .uptime import environment as uptime
 from .weather import environment as weather
 
-ENVIRONMENTS = (weather, dns, links, uptime)
+ENVIRONMENTS: tuple[Environment, ...] = (weather, dns, links, uptime)
+plugin = environments_plugin(ENVIRONMENTS)
 
-__all__ = ["ENVIRONMENTS", "dns", "links", "uptime", "weather"]
+__all__ = ["ENVIRONMENTS", "dns", "links", "plugin", "uptime", "weather"]

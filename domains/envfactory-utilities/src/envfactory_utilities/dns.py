@@ -99,9 +99,7 @@ environment = Environment(
     provenance=Provenance(
         source="Cloudflare API v4 (zones, DNS records, DNS records export)",
         url="https://developers.cloudflare.com/api/resources/dns/subresources/records/",
-        license="",
     ),
-    overlaps=(),
 )
 
 

@@ -13,6 +13,7 @@ from typing import Annotated, TypedDict
 
 from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
 from envfactory_core.env.tables import TableView
+from envfactory_core.env.values import page
 from envfactory_core.models import Provenance
 
 from ._common import BASE62, is_http_url, iso, parse_date, seed_token, world_sites
@@ -73,9 +74,7 @@ environment = Environment(
     provenance=Provenance(
         source="Bitly API v4 (shorten, bitlinks, custom bitlinks, expand, clicks summary, branded short domains)",
         url="https://dev.bitly.com/api-reference",
-        license="",
     ),
-    overlaps=(),
 )
 
 
@@ -428,9 +427,9 @@ def list_links(
         ]
     if tag is not None:
         rows = [row for row in rows if tag in row["tags"]]
-    page = rows[offset : offset + limit]
+    shown = page(rows, limit, offset)
     custom, clicks = ctx.table("custom_back_halves"), ctx.table("daily_clicks")
-    return LinkList(links=[_link_output(row, custom, clicks) for row in page], count=len(page), total=len(rows))
+    return LinkList(links=[_link_output(row, custom, clicks) for row in shown], count=len(shown), total=len(rows))
 
 
 @environment.tool(effect="write")

@@ -113,9 +113,7 @@ environment = Environment(
     provenance=Provenance(
         source="UptimeRobot API v2 (monitors, alert contacts, maintenance windows); Better Uptime API (incidents)",
         url="https://uptimerobot.com/api/",
-        license="",
     ),
-    overlaps=(),
 )
 
 

@@ -131,9 +131,7 @@ environment = Environment(
     provenance=Provenance(
         source="OpenWeatherMap API (current weather, 5 day forecast, geocoding, weather triggers)",
         url="https://openweathermap.org/api",
-        license="",
     ),
-    overlaps=(),
 )
 
 

@@ -47,9 +47,9 @@ def _schemas(methods: Any) -> tuple[int, list[str]]:
 @pass_app
 @handle_errors
 def check_command(app: App, path: Path, split: str, as_json: bool) -> None:
-    """Check that the core/verl rows at PATH can be rolled out by TRL's environment_factory.
+    """Check that the verl/verl rows at PATH can be rolled out by TRL's environment_factory.
 
-    PATH is a `core/verl` export directory or one of its parquet/JSONL files. For every set of
+    PATH is a `verl/verl` export directory or one of its parquet/JSONL files. For every set of
     environments the rows use, the command builds the TRL environment class (one method per
     tool, named env__tool), derives each method's schema the way TRL does (with transformers, when
     installed), and opens a rollout of every row (initial state, earlier turns replayed). It

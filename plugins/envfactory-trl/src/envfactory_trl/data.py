@@ -1,6 +1,6 @@
-"""Rows for TRL: the ``core/verl`` export, with the ``environment`` column TRL routes on.
+"""Rows for TRL: the ``verl/verl`` export, with the ``environment`` column TRL routes on.
 
-TRL passes every column of a row to the environment's ``reset``; the ``core/verl`` rows already
+TRL passes every column of a row to the environment's ``reset``; the ``verl/verl`` rows already
 hold what a rollout needs (``extra_info``: environments, initial and gold states, earlier turns'
 gold calls; ``reward_model.ground_truth``: the gold calls), and their ``prompt`` is a
 conversation TRL renders with the model's chat template. :func:`training_dataset` adds
@@ -23,7 +23,7 @@ __all__ = ["read_rows", "training_dataset", "with_environment"]
 
 
 def read_rows(path: str | Path, *, split: str = "train") -> list[dict[str, Any]]:
-    """The rows of a ``core/verl`` export: a directory (its ``{split}.parquet`` or ``.jsonl``) or a file."""
+    """The rows of a ``verl/verl`` export: a directory (its ``{split}.parquet`` or ``.jsonl``) or a file."""
     path = Path(path)
     if path.is_dir():
         candidates = [path / f"{split}.parquet", path / f"{split}.jsonl"]

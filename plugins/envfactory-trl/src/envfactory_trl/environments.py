@@ -55,7 +55,7 @@ class EnvFactoryEnvironment:
         self._rollout: Rollout | None = None
 
     def reset(self, **row: Any) -> None:
-        """Start a rollout of ``row`` (a ``core/verl`` row): a fresh world at the row's starting point."""
+        """Start a rollout of ``row`` (a ``verl/verl`` row): a fresh world at the row's starting point."""
         self._close()
         task = RolloutTask.from_row(row)
         if tuple(task.environments) != self._environment_names:

@@ -24,8 +24,11 @@ from typing import Any
 
 import attrs
 
+from envfactory_core import load_registry
 from envfactory_core.env import Environment
-from envfactory_core.export.verl_reward import installed_environments, reward_component
+from envfactory_core.env.catalog import environment_catalog
+from envfactory_core.options import apply_options
+from envfactory_core.registry import Registry
 from envfactory_core.rewards import Reward
 from envfactory_core.tasks.rollouts import RolloutTask
 
@@ -40,18 +43,20 @@ __all__ = ["TrlTraining", "environment_factories", "prepare"]
 def environment_factories(
     rows: Iterable[Mapping[str, Any]],
     *,
-    environments: Mapping[str, Environment] | None = None,
+    environments: Mapping[str, Environment],
     reward: Reward | None = None,
     owns_reward: bool = False,
 ) -> dict[str, type[EnvFactoryEnvironment]]:
-    """One environment class per set of environments the rows use, keyed as their ``environment`` column."""
-    catalog = environments if environments is not None else installed_environments()
+    """One environment class per set of environments the rows use, keyed as their ``environment`` column.
+
+    ``environments`` are the installed environments by name (``environment_catalog(registry)``).
+    """
     keys: dict[str, tuple[str, ...]] = {}
     for row in rows:
         task = RolloutTask.from_row(row)
         keys.setdefault(environment_key(task.environments), tuple(task.environments))
     return {
-        key: environment_class(names, catalog, reward=reward, owns_reward=owns_reward)
+        key: environment_class(names, environments, reward=reward, owns_reward=owns_reward)
         for key, names in sorted(keys.items())
     }
 
@@ -76,18 +81,31 @@ def prepare(
     reward_options: Mapping[str, Any] | None = None,
     log_path: str | Path | None = None,
     owns_reward: bool = False,
+    registry: Registry | None = None,
 ) -> TrlTraining:
-    """Read ``core/verl`` rows (an export directory, a file, or rows) and build the TRL pieces.
+    """Read ``verl/verl`` rows (an export directory, a file, or rows) and build the TRL pieces.
 
     ``reward`` names a registered reward (options via ``reward_options``) or is a reward object;
     ``log_path`` appends every scored rollout to a JSONL file. ``owns_reward=True`` uses TRL's
     environment-owned reward (``get_reward``) instead of a reward function: one reward column
     per environment set, and no component metrics.
+
+    Registered rewards and the installed environments come from ``registry``; a training script
+    starts here, so without one a registry of the installed plugins is built once (and only when
+    ``reward`` is a name or ``environments`` is not given).
     """
     check_trl()
     loaded = read_rows(rows, split=split) if isinstance(rows, (str, Path)) else list(rows)
-    scorer = reward if not isinstance(reward, str) else reward_component(reward, reward_options)
-    factory = environment_factories(loaded, environments=environments, reward=scorer, owns_reward=owns_reward)
+    scorer = None if isinstance(reward, str) else reward
+    catalog = environments
+    if scorer is None or catalog is None:
+        registry = registry if registry is not None else load_registry()
+        if isinstance(reward, str):
+            scorer = apply_options(registry.get("reward", reward), reward_options, location="reward options")
+        if catalog is None:
+            catalog = environment_catalog(registry)
+    assert scorer is not None
+    factory = environment_factories(loaded, environments=catalog, reward=scorer, owns_reward=owns_reward)
     log = RolloutLog(log_path)
     reward_funcs: list[Any] = [] if owns_reward else [EnvFactoryRewardFunction(log)]
     return TrlTraining(

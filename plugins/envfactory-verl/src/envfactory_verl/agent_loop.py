@@ -1,7 +1,7 @@
 """``envfactory_agent``: verl's tool agent loop, with each trajectory's world opened and closed for it.
 
 verl's ``ToolAgentLoop`` hands tools only ``create_kwargs`` from the row's ``tools_kwargs`` and
-never says when a trajectory ends. ``core/verl`` rows keep everything a rollout needs in
+never says when a trajectory ends. ``verl/verl`` rows keep everything a rollout needs in
 ``extra_info`` instead (one fixed parquet schema for any set of tools), so this loop:
 
 1. reads the row's task from ``extra_info`` and ``reward_model.ground_truth`` and passes it to
@@ -38,7 +38,7 @@ __all__ = ["AGENT_NAME", "FINAL_STATE_FIELD", "EnvironmentAgentLoop", "row_tools
 
 AGENT_NAME = "envfactory_agent"
 FINAL_STATE_FIELD = "final_state"
-"""``extra_fields`` key the reward function reads (``envfactory_core.export.verl_reward``)."""
+"""``extra_fields`` key the reward function reads (``envfactory_core.export.responses``)."""
 _RUNS = itertools.count(1)
 
 

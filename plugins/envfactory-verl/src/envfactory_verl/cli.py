@@ -1,4 +1,4 @@
-"""``envfactory verl config``: make a ``core/verl`` export run live in verl."""
+"""``envfactory verl config``: make a ``verl/verl`` export run live in verl."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def verl_group() -> None:
 @pass_app
 @handle_errors
 def config_command(app: App, export_dir: Path, reward: str, as_json: bool) -> None:
-    """Write the verl settings that run the core/verl export in EXPORT_DIR with live environments.
+    """Write the verl settings that run the verl/verl export in EXPORT_DIR with live environments.
 
     Writes agent_loop.yaml (registers the envfactory_agent loop, which opens one world per
     trajectory and records its final state for the reward) and envfactory_verl.yaml (data files,
@@ -40,7 +40,7 @@ def config_command(app: App, export_dir: Path, reward: str, as_json: bool) -> No
     """
     if not (export_dir / "tools.yaml").exists():
         raise ConfigError(
-            "not a core/verl export",
+            "not a verl/verl export",
             [
                 Problem(
                     location=str(export_dir),

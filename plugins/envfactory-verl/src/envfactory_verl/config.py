@@ -1,6 +1,6 @@
-"""The verl settings that run a ``core/verl`` export with live envfactory environments.
+"""The verl settings that run a ``verl/verl`` export with live envfactory environments.
 
-``core/verl`` writes the data, ``tools.yaml`` (every tool pointing at
+``verl/verl`` writes the data, ``tools.yaml`` (every tool pointing at
 :class:`~envfactory_verl.tools.EnvironmentTool`) and ``verl_config.yaml``. Two things make the
 rollouts live: verl must know the ``envfactory_agent`` loop (an ``agent_loop.yaml`` naming its
 class) and use it, and the reward should be this plugin's entry. :func:`write_config` writes

@@ -1,12 +1,20 @@
-"""The envfactory plugin: ``envfactory verl config``."""
+"""The envfactory plugin: the ``verl/verl`` exporter (``--format verl``) and ``envfactory verl config``."""
 
 from __future__ import annotations
 
 import click
 
 from envfactory_core import hookimpl
+from envfactory_core.hookspecs import Register
 
-__all__ = ["register_commands"]
+__all__ = ["register_commands", "register_exporters"]
+
+
+@hookimpl
+def register_exporters(register: Register) -> None:
+    from .exporter import VerlExporter
+
+    register(VerlExporter())
 
 
 @hookimpl

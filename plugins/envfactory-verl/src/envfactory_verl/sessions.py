@@ -26,6 +26,8 @@ import attrs
 from envfactory_core.env import Environment
 from envfactory_core.tasks.rollouts import Rollout, RolloutTask
 
+from .worker import current_worker
+
 __all__ = ["DEFAULT_MAX_SESSIONS", "Handle", "Session", "TrajectoryStore", "default_store"]
 
 DEFAULT_MAX_SESSIONS = 4096
@@ -67,10 +69,8 @@ class TrajectoryStore:
         max_sessions: int = DEFAULT_MAX_SESSIONS,
         environments: Callable[[], Mapping[str, Environment]] | None = None,
     ) -> None:
-        from envfactory_core.export.verl_reward import installed_environments
-
         self.max_sessions = max_sessions
-        self._environments = environments or installed_environments
+        self._environments = environments or _worker_environments
         self._sessions: OrderedDict[str, Session] = OrderedDict()
         self._handles: dict[str, Handle] = {}
         self._lock = threading.RLock()
@@ -105,7 +105,7 @@ class TrajectoryStore:
             if handle.task is None:
                 raise LookupError(
                     f"trajectory {key!r} has no session and the tool instance carries no task: pass the row's "
-                    "task in create_kwargs (the envfactory agent loop does this for core/verl rows)"
+                    "task in create_kwargs (the envfactory agent loop does this for verl/verl rows)"
                 )
             session = Session(key=key, rollout=Rollout(handle.task, self._environments()), owner=handle.owner)
             self._sessions[key] = session
@@ -152,6 +152,11 @@ class TrajectoryStore:
     def open_handles(self) -> int:
         with self._lock:
             return len(self._handles)
+
+
+def _worker_environments() -> Mapping[str, Environment]:
+    """The installed environments of this worker process's registry."""
+    return current_worker().environments()
 
 
 _DEFAULT: list[TrajectoryStore] = []

@@ -1,6 +1,6 @@
 """``EnvironmentTool``: a verl ``BaseTool`` that runs envfactory environments, one world per trajectory.
 
-``core/verl``'s ``tools.yaml`` names this class for every tool::
+``verl/verl``'s ``tools.yaml`` names this class for every tool::
 
     tools:
     - class_name: envfactory_verl.tools.EnvironmentTool
@@ -29,11 +29,11 @@ import contextlib
 import io
 from typing import Any
 
-from envfactory_core.export.verl_reward import reward_component
 from envfactory_core.tasks.rollouts import RolloutTask, tool_result_text
 
 from .compat import check_verl
 from .sessions import Handle, TrajectoryStore, default_store
+from .worker import DEFAULT_REWARD, current_worker
 
 check_verl()
 
@@ -70,17 +70,17 @@ class EnvironmentTool(BaseTool):  # type: ignore[misc]
 
     def __init__(self, config: dict[str, Any], tool_schema: OpenAIFunctionToolSchema | None) -> None:
         if tool_schema is None:
-            raise ValueError("EnvironmentTool needs its tool_schema in tools.yaml (core/verl writes it for every tool)")
+            raise ValueError("EnvironmentTool needs its tool_schema in tools.yaml (verl/verl writes it for every tool)")
         with contextlib.redirect_stdout(io.StringIO()):  # BaseTool prints every schema; 200 tools flood a log
             super().__init__(config, tool_schema)
         environment = str(config.get("environment") or "")
         if environment and not self.name.startswith(f"{environment}__"):
             raise ValueError(
                 f"tools.yaml: tool {self.name!r} is configured for environment {environment!r}, but its name is "
-                f"not {environment}__<tool>; re-export the tools with core/verl"
+                f"not {environment}__<tool>; re-export the tools with verl/verl"
             )
-        self.reward = reward_component(
-            str(config.get("reward") or "core/envfactory"), dict(config.get("reward_options") or {})
+        self.reward = current_worker().reward(
+            str(config.get("reward") or DEFAULT_REWARD), dict(config.get("reward_options") or {})
         )
         if "max_sessions" in config and self.store is None:
             default_store().max_sessions = int(config["max_sessions"])

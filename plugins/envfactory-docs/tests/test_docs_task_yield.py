@@ -7,16 +7,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+from envfactory_docs.sections import replace_section
+from envfactory_docs.tasks import stats_markdown
 
 from envfactory_core import load_registry
-from envfactory_core.cli.tasks import stats_markdown, task_pipeline_text, task_stats
-from envfactory_core.doc_sections import replace_section
+from envfactory_core.cli.tasks import task_pipeline_text, task_stats
 from envfactory_core.pipeline import parse_pipeline, run_pipeline
 from envfactory_core.pipeline.runner import RunOptions
 from envfactory_core.store import RunStore
 
 DOMAINS = ("commerce", "finance", "travel", "office", "lifestyle", "academia", "utilities")
-PAGE = Path(__file__).resolve().parents[2] / "docs" / "explanation" / "tasks.md"
+PAGE = Path(__file__).resolve().parents[3] / "docs" / "explanation" / "tasks.md"
 
 
 @pytest.fixture(scope="module")
@@ -56,5 +57,5 @@ def test_the_docs_state_these_figures(stats: dict) -> None:
     expected = replace_section(page, "task-yield", stats_markdown(stats, {"seed": 0, "tasks": 500}))
     assert page == expected, (
         "regenerate it with: envfactory tasks make -n 500 --seed 0 --out RUN && "
-        "envfactory tasks stats RUN --write-docs docs/explanation/tasks.md"
+        "envfactory docs tasks RUN --out docs/explanation/tasks.md"
     )

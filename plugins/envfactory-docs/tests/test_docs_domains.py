@@ -15,25 +15,22 @@ from typing import Any, Literal, TypedDict
 
 import pytest
 from click.testing import CliRunner
+from envfactory_docs import plugin as docs_plugin
+from envfactory_docs.domains import build_domains_catalog, link_environments, render_domains_markdown
+from envfactory_docs.pages import stale_diff
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from envfactory_core import hookimpl
 from envfactory_core.cli import build_cli
 from envfactory_core.cli.app import App
-from envfactory_core.domains_doc import (
-    build_domains_catalog,
-    link_environments,
-    render_domains_markdown,
-    stale_diff,
-)
 from envfactory_core.env import Environment, table
 from envfactory_core.graph import Link, LinkContext, ToolNode
 from envfactory_core.models import Provenance
 from envfactory_core.plugins import PluginInfo, PluginManager, make_plugin_manager
 from envfactory_core.registry import Registry
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 DOMAINS_PAGE = ROOT / "docs" / "domains.md"
 DOMAIN_DISTRIBUTIONS = tuple(
     f"envfactory-{domain}"
@@ -376,7 +373,10 @@ def test_stale_diff_reports_missing_and_changed_files() -> None:
 
 
 @pytest.fixture
-def run(fixture_registry: Registry, plugin_manager: PluginManager) -> Callable[..., Any]:
+def run(
+    fixture_registry: Registry, plugin_manager: PluginManager, register_plugin: Callable[..., Any]
+) -> Callable[..., Any]:
+    register_plugin(docs_plugin, name="docs")
     cli = build_cli(App(plugin_manager))
 
     def invoke(*args: str) -> Any:
@@ -431,11 +431,12 @@ def test_docs_domains_joins_a_docs_group_another_plugin_made(
             def hooks() -> None:
                 click.echo("hooks page")
 
+    register_plugin(docs_plugin, name="docs")
     register_plugin(OtherDocs(), name="otherdocs")
     cli = build_cli(App(plugin_manager))
     group = cli.commands["docs"]
     assert isinstance(group, click.Group)
-    assert {"hooks", "domains"} <= set(group.commands)
+    assert {"hooks", "domains", "prompts", "tasks"} <= set(group.commands)
 
 
 # --- the committed page ---------------------------------------------------------------------------

@@ -1,25 +1,27 @@
-"""Scoring a model's response against a ``core/verl`` row: what the generated ``compute_score`` calls.
+"""Scoring a model's response against an exported RL row: what verl's ``compute_score`` does.
 
-verl hands a reward function the decoded response (``solution_str``), the row's
-``reward_model.ground_truth`` and its ``extra_info``. The response holds the model's tool calls
-as Hermes ``<tool_call>{json}</tool_call>`` blocks (tool-response text between them is ignored).
-:func:`score_response` reads the calls, finds the final world state, and applies a registered
-reward (the paper's, ``core/envfactory``, by default):
+The RL rows (written by the verl adapter's exporter, ``verl/verl``, and read by the verl and TRL
+adapters) carry a task: the gold calls as ``reward_model.ground_truth``, the starting and gold
+states in ``extra_info``. A trainer hands a reward function the decoded response
+(``solution_str``), which holds the model's tool calls as Hermes ``<tool_call>{json}</tool_call>``
+blocks (tool-response text between them is ignored). :func:`score_response` reads the calls, finds
+the final world state, and applies the reward it is given:
 
 - the final state is ``extra_info["final_state"]`` when the rollout put it there (an agent loop
   that ran the environments, as the verl adapter does); otherwise the calls are replayed
   in-process from the row's ``initial_state`` after its ``prefix_calls`` (the gold calls of the
-  earlier turns), on the installed environments;
+  earlier turns), on the environments the caller provides;
 - an unparseable ``<tool_call>`` block counts as a format error; a call named without an
   environment is qualified when the row has only one environment.
+
+The caller (a reward worker's entry point) builds the registry, so it chooses the reward and the
+installed environments once and passes them in.
 """
 
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Mapping, Sequence
-from functools import lru_cache
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..env import Environment
@@ -28,7 +30,9 @@ from ..llm.hermes import parse_text_tool_calls
 from ..models import GoldCall, ToolCall, split_qualified_name
 from ..rewards import Reward, RewardInput
 
-__all__ = ["installed_environments", "parse_ground_truth", "reward_component", "score_response"]
+__all__ = ["parse_ground_truth", "score_response"]
+
+_FIX_EXPORT = "export the rows with `envfactory export RUN --format verl` (verl/verl)"
 
 
 def _json(value: Any, default: Any) -> Any:
@@ -71,58 +75,23 @@ def _calls(entries: Sequence[Mapping[str, Any]], environments: Sequence[str]) ->
     return calls
 
 
-def _plugin_settings() -> tuple[str, str, str]:
-    return tuple(  # type: ignore[return-value]
-        os.environ.get(name, "")
-        for name in ("ENVFACTORY_PLUGINS_DIR", "ENVFACTORY_LOAD_PLUGINS", "ENVFACTORY_DISABLE_PLUGINS")
-    )
-
-
-@lru_cache(maxsize=4)
-def _catalog(settings: tuple[str, str, str]) -> dict[str, Environment]:
-    from ..env.catalog import environment_catalog
-    from ..plugins import make_plugin_manager
-    from ..registry import Registry
-
-    return environment_catalog(Registry(make_plugin_manager()))
-
-
-def installed_environments() -> dict[str, Environment]:
-    """The installed environments by name (cached per plugin settings; a reward runs many times)."""
-    return _catalog(_plugin_settings())
-
-
-@lru_cache(maxsize=8)
-def _reward(name: str, options_json: str) -> Reward:
-    from ..options import apply_options
-    from ..plugins import make_plugin_manager
-    from ..registry import Registry
-
-    component = Registry(make_plugin_manager()).get("reward", name)
-    reward: Reward = apply_options(component, json.loads(options_json), location="reward options")
-    return reward
-
-
-def reward_component(name: str = "core/envfactory", options: Mapping[str, Any] | None = None) -> Reward:
-    """A registered reward with options applied (cached)."""
-    return _reward(name, json.dumps(dict(options or {}), sort_keys=True))
-
-
 def score_response(
     solution_str: str,
     ground_truth: Any,
     extra_info: Mapping[str, Any] | None,
     *,
-    reward: Reward | None = None,
-    environments: Mapping[str, Environment] | None = None,
+    reward: Reward,
+    environments: Callable[[], Mapping[str, Environment]],
 ) -> dict[str, float]:
-    """The reward of a response for a ``core/verl`` row: ``{"score": ..., <components>}``.
+    """The reward of a response to an RL row: ``{"score": ..., <components>}``.
 
-    Raises :class:`~envfactory_core.errors.ConfigError` when the row lacks what scoring needs or
-    an environment it names is not installed (a setup problem, not a bad response).
+    ``environments`` gives the installed environments by name; it is called only when the
+    response must be replayed (a row without ``final_state``), so a worker whose agent loop records
+    final states never builds them. Raises :class:`~envfactory_core.errors.ConfigError` when the
+    row lacks what scoring needs or an environment it names is not installed (a setup problem,
+    not a bad response).
     """
     info = dict(extra_info or {})
-    reward = reward or reward_component()
     row_environments = _strings(info.get("environments"))
     gold = parse_ground_truth(ground_truth)
     answer, parsed = parse_text_tool_calls(solution_str or "")
@@ -133,10 +102,7 @@ def score_response(
     if missing:
         raise ConfigError(
             "this row cannot be scored",
-            [
-                Problem(location=f"extra_info.{key}", message="missing", fix="export the rows with core/verl")
-                for key in missing
-            ],
+            [Problem(location=f"extra_info.{key}", message="missing", fix=_FIX_EXPORT) for key in missing],
         )
     initial = _json(info["initial_state"], {})
     gold_state = _json(info["gold_state"], {})
@@ -163,11 +129,11 @@ def _replay(
     initial: Mapping[str, Any],
     prefix: Sequence[ToolCall],
     calls: Sequence[ToolCall],
-    environments: Mapping[str, Environment] | None,
+    environments: Callable[[], Mapping[str, Environment]],
 ) -> dict[str, Any]:
     from ..tasks.replay import replay_calls
 
-    catalog = environments if environments is not None else installed_environments()
+    catalog = environments()
     absent = sorted(name for name in initial if name not in catalog)
     if absent:
         raise ConfigError(

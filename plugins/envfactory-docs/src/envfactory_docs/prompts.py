@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .templates import PromptTemplate, shipped_templates
+from envfactory_core.synthesis.templates import PromptTemplate, shipped_templates
 
 __all__ = ["DEFAULT_PROMPTS_PAGE", "render_prompts_markdown"]
 

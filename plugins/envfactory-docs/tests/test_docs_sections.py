@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from envfactory_docs.sections import replace_section, write_section
 from hypothesis import assume, given
 from hypothesis import strategies as st
-
-from envfactory_core.doc_sections import replace_section, write_section
 
 NAME = "task-yield"
 START, END = f"<!-- {NAME}:start -->", f"<!-- {NAME}:end -->"

@@ -1,4 +1,4 @@
-"""``core/verl``: verl RL parquet, its tool config, and a reward function that scores its rows.
+"""``verl/verl``: verl RL parquet, its tool config, and a reward function that scores its rows.
 
 Needs ``pyarrow`` (``pip install "envfactory-core[parquet]"``). Writes, per split, a parquet file
 of rows in verl's RL dataset shape::
@@ -25,8 +25,9 @@ Everything whose shape differs from row to row (states, gold calls, arguments) i
 and the parquet schema is fixed up front: parquet readers merge dict columns into one struct
 with the union of keys filled with nulls, which would change states and crash trainers that
 look tools up by name. Alongside the parquet files: ``tools.yaml`` (every tool's schema
-normalised for verl, see :mod:`.verl_schema`), ``reward_fn.py`` (``compute_score``, scoring a
-response with our reward) and ``verl_config.yaml`` (the settings that point verl at them).
+normalised for verl, see :mod:`.schema`), ``reward_fn.py`` (``compute_score``, scoring a
+response with our reward through :mod:`envfactory_verl.reward`) and ``verl_config.yaml`` (the
+settings that point verl at them).
 """
 
 from __future__ import annotations
@@ -39,17 +40,21 @@ from typing import Any, Literal
 import attrs
 import yaml
 
-from ..errors import MissingDependencyError, Problem
-from ..ids import JsonValue, canonical_json
-from ..llm.hermes import format_tool_call
-from ..models import Message, ToolSpec
-from . import ExportedFile, ExportError, ExportItem, ExportResult, Split
-from .chat import assistant_text, gold_call_json, openai_tool, system_text
-from .validation import raise_problems
-from .verl_schema import normalize_tool, verl_schema_problems
-from .writing import SPLITS, JsonlSplitWriter, Skips, file_digest, text_file
+from envfactory_core.errors import MissingDependencyError, Problem
+from envfactory_core.export import ExportedFile, ExportError, ExportItem, ExportResult, Split
+from envfactory_core.export.chat import assistant_text, gold_call_json, openai_tool, system_text
+from envfactory_core.export.validation import raise_problems
+from envfactory_core.export.writing import SPLITS, JsonlSplitWriter, Skips, file_digest, text_file
+from envfactory_core.ids import JsonValue, canonical_json
+from envfactory_core.llm.hermes import format_tool_call
+from envfactory_core.models import Message, ToolSpec
 
-__all__ = ["PARQUET_INSTALL", "VerlExporter", "reward_module_source", "verl_arrow_schema"]
+from .schema import normalize_tool, verl_schema_problems
+
+__all__ = ["NAMESPACE", "PARQUET_INSTALL", "VerlExporter", "reward_module_source", "row_problems", "verl_arrow_schema"]
+
+NAMESPACE = "verl"
+"""The plugin's namespace (its entry point name): the exporter's full name is ``verl/verl``."""
 
 PARQUET_INSTALL = 'pip install "envfactory-core[parquet]"'
 TOOLS_FILE = "tools.yaml"
@@ -63,12 +68,12 @@ def _pyarrow() -> tuple[Any, Any]:
         import pyarrow
         import pyarrow.parquet
     except ImportError as error:
-        raise MissingDependencyError("pyarrow", PARQUET_INSTALL, "the core/verl exporter (parquet files)") from error
+        raise MissingDependencyError("pyarrow", PARQUET_INSTALL, "the verl/verl exporter (parquet files)") from error
     return pyarrow, pyarrow.parquet
 
 
 def verl_arrow_schema() -> Any:
-    """The fixed parquet schema of ``core/verl`` rows (a ``pyarrow.Schema``)."""
+    """The fixed parquet schema of ``verl/verl`` rows (a ``pyarrow.Schema``)."""
     pa, _ = _pyarrow()
     strings = pa.list_(pa.string())
     return pa.schema(
@@ -104,7 +109,7 @@ def verl_arrow_schema() -> Any:
 def reward_module_source(reward: str, options: Mapping[str, Any]) -> str:
     """The text of ``reward_fn.py``: verl's ``compute_score`` entry over our reward."""
     options_json = json.dumps(dict(options), sort_keys=True)
-    return f'''"""verl reward function for rows written by envfactory's core/verl exporter.
+    return f'''"""verl reward function for rows written by envfactory's verl/verl exporter.
 
 Point verl at it (see verl_config.yaml):
     reward.custom_reward_function.path=reward_fn.py  reward.custom_reward_function.name=compute_score
@@ -112,12 +117,12 @@ Point verl at it (see verl_config.yaml):
 compute_score reads the model's <tool_call> blocks from the response, takes the final world
 state from extra_info["final_state"] when the rollout recorded it (else replays the calls on the
 installed environments from the row's initial state), and scores them with the reward below.
-Needs envfactory-core and the domain packages of the row's environments in the reward worker.
+Needs envfactory-verl and the domain packages of the row's environments in the reward worker.
 """
 
 import json
 
-from envfactory_core.export.verl_reward import reward_component, score_response
+from envfactory_verl.reward import reward_component, score_response
 
 REWARD = {reward!r}
 REWARD_OPTIONS = json.loads({options_json!r})
@@ -274,7 +279,7 @@ class VerlExporter:
                 for row in rows:
                     row["extra_info"]["index"] = counts[item.split]
                     counts[item.split] += 1
-                    raise_problems(f"core/{self.name}", item, row_problems(row))
+                    raise_problems(f"{NAMESPACE}/{self.name}", item, row_problems(row))
                     buffers[item.split].append(row)
                     if jsonl is not None:
                         jsonl.write(item.split, row)
@@ -298,7 +303,7 @@ class VerlExporter:
         files.append(text_file(directory, REWARD_FILE, reward_module_source(self.reward, self.reward_options)))
         files.append(text_file(directory, CONFIG_FILE, self.config_yaml([s for s in SPLITS if counts[s]])))
         files.append(text_file(directory, AGENT_LOOP_FILE, self.agent_loop_yaml()))
-        return ExportResult(exporter=f"core/{self.name}", files=tuple(files), skipped=skips.result())
+        return ExportResult(exporter=f"{NAMESPACE}/{self.name}", files=tuple(files), skipped=skips.result())
 
     def tools_yaml(self, tools: Mapping[str, ToolSpec], notes: list[str]) -> str:
         """verl's tool config: every tool with its schema normalised, notes as comments on top."""
@@ -318,11 +323,11 @@ class VerlExporter:
             )
         if problems:
             raise ExportError(
-                "core/verl: a normalised tool schema breaks verl's rules",
+                f"{NAMESPACE}/{self.name}: a normalised tool schema breaks verl's rules",
                 [Problem(location=TOOLS_FILE, message=problem) for problem in problems],
             )
         header = [
-            "# verl tool config (actor_rollout_ref.rollout.multi_turn.tool_config_path), written by core/verl.",
+            "# verl tool config (actor_rollout_ref.rollout.multi_turn.tool_config_path), written by verl/verl.",
             "# class_name is the verl BaseTool that runs envfactory environments (option tool_class).",
         ]
         header.extend(f"# note: {note}" for note in dict.fromkeys(notes))
@@ -331,7 +336,7 @@ class VerlExporter:
 
     def agent_loop_yaml(self) -> str:
         """verl's agent-loop registry entry for the loop the rows name."""
-        header = "# verl agent loops (actor_rollout_ref.rollout.agent.agent_loop_config_path), written by core/verl.\n"
+        header = "# verl agent loops (actor_rollout_ref.rollout.agent.agent_loop_config_path), written by verl/verl.\n"
         return header + str(
             yaml.safe_dump([{"name": self.agent_name, "_target_": self.agent_loop_class}], sort_keys=False)
         )

@@ -1,8 +1,9 @@
-"""``core/verl``: parquet read back by pyarrow, fixed schema, generated reward module, tools.yaml."""
+"""``verl/verl``: parquet read back by pyarrow, fixed schema, generated reward module, tools.yaml."""
 
 from __future__ import annotations
 
 import builtins
+import hashlib
 import importlib.util
 import json
 from collections.abc import Callable
@@ -10,17 +11,103 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import attrs
 import pytest
 import yaml
+from click.testing import CliRunner
+from envfactory_verl.exporter import VerlExporter, row_problems
+from envfactory_verl.schema import verl_schema_problems
 
+from envfactory_core.cli import build_cli
+from envfactory_core.cli.app import App
 from envfactory_core.errors import MissingDependencyError
-from envfactory_core.export import ExportItem
-from envfactory_core.export.verl import VerlExporter, row_problems
-from envfactory_core.export.verl_schema import verl_schema_problems
+from envfactory_core.export import Exporter, ExportItem, ExportResult
 from envfactory_core.llm.hermes import format_tool_calls
+from envfactory_core.options import option_problems
+from envfactory_core.plugins import make_plugin_manager
+from envfactory_core.registry import Registry
+from envfactory_core.testing.export_items import example_export, write_run_store
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
+
+
+@pytest.fixture(scope="module")
+def items() -> tuple[ExportItem, ...]:
+    """Eight grounded, refined, solved and scored tasks (varied trajectories; the last has none)."""
+    return example_export(tasks=8, seed=0, validation_share=0.34, without_trajectory=1).items
+
+
+@pytest.fixture
+def export_to(tmp_path: Path) -> Callable[..., tuple[ExportResult, Path]]:
+    """``export_to(exporter, items, name="out")`` writes into a fresh directory under ``tmp_path``."""
+
+    def run(
+        exporter: Exporter, items: tuple[ExportItem, ...] | list[ExportItem], name: str = "out"
+    ) -> tuple[ExportResult, Path]:
+        directory = tmp_path / name
+        directory.mkdir()
+        return exporter.export(iter(items), directory), directory
+
+    return run
+
+
+@pytest.fixture
+def verl_registry(monkeypatch: pytest.MonkeyPatch) -> Registry:
+    """A registry with the built-ins and this plugin, loaded through its entry point."""
+    monkeypatch.setenv("ENVFACTORY_LOAD_PLUGINS", "envfactory-verl")
+    return Registry(make_plugin_manager())
+
+
+def test_the_plugin_registers_the_exporter_as_verl_verl(verl_registry: Registry) -> None:
+    entry = verl_registry.entry("exporter", "verl")
+    assert entry.name == "verl/verl"
+    assert entry.distribution == "envfactory-verl"
+    assert isinstance(entry.component, VerlExporter)
+    assert isinstance(entry.component, Exporter)
+    assert entry.component.description
+    assert [name for name in verl_registry.names("exporter") if not name.startswith("core/")] == ["verl/verl"]
+
+
+@pytest.mark.parametrize(
+    ("options", "problem"),
+    [({"rows": "task", "reward_options": {"tau": 0.7}, "batch_rows": "64"}, None), ({"batch_rows": 0}, "batch_rows")],
+)
+def test_options_are_checked_like_a_pipeline_file_checks_them(
+    verl_registry: Registry, options: dict[str, object], problem: str | None
+) -> None:
+    exporter = verl_registry.get("exporter", "verl/verl")
+    values, problems = option_problems(exporter, options, location="stage.options")
+    if problem is None:
+        assert problems == []
+        configured = attrs.evolve(exporter, **values)
+        assert all(getattr(configured, key) == value for key, value in values.items())
+    else:
+        assert any(problem in str(found) for found in problems)
+
+
+def test_format_verl_exports_the_same_bytes_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENVFACTORY_LOAD_PLUGINS", "envfactory-verl")
+    run_dir = write_run_store(example_export(tasks=4), tmp_path / "run")
+
+    def invoke(*args: str) -> Any:
+        return CliRunner().invoke(build_cli(App(make_plugin_manager())), list(args), catch_exceptions=False)
+
+    first = invoke("export", str(run_dir), "--format", "verl/verl", "--out", str(tmp_path / "a"), "--json")
+    assert first.exit_code == 0, first.output
+    report = json.loads(first.stdout)
+    assert report["exporter"] == "verl/verl"
+    assert report["records"] > 0
+    second = invoke("export", str(run_dir), "--format", "verl", "--out", str(tmp_path / "b"), "--json")
+    assert second.exit_code == 0, second.output
+    digests = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted((tmp_path / "a").iterdir())}
+    assert digests == {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted((tmp_path / "b").iterdir())
+    }
+    assert {file["path"]: file["sha256"] for file in report["files"]} == digests
+    for path in (tmp_path / "a").iterdir():
+        if path.suffix != ".parquet":
+            assert str(tmp_path) not in path.read_text(encoding="utf-8")  # no absolute paths in the files
 
 
 def _rows(directory: Path) -> list[dict[str, Any]]:

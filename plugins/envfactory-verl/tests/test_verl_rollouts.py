@@ -1,4 +1,4 @@
-"""Live rollouts of core/verl rows: parsing every row, starting where the row starts, scoring like compute_score."""
+"""Live rollouts of verl/verl rows: parsing every row, starting where the row starts, scoring like compute_score."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import json
 from typing import Any
 
 import pytest
+from envfactory_verl.exporter import VerlExporter
 
 from envfactory_core.env import hash_world
-from envfactory_core.export.verl import VerlExporter
-from envfactory_core.export.verl_reward import score_response
+from envfactory_core.export.responses import score_response
 from envfactory_core.ids import canonical_json
 from envfactory_core.llm.hermes import format_tool_call
 from envfactory_core.rewards.envfactory import EnvFactoryReward
@@ -25,7 +25,7 @@ def example() -> ExampleExport:
 
 @pytest.fixture(scope="module")
 def rows(example: ExampleExport) -> list[dict[str, Any]]:
-    """The rows core/verl writes for the example items (without its parquet files: no pyarrow needed)."""
+    """The rows verl/verl writes for the example items (without its parquet files: no pyarrow needed)."""
     found: list[dict[str, Any]] = []
     for item in example.items:
         item_rows = VerlExporter().item_rows(item)
@@ -71,12 +71,14 @@ def test_the_live_score_is_the_score_of_the_response_text(example, rows) -> None
                 final = rollout.final_state()
             text = "".join(format_tool_call(g.call.qualified_name, dict(g.call.arguments)) for g in calls)
             ground_truth = row["reward_model"]["ground_truth"]
-            replayed = score_response(text, ground_truth, row["extra_info"], environments=example.environments)
+            installed = lambda: example.environments  # noqa: E731 - what a reward worker passes
+            replayed = score_response(text, ground_truth, row["extra_info"], reward=reward, environments=installed)
             recorded = score_response(
                 text,
                 ground_truth,
                 {**row["extra_info"], "final_state": canonical_json(final)},
-                environments=example.environments,
+                reward=reward,
+                environments=installed,
             )
             assert live.score == replayed["score"] == recorded["score"]
 

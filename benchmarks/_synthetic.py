@@ -1,5 +1,8 @@
 """A synthetic tool graph of the paper's size, for benchmarks and scale tests.
 
+A benchmark fixture, not part of the runtime: ``benchmarks/graph.py`` measures on it, and the
+graph tests load it from this file (``tests/graph/conftest.py``).
+
 ``synthetic_specs()`` makes 85 environments with about 670 tools and 4,200 parameters (the
 reference graph: 85 servers, 672 tools, ~4,200 parameter nodes). Each environment owns one entity
 (orders, invoices, flights, ...) with CRUD and search tools, and refers to one or two entities
@@ -12,8 +15,8 @@ from __future__ import annotations
 
 import random
 
-from ..ids import JsonValue
-from ..models import ColumnSpec, EnvironmentSpec, Provenance, StateSchema, TableSpec, ToolSpec
+from envfactory_core.ids import JsonValue
+from envfactory_core.models import ColumnSpec, EnvironmentSpec, Provenance, StateSchema, TableSpec, ToolSpec
 
 __all__ = ["ENTITIES", "synthetic_specs"]
 
@@ -374,7 +377,7 @@ def _environment(number: int, rng: random.Random, entities: list[str]) -> Enviro
         state_schema=StateSchema(
             tables=(TableSpec(name=plural, primary_key=(own_id,), columns=(ColumnSpec(name=own_id, type="text"),)),)
         ),
-        provenance=Provenance(generator="envfactory_core.graph.synthetic"),
+        provenance=Provenance(generator="benchmarks/_synthetic.py"),
     )
 
 

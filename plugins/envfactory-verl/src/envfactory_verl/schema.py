@@ -24,7 +24,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from ..ids import JsonValue
+from envfactory_core.ids import JsonValue
 
 __all__ = ["JSON_TYPES", "normalize_parameters", "normalize_tool", "verl_schema_problems"]
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from envfactory_verl.schema import JSON_TYPES, normalize_parameters, normalize_tool, verl_schema_problems
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from envfactory_core.export.verl_schema import JSON_TYPES, normalize_parameters, normalize_tool, verl_schema_problems
 
 
 def _tool(parameters: dict[str, Any]) -> dict[str, Any]:

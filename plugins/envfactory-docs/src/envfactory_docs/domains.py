@@ -24,18 +24,17 @@ pipeline samples them for training data.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
-from .env.catalog import environment_catalog
-from .graph import Embedder, InvalidSchema, LinkContext, Linker, flatten_tool, name_key, types_compatible
-from .graph.linkers import is_specific
-from .graph.records import Parameter, ToolNode
-from .ids import JsonValue
-from .models import EnvironmentSpec, split_qualified_name
-from .registry import Registry
+from envfactory_core.env.catalog import environment_catalog
+from envfactory_core.graph import Embedder, InvalidSchema, LinkContext, Linker, flatten_tool, name_key, types_compatible
+from envfactory_core.graph.linkers import is_specific
+from envfactory_core.graph.records import Parameter, ToolNode
+from envfactory_core.ids import JsonValue
+from envfactory_core.models import EnvironmentSpec, split_qualified_name
+from envfactory_core.registry import Registry
 
 __all__ = [
     "DEFAULT_LINKER",
@@ -46,7 +45,6 @@ __all__ = [
     "build_domains_catalog",
     "link_environments",
     "render_domains_markdown",
-    "stale_diff",
 ]
 
 DEFAULT_LINKER = "core/lexical"
@@ -383,24 +381,3 @@ def render_domains_markdown(catalog: DomainsCatalog) -> str:
         lines += [f"- {_cell(item)}" for item in catalog.skipped_tools]
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def stale_diff(current: str | None, expected: str, *, path: str = "docs/domains.md", limit: int = 40) -> list[str]:
-    """The first ``limit`` lines of a unified diff from the file on disk to the rendered page;
-    empty when they are equal. ``current`` is None when the file does not exist."""
-    if current == expected:
-        return []
-    if current is None:
-        return [f"{path} does not exist"]
-    lines = list(
-        difflib.unified_diff(
-            current.splitlines(),
-            expected.splitlines(),
-            fromfile=f"{path} (on disk)",
-            tofile=f"{path} (rendered)",
-            lineterm="",
-        )
-    )
-    if len(lines) > limit:
-        lines = [*lines[:limit], f"... ({len(lines) - limit} more diff lines)"]
-    return lines
