@@ -6,7 +6,11 @@
 - ``trainer(pkg=...)``: a trainer adapter (TRL, verl) with only the core and its trainer, pinned
   by requirements-heavy.txt: the adapter's heavy tests run instead of skipping.
 - ``integration``: everything installed together, the whole suite (what CI runs).
-- ``lint``: ruff; ``typecheck``: mypy --strict on the core; ``bench``: every benchmark script.
+- ``lint``: ruff check and format check; ``typecheck``: mypy --strict on the core and every plugin and
+  domain; ``imports``: the import-linter contracts (the layers); ``bench``: every benchmark script.
+
+``lint``, ``typecheck`` and ``imports`` are the checks ``.ci/run`` makes before the tests, with the
+checkers pinned in requirements-dev.txt.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import nox
 
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = True
-nox.options.sessions = ["tests", "package", "trainer", "integration", "lint", "typecheck"]
+nox.options.sessions = ["tests", "package", "trainer", "integration", "lint", "typecheck", "imports"]
 
 ROOT = Path(__file__).parent
 PACKAGES = sorted(
@@ -33,7 +37,7 @@ SIBLINGS = {"plugins/envfactory-trl": ["./plugins/envfactory-verl"]}
 @nox.session
 def tests(session: nox.Session) -> None:
     """The core's tests with only the core installed."""
-    session.install("-e", ".[testing]", *TEST_TOOLS)
+    session.install("-e", ".[test]", *TEST_TOOLS)
     session.run("pytest", "tests", *session.posargs)
 
 
@@ -66,16 +70,23 @@ def integration(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff check and format check over the whole repository."""
-    session.install("ruff>=0.6")
+    session.install("-r", "requirements-dev.txt")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
 
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on the core package."""
-    session.install("-e", ".[testing]", "mypy>=1.10", "types-PyYAML")
-    session.run("mypy", "src/envfactory_core")
+    """mypy --strict on the core and every plugin and domain (the files [tool.mypy] names)."""
+    session.install("-r", "requirements-test.txt", "-r", "requirements-heavy.txt", "-r", "requirements-dev.txt")
+    session.run("python", "-m", "mypy", *session.posargs)
+
+
+@nox.session
+def imports(session: nox.Session) -> None:
+    """The import-linter contracts: imports run down the core's layers; plugins stay independent."""
+    session.install("-r", "requirements-test.txt", "-r", "requirements-dev.txt")
+    session.run("lint-imports", *session.posargs)
 
 
 @nox.session(default=False)

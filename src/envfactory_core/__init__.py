@@ -4,6 +4,7 @@ The core holds contracts and shared machinery; everything else arrives as plugin
 authors import :data:`hookimpl` from here.
 """
 
+# The one statement of envfactory-core's version: the pyproject reads it from here (hatch).
 __version__ = "0.1.0"
 
 from .plugins import hookimpl, make_plugin_manager

@@ -7,4 +7,6 @@ commands and, when ``$ENVFACTORY_TAUBENCH_DATA`` names a data folder, the enviro
 :func:`envfactory_taubench.environment.build_environment`, :class:`envfactory_taubench.replay.Replayer`.
 """
 
-__version__ = "0.1.0"
+import importlib.metadata
+
+__version__ = importlib.metadata.version("envfactory-taubench")  # stated once, in pyproject.toml

@@ -7,7 +7,9 @@ read any MCP server's ``tools/list``. See ``docs/how-to/serve-mcp.md``.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib.metadata
+
+__version__ = importlib.metadata.version("envfactory-mcp")  # stated once, in pyproject.toml
 
 from .episodes import EpisodeLimitError, EpisodePool
 from .keys import EPISODE_ID_KEY, EPISODE_SCOPE_KEY, MANAGEMENT_KEY

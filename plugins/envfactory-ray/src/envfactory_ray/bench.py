@@ -38,7 +38,7 @@ def _timed(base: type[Any], label: str) -> type[Any]:
     """``base`` with its start, first result and close timed into ``_TIMES[label]``."""
 
     @attrs.define(kw_only=True)
-    class Timed(base):  # type: ignore[valid-type,misc]
+    class Timed(base):  # type: ignore[misc]
         def start(self, **arguments: Any) -> None:
             _TIMES[label] = {"start": time.perf_counter()}
             super().start(**arguments)

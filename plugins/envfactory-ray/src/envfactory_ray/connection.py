@@ -83,7 +83,7 @@ def _route_ray_errors_to_stderr(ray: Any) -> None:
     """
     module = getattr(getattr(ray, "_private", None), "worker", None)
     original = getattr(module, "print_to_stdstream", None)
-    if original is None or getattr(original, "_envfactory_routed", False):
+    if module is None or original is None or getattr(original, "_envfactory_routed", False):
         return
 
     def print_to_stdstream(data: dict[str, Any], ignore_prefix: bool) -> None:

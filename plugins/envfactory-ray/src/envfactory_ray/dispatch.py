@@ -126,7 +126,7 @@ def _error_text(error: BaseException) -> str:
         cause = error.cause if isinstance(error.cause, BaseException) else None
         if cause is not None:
             return f"{type(cause).__name__}: {_first_line(cause)}".rstrip(": ")
-        return f"{error.function_name} raised {error.cause_cls.__name__}"
+        return f"{error.function_name} raised {type(error.cause).__name__}"
     if isinstance(error, RayActorError):
         return "the Ray worker process died while running it"
     return f"{type(error).__name__}: {_first_line(error)}"

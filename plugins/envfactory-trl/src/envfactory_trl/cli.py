@@ -28,7 +28,7 @@ def trl_group() -> None:
 def _schemas(methods: Any) -> tuple[int, list[str]]:
     """How many methods transformers turns into schemas, and the errors for the others."""
     try:
-        from transformers.utils import get_json_schema
+        from transformers.utils.chat_template_utils import get_json_schema
     except ImportError:
         return -1, []
     errors = []

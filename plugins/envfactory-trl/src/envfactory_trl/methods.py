@@ -104,7 +104,7 @@ def schema_hint(schema: Mapping[str, Any]) -> Any:
     enum = schema.get("enum")
     if isinstance(enum, list) and enum and all(isinstance(v, (str, int, float, bool)) or v is None for v in enum):
         values = tuple(enum)
-        return Literal[values]  # type: ignore[valid-type]
+        return Literal[values]
     for key in ("anyOf", "oneOf"):
         options = schema.get(key)
         if isinstance(options, list) and options:
