@@ -54,7 +54,6 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "envfactory_core.default_plugins.graph",
     "envfactory_core.default_plugins.tasks",
     "envfactory_core.default_plugins.exporters",
-    "envfactory_core.default_plugins.loaders",
     "envfactory_core.default_plugins.pipeline",
     "envfactory_core.default_plugins.llm",
     "envfactory_core.default_plugins.commands",

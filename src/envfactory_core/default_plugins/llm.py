@@ -64,13 +64,6 @@ def register_linkers(register: Register) -> None:
 
 
 @hookimpl
-def register_environment_builders(register: Register) -> None:
-    from ..envgen.llm.builder import LLMBuilder
-
-    register(LLMBuilder())
-
-
-@hookimpl
 def register_commands(cli: click.Group) -> None:
     from ..cli.llm import llm_group
 

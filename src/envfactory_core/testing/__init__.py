@@ -79,10 +79,10 @@ __all__ = [
 def fresh_plugin_manager(**options: object) -> PluginManager:
     """A plugin manager with the built-in plugins and the test kit's (the fake LLM backend), no installed ones.
 
-    ``options`` as for ``make_plugin_manager``.
+    ``options`` as for ``make_plugin_manager``; ``plugins`` are added after the test kit's.
     """
     options.setdefault("load_entrypoints", False)
-    options.setdefault("plugins", TEST_PLUGINS)
+    options["plugins"] = (*TEST_PLUGINS, *options.get("plugins", ()))  # type: ignore[misc]
     return make_plugin_manager(**options)  # type: ignore[arg-type]
 
 

@@ -1,0 +1,65 @@
+"""The envfactory plugin: loaders, environment builders, the ``envgen/validate`` verifier, ``envfactory envgen``.
+
+Loaders: ``envgen/openapi`` (OpenAPI 3.x, Swagger 2.0), ``envgen/metadata`` (the reference metadata
+JSON), ``envgen/sketch`` (Python stubs, read with ast), ``envgen/mcp_listing`` (a saved MCP tools/list).
+Builders: ``envgen/crud`` (deterministic, offline) and ``envgen/llm_builder`` (an LLM writes the module).
+Every import is inside a hook, so loading the plugin costs nothing until a component is used.
+"""
+
+from __future__ import annotations
+
+import click
+
+from envfactory_core import hookimpl
+from envfactory_core.hookspecs import Register
+
+__all__ = [
+    "register_commands",
+    "register_environment_builders",
+    "register_resource_loaders",
+    "register_verifiers",
+    "resolve_resource_loader",
+]
+
+ENVFACTORY_NAMESPACE = "envgen"
+
+
+@hookimpl
+def register_resource_loaders(register: Register) -> None:
+    from .loaders import McpListingSpecLoader, MetadataLoader, OpenApiLoader, SketchLoader
+
+    register(OpenApiLoader())
+    register(MetadataLoader())
+    register(SketchLoader())
+    register(McpListingSpecLoader())
+
+
+@hookimpl(trylast=True)
+def resolve_resource_loader(source: str) -> str | None:
+    """Recognise OpenAPI/Swagger, metadata JSON, Python sketches and saved MCP listings by their content."""
+    from .loaders.sniff import resolve_loader_name
+
+    return resolve_loader_name(source)
+
+
+@hookimpl
+def register_environment_builders(register: Register) -> None:
+    from .crud.builder import CrudBuilder
+    from .llm.builder import LLMBuilder
+
+    register(CrudBuilder())
+    register(LLMBuilder())
+
+
+@hookimpl
+def register_verifiers(register: Register) -> None:
+    from .validate.verifier import ValidateVerifier
+
+    register(ValidateVerifier())
+
+
+@hookimpl
+def register_commands(cli: click.Group) -> None:
+    from .cli import envgen_group
+
+    cli.add_command(envgen_group)

@@ -1,0 +1,184 @@
+"""The worker: one confined process that loads a generated module and serves one episode.
+
+It answers length-prefixed JSON requests on its socket: ``load`` (run the module, describe it),
+``template`` (make a seed state), ``open``/``reset`` (start from a state), ``call``, ``state``,
+``hash``, ``diff`` and ``close``. Tool calls run under a per-call CPU limit that raises inside the
+call (the savepoint rolls the state back); a ``MemoryError`` becomes a ``limit`` failure the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import traceback
+from typing import Any
+
+from envfactory_core.env import Environment, Episode
+from envfactory_core.models import ToolResult
+from envfactory_core.serialize import to_json
+
+from .confine import CpuLimitExceeded, confine, set_call_cpu_limit
+from .limits import SandboxLimits
+from .loading import exec_module, find_environment
+from .protocol import ChannelClosed, receive, send
+
+__all__ = ["serve"]
+
+
+class _Session:
+    def __init__(self, limits: SandboxLimits, isolation: dict[str, str]) -> None:
+        self.limits = limits
+        self.isolation = isolation
+        self.environment: Environment | None = None
+        self.episode: Episode | None = None
+        self.filename = "<generated>"
+
+    # --- requests ---------------------------------------------------------------------------------
+
+    def load(self, message: dict[str, Any]) -> dict[str, Any]:
+        self.filename = str(message.get("filename", "<generated>"))
+        namespace = exec_module(str(message["source"]), self.filename)
+        environment = find_environment(namespace, self.filename)
+        self.environment = environment
+        functions = {
+            name: [definition.function.__name__, definition.function.__code__.co_firstlineno]
+            for name, definition in environment.tools.items()
+        }
+        factory = environment._seed_factory
+        seed = [factory.__name__, factory.__code__.co_firstlineno] if factory is not None else None
+        return {
+            "spec": to_json(environment.spec),
+            "functions": functions,
+            "seed": seed,
+            "default_size": environment.default_size,
+            "isolation": self.isolation,
+        }
+
+    def _environment(self) -> Environment:
+        if self.environment is None:
+            raise RuntimeError("no module is loaded; send `load` first")
+        return self.environment
+
+    def template(self, message: dict[str, Any]) -> dict[str, Any]:
+        environment = self._environment()
+        if message.get("state") is not None:
+            template = environment.template(state=message["state"])
+        else:
+            template = environment.template(seed=int(message.get("seed", 0)), size=message.get("size"))
+        return {"state": template.canonical_state(), "hash": template.state_hash}
+
+    def open(self, message: dict[str, Any]) -> dict[str, Any]:
+        environment = self._environment()
+        if self.episode is not None:
+            self.episode.close()
+        self.episode = environment.episode(state=message["state"])
+        return {"hash": self.episode.state_hash()}
+
+    def _episode(self) -> Episode:
+        if self.episode is None:
+            raise RuntimeError("no episode is open; send `open` first")
+        return self.episode
+
+    def reset(self, message: dict[str, Any]) -> dict[str, Any]:
+        episode = self._episode()
+        if message.get("state") is not None:
+            episode.reset(state=message["state"])
+        else:
+            episode.reset()
+        return {"hash": episode.state_hash()}
+
+    def call(self, message: dict[str, Any]) -> dict[str, Any]:
+        episode = self._episode()
+        tool = str(message["tool"])
+        set_call_cpu_limit(self.limits.cpu_seconds_per_call)
+        try:
+            result = episode.call(tool, message.get("arguments"))
+        except CpuLimitExceeded:
+            episode._rollback()
+            result = ToolResult.failure(
+                "limit", f"{tool} used more than its {self.limits.cpu_seconds_per_call:g}s of CPU time and was stopped"
+            )
+        finally:
+            set_call_cpu_limit(self.limits.cpu_seconds_total)
+        error = result.error
+        if error is not None and error.kind == "crash" and error.message.startswith("MemoryError"):
+            result = ToolResult.failure(
+                "limit", f"{tool} needed more than the {self.limits.memory_mb} MB memory limit and was stopped"
+            )
+        return {"result": to_json(result), "hash": episode.state_hash()}
+
+    def state(self, message: dict[str, Any]) -> dict[str, Any]:
+        return {"state": self._episode().state()}
+
+    def hash(self, message: dict[str, Any]) -> dict[str, Any]:
+        return {"hash": self._episode().state_hash()}
+
+    def diff(self, message: dict[str, Any]) -> dict[str, Any]:
+        episode = self._episode()
+        other = message.get("other")
+        return {"diff": to_json(episode.diff(other) if other is not None else episode.diff())}
+
+
+def serve(channel: socket.socket, limits: SandboxLimits, workdir: str) -> None:
+    """Confine this process, then answer requests until ``close`` or the host goes away."""
+    isolation = confine(limits, workdir)
+    session = _Session(limits, isolation)
+    handlers = {
+        "load": session.load,
+        "template": session.template,
+        "open": session.open,
+        "reset": session.reset,
+        "call": session.call,
+        "state": session.state,
+        "hash": session.hash,
+        "diff": session.diff,
+    }
+    while True:
+        try:
+            message = receive(channel)
+        except (ChannelClosed, OSError, ValueError):
+            return
+        op = message.get("op")
+        if op == "close":
+            send(channel, {"ok": True})
+            return
+        handler = handlers.get(str(op))
+        try:
+            if handler is None:
+                raise ValueError(f"unknown request {op!r}")
+            reply = handler(message)
+            reply["ok"] = True
+        except CpuLimitExceeded:
+            reply = {
+                "ok": False,
+                "kind": "limit",
+                "error": f"used more than {limits.cpu_seconds_per_call:g}s of CPU time",
+            }
+        except MemoryError:
+            reply = {"ok": False, "kind": "limit", "error": f"needed more than the {limits.memory_mb} MB memory limit"}
+        except Exception as error:
+            reply = {
+                "ok": False,
+                "kind": type(error).__name__,
+                "error": str(error),
+                "trace": "".join(traceback.format_exception(error, limit=-4))[-4000:],
+            }
+        try:
+            send(channel, reply)
+        except (OSError, ValueError, TypeError) as error:
+            try:
+                send(channel, {"ok": False, "kind": "protocol", "error": f"the reply could not be sent: {error}"})
+            except OSError:
+                return
+
+
+def worker_main(fd: int, limits: dict[str, Any], workdir: str) -> None:
+    """Entry of a forked worker: wrap the inherited socket, serve, and exit without cleanup handlers."""
+    channel = socket.socket(fileno=fd)
+    code = 0
+    try:
+        serve(channel, SandboxLimits(**limits), workdir)
+    except BaseException:  # the worker must never fall back into the fork server's code
+        code = 3
+    finally:
+        os._exit(code)

@@ -1,1 +1,0 @@
-"""``core/crud``: CRUD semantics inferred from an API, generated as code on the SDK, with derived scenarios."""

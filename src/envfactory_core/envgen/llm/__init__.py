@@ -1,1 +1,0 @@
-"""The LLM stages of environment synthesis: ``llm/builder``, ``llm/scenarios``, ``llm/reviser``."""
