@@ -9,11 +9,12 @@ branch protection's required approvals, and closes the issues its description sa
 
 from __future__ import annotations
 
+import random
 import re
 from datetime import timedelta
-from typing import Annotated, Literal, TypedDict
+from typing import Annotated, Any, Literal, TypedDict, cast
 
-from envfactory_core.env import Arg, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
 from envfactory_core.env.values import page
 from envfactory_core.models import Provenance
 
@@ -323,21 +324,23 @@ class Merge(TypedDict):
 # --- rules -----------------------------------------------------------------------------------------------------
 
 
-def _viewer(ctx) -> str:
-    return ctx.table("session").get("viewer")["login"]
+def _viewer(ctx: Context) -> str:
+    login: str = ctx.table("session").require("viewer", what="session")["login"]
+    return login
 
 
-def _permission(ctx, repo: dict, login: str | None = None) -> str:
+def _permission(ctx: Context, repo: dict[str, Any], login: str | None = None) -> str:
     login = login or _viewer(ctx)
     if repo["owner"] == login:
         return "admin"
     row = ctx.table("collaborators").get(repo["repo_id"], login)
     if row is not None:
-        return row["permission"]
+        permission: str = row["permission"]
+        return permission
     return "none" if repo["private"] else "read"
 
 
-def _repo(ctx, repo_id: int) -> dict:
+def _repo(ctx: Context, repo_id: int) -> dict[str, Any]:
     repo = ctx.table("repositories").get(repo_id)
     if repo is None or _permission(ctx, repo) == "none":
         # GitHub answers 404 for private repositories you cannot see.
@@ -345,7 +348,7 @@ def _repo(ctx, repo_id: int) -> dict:
     return repo
 
 
-def _require(ctx, repo: dict, level: str, action: str) -> None:
+def _require(ctx: Context, repo: dict[str, Any], level: str, action: str) -> None:
     have = _permission(ctx, repo)
     if LEVELS[have] < LEVELS[level]:
         raise ToolError(
@@ -353,30 +356,31 @@ def _require(ctx, repo: dict, level: str, action: str) -> None:
         )
 
 
-def _writable(repo: dict) -> None:
+def _writable(repo: dict[str, Any]) -> None:
     if repo["archived"]:
         raise ToolError(f"{repo['owner']}/{repo['name']} is archived and read-only")
 
 
-def _full_name(repo: dict) -> str:
+def _full_name(repo: dict[str, Any]) -> str:
     return f"{repo['owner']}/{repo['name']}"
 
 
-def _issue(ctx, issue_id: int) -> tuple[dict, dict]:
+def _issue(ctx: Context, issue_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
     row = ctx.table("issues").require(issue_id, what="issue")
     return row, _repo(ctx, row["repo_id"])
 
 
-def _issue_out(ctx, row: dict, repo: dict) -> Issue:
-    return {
+def _issue_out(ctx: Context, row: dict[str, Any], repo: dict[str, Any]) -> Issue:
+    out = {
         **{key: row[key] for key in Issue.__annotations__ if key in row},
         "full_name": _full_name(repo),
         "comment_count": ctx.table("comments").count(issue_id=row["issue_id"]),
         "url": f"{HOST}/{_full_name(repo)}/issues/{row['number']}",
     }
+    return cast(Issue, out)
 
 
-def _reviews_summary(ctx, pull: dict, repo: dict) -> tuple[int, list[str]]:
+def _reviews_summary(ctx: Context, pull: dict[str, Any], repo: dict[str, Any]) -> tuple[int, list[str]]:
     latest: dict[str, str] = {}
     for review in ctx.table("reviews").find(pull_request_id=pull["pull_request_id"], order_by="review_id"):
         if review["state"] in ("APPROVED", "CHANGES_REQUESTED"):
@@ -389,23 +393,24 @@ def _reviews_summary(ctx, pull: dict, repo: dict) -> tuple[int, list[str]]:
     return approvals, sorted(login for login, state in latest.items() if state == "CHANGES_REQUESTED")
 
 
-def _pull_out(ctx, row: dict, repo: dict) -> PullRequest:
+def _pull_out(ctx: Context, row: dict[str, Any], repo: dict[str, Any]) -> PullRequest:
     approvals, requested = _reviews_summary(ctx, row, repo)
-    return {
+    out = {
         **{key: row[key] for key in PullRequest.__annotations__ if key in row},
         "full_name": _full_name(repo),
         "approvals": approvals,
         "changes_requested": requested,
         "url": f"{HOST}/{_full_name(repo)}/pull/{row['number']}",
     }
+    return cast(PullRequest, out)
 
 
-def _pull(ctx, pull_request_id: int) -> tuple[dict, dict]:
+def _pull(ctx: Context, pull_request_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
     row = ctx.table("pull_requests").require(pull_request_id, what="pull request")
     return row, _repo(ctx, row["repo_id"])
 
 
-def _check_labels(ctx, repo: dict, labels: list[str]) -> list[str]:
+def _check_labels(ctx: Context, repo: dict[str, Any], labels: list[str]) -> list[str]:
     known = {row["name"].lower(): row["name"] for row in ctx.table("labels").find(repo_id=repo["repo_id"])}
     resolved = []
     for label in labels:
@@ -420,7 +425,7 @@ def _check_labels(ctx, repo: dict, labels: list[str]) -> list[str]:
     return resolved
 
 
-def _check_assignees(ctx, repo: dict, assignees: list[str]) -> list[str]:
+def _check_assignees(ctx: Context, repo: dict[str, Any], assignees: list[str]) -> list[str]:
     resolved = []
     for login in assignees:
         if login != repo["owner"] and ctx.table("collaborators").get(repo["repo_id"], login) is None:
@@ -430,7 +435,7 @@ def _check_assignees(ctx, repo: dict, assignees: list[str]) -> list[str]:
     return resolved
 
 
-def _next_number(ctx, repo_id: int) -> int:
+def _next_number(ctx: Context, repo_id: int) -> int:
     numbers = [row["number"] for row in ctx.table("issues").find(repo_id=repo_id)]
     numbers += [row["number"] for row in ctx.table("pull_requests").find(repo_id=repo_id)]
     return max(numbers, default=0) + 1
@@ -440,15 +445,15 @@ def _next_number(ctx, repo_id: int) -> int:
 
 
 @environment.tool(effect="read")
-def get_authenticated_user(ctx) -> Viewer:
+def get_authenticated_user(ctx: Context) -> Viewer:
     """Get the user you are signed in as (every action is taken as this user)."""
-    account = ctx.table("accounts").get(_viewer(ctx))
+    account = ctx.table("accounts").require(_viewer(ctx), what="account")
     return {"login": account["login"], "name": account["name"], "email": account["email"]}
 
 
 @environment.tool(effect="read")
 def search_repositories(
-    ctx,
+    ctx: Context,
     query: str | None = None,
     owner: str | None = None,
     limit: Annotated[int, Arg(minimum=1, maximum=50, mask=True)] = 20,
@@ -480,12 +485,12 @@ def search_repositories(
             }
         )
     found.sort(key=lambda repo: (-repo["stars"], repo["full_name"]))
-    return {"repositories": page(found, limit), "count": len(found)}
+    return {"repositories": page(cast("list[Repository]", found), limit), "count": len(found)}
 
 
 @environment.tool(effect="read")
 def list_issues(
-    ctx,
+    ctx: Context,
     repo_id: int,
     state: Literal["open", "closed", "all"] = "open",
     labels: list[str] | None = None,
@@ -517,7 +522,7 @@ def list_issues(
 
 
 @environment.tool(effect="read")
-def get_issue(ctx, issue_id: int) -> IssueDetail:
+def get_issue(ctx: Context, issue_id: int) -> IssueDetail:
     """Get an issue with its comments.
 
     Args:
@@ -525,7 +530,7 @@ def get_issue(ctx, issue_id: int) -> IssueDetail:
     """
     row, repo = _issue(ctx, issue_id)
     comments = [
-        {key: comment[key] for key in Comment.__annotations__}
+        cast(Comment, {key: comment[key] for key in Comment.__annotations__})
         for comment in ctx.table("comments").find(issue_id=issue_id, order_by="comment_id")
     ]
     return {"issue": _issue_out(ctx, row, repo), "comments": comments}
@@ -533,7 +538,7 @@ def get_issue(ctx, issue_id: int) -> IssueDetail:
 
 @environment.tool(effect="write")
 def create_issue(
-    ctx,
+    ctx: Context,
     repo_id: int,
     title: Annotated[str, Arg(min_length=1, max_length=256)],
     body: Annotated[str, Arg(max_length=65536)] = "",
@@ -583,7 +588,7 @@ def create_issue(
 
 @environment.tool(effect="write")
 def update_issue(
-    ctx,
+    ctx: Context,
     issue_id: int,
     title: Annotated[str, Arg(min_length=1, max_length=256)] | None = None,
     body: Annotated[str, Arg(max_length=65536)] | None = None,
@@ -610,7 +615,7 @@ def update_issue(
     is_author = row["author"] == _viewer(ctx)
     if (title is not None or body is not None or state is not None) and not is_author:
         _require(ctx, repo, "triage", "editing or closing someone else's issue")
-    changes: dict = {}
+    changes: dict[str, Any] = {}
     if title is not None:
         if not title.strip():
             raise ToolError("title is blank")
@@ -636,7 +641,9 @@ def update_issue(
 
 
 @environment.tool(effect="write")
-def add_comment(ctx, issue_id: int, body: Annotated[str, Arg(min_length=1, max_length=65536)]) -> CommentResult:
+def add_comment(
+    ctx: Context, issue_id: int, body: Annotated[str, Arg(min_length=1, max_length=65536)]
+) -> CommentResult:
     """Comment on an issue.
 
     Args:
@@ -660,15 +667,13 @@ def add_comment(ctx, issue_id: int, body: Annotated[str, Arg(min_length=1, max_l
         }
     )
     ctx.table("issues").update(issue_id, {"updated_at": iso(ctx.now)})
-    return {
-        **comment,
-        "url": f"{HOST}/{_full_name(repo)}/issues/{row['number']}#issuecomment-{comment['comment_id']}",
-    }
+    url = f"{HOST}/{_full_name(repo)}/issues/{row['number']}#issuecomment-{comment['comment_id']}"
+    return cast(CommentResult, {**comment, "url": url})
 
 
 @environment.tool(effect="write")
 def create_label(
-    ctx,
+    ctx: Context,
     repo_id: int,
     name: Annotated[str, Arg(min_length=1, max_length=50)],
     color: Annotated[str, Arg(min_length=6, max_length=7)],
@@ -696,11 +701,11 @@ def create_label(
     row = ctx.table("labels").insert(
         {"repo_id": repo_id, "name": name.strip(), "color": hex_color.lower(), "description": description}
     )
-    return {key: row[key] for key in Label.__annotations__}
+    return cast(Label, {key: row[key] for key in Label.__annotations__})
 
 
 @environment.tool(effect="read")
-def list_pull_requests(ctx, repo_id: int, state: Literal["open", "closed", "all"] = "open") -> PullRequestList:
+def list_pull_requests(ctx: Context, repo_id: int, state: Literal["open", "closed", "all"] = "open") -> PullRequestList:
     """List a repository's pull requests with review status, newest first.
 
     Args:
@@ -715,7 +720,7 @@ def list_pull_requests(ctx, repo_id: int, state: Literal["open", "closed", "all"
 
 @environment.tool(effect="write")
 def create_review(
-    ctx,
+    ctx: Context,
     pull_request_id: int,
     event: Literal["APPROVE", "REQUEST_CHANGES", "COMMENT"],
     body: Annotated[str, Arg(max_length=65536)] = "",
@@ -751,12 +756,12 @@ def create_review(
             "submitted_at": iso(ctx.now),
         }
     )
-    return {key: review[key] for key in Review.__annotations__}
+    return cast(Review, {key: review[key] for key in Review.__annotations__})
 
 
 @environment.tool(effect="write")
 def merge_pull_request(
-    ctx,
+    ctx: Context,
     pull_request_id: int,
     merge_method: Literal["merge", "squash", "rebase"] = "merge",
     commit_title: Annotated[str, Arg(max_length=256)] | None = None,
@@ -861,7 +866,7 @@ ISSUES = (
 BRANCH_WORDS = ("fix-header-parsing", "ci-python-312", "docs-install", "geotiff-output", "seed-logging", "dockerfile")
 
 
-def _login(person: fake.Person, rng) -> str:
+def _login(person: fake.Person, rng: random.Random) -> str:
     style = rng.randrange(3)
     return (
         f"{person.first_name}-{person.last_name}",
@@ -871,10 +876,11 @@ def _login(person: fake.Person, rng) -> str:
 
 
 @environment.seed
-def seed(ctx: SeedContext) -> dict:
+def seed(ctx: SeedContext) -> dict[str, Any]:
     rng = ctx.rng
     people = fake.people(ctx.shared("people"), max(4, ctx.size))
-    accounts, logins = [], []
+    accounts: list[dict[str, Any]] = []
+    logins: list[str] = []
     for person in people:
         login = _login(person, rng)
         while login in logins:

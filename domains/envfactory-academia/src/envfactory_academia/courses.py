@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime, timedelta
-from typing import Annotated, Literal, TypedDict
+from typing import Annotated, Any, Literal, TypedDict, cast
 
-from envfactory_core.env import Arg, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
 from envfactory_core.env.values import page
 from envfactory_core.models import Provenance
 
@@ -304,19 +304,19 @@ class Extension(TypedDict):
 # --- rules -----------------------------------------------------------------------------------------------------
 
 
-def _course(ctx, course_id: int) -> dict:
+def _course(ctx: Context, course_id: int) -> dict[str, Any]:
     return ctx.table("courses").require(course_id, what="course")
 
 
-def _user(ctx, user_id: int) -> dict:
+def _user(ctx: Context, user_id: int) -> dict[str, Any]:
     return ctx.table("users").require(user_id, what="user")
 
 
-def _assignment(ctx, assignment_id: int) -> dict:
+def _assignment(ctx: Context, assignment_id: int) -> dict[str, Any]:
     return ctx.table("assignments").require(assignment_id, what="assignment")
 
 
-def _open_course(ctx, course: dict, action: str) -> None:
+def _open_course(ctx: Context, course: dict[str, Any], action: str) -> None:
     if course["status"] == "completed":
         raise ToolError(
             f"{course['course_code']} concluded on {course['end_date']}; it is read-only, so you cannot {action}"
@@ -325,21 +325,21 @@ def _open_course(ctx, course: dict, action: str) -> None:
         raise ToolError(f"{course['course_code']} is not published yet; you cannot {action}")
 
 
-def _enrollment(ctx, course_id: int, user_id: int) -> dict | None:
+def _enrollment(ctx: Context, course_id: int, user_id: int) -> dict[str, Any] | None:
     for row in ctx.table("enrollments").find(course_id=course_id, user_id=user_id):
         if row["status"] in ("active", "invited"):
             return row
     return None
 
 
-def _require_student(ctx, course: dict, user_id: int) -> None:
+def _require_student(ctx: Context, course: dict[str, Any], user_id: int) -> None:
     """Refuse unless ``user_id`` has an active or invited student enrollment in ``course``."""
     student = _enrollment(ctx, course["course_id"], user_id)
     if student is None or student["role"] != "student":
         raise ToolError(f"user {user_id} is not a student in {course['course_code']}")
 
 
-def _effective(ctx, assignment: dict, user_id: int | None) -> tuple[str, str | None, bool]:
+def _effective(ctx: Context, assignment: dict[str, Any], user_id: int | None) -> tuple[str, str | None, bool]:
     """The due and lock times that apply to a user (an override replaces the assignment's)."""
     if user_id is not None:
         override = ctx.table("overrides").first(assignment_id=assignment["assignment_id"], user_id=user_id)
@@ -348,7 +348,7 @@ def _effective(ctx, assignment: dict, user_id: int | None) -> tuple[str, str | N
     return assignment["due_at"], assignment["lock_at"], False
 
 
-def _new_submission(ctx, assignment_id: int, user_id: int, **fields) -> dict:
+def _new_submission(ctx: Context, assignment_id: int, user_id: int, **fields: Any) -> dict[str, Any]:
     """A student's first submission row for an assignment: ungraded, and unsubmitted unless ``fields`` say otherwise."""
     submissions = ctx.table("submissions")
     return submissions.insert(
@@ -374,13 +374,17 @@ def _new_submission(ctx, assignment_id: int, user_id: int, **fields) -> dict:
     )
 
 
-def _submission_out(row: dict | None) -> Submission | None:
+def _submission(row: dict[str, Any]) -> Submission:
+    return cast(Submission, {key: row[key] for key in Submission.__annotations__})
+
+
+def _submission_out(row: dict[str, Any] | None) -> Submission | None:
     if row is None:
         return None
-    return {key: row[key] for key in Submission.__annotations__}
+    return _submission(row)
 
 
-def _assignment_out(ctx, row: dict, user_id: int | None) -> Assignment:
+def _assignment_out(ctx: Context, row: dict[str, Any], user_id: int | None) -> Assignment:
     course = ctx.table("courses").get(row["course_id"]) or {"name": ""}
     due_at, lock_at, extended = _effective(ctx, row, user_id)
     submission = (
@@ -406,13 +410,14 @@ def _assignment_out(ctx, row: dict, user_id: int | None) -> Assignment:
     }
 
 
-def _deduction(course: dict, assignment: dict, submission: dict, due_at: str) -> float:
+def _deduction(course: dict[str, Any], assignment: dict[str, Any], submission: dict[str, Any], due_at: str) -> float:
     if not submission["submitted_at"] or not submission["late"]:
         return 0.0
     late_seconds = (datetime.fromisoformat(submission["submitted_at"]) - datetime.fromisoformat(due_at)).total_seconds()
     days = max(1, math.ceil(late_seconds / 86400))
-    percent = min(course["late_penalty_percent"] * days, course["late_penalty_cap_percent"])
-    return round(assignment["points_possible"] * percent / 100, 2)
+    percent: float = min(course["late_penalty_percent"] * days, course["late_penalty_cap_percent"])
+    points: float = assignment["points_possible"]
+    return round(points * percent / 100, 2)
 
 
 def _letter(percent: float | None) -> str | None:
@@ -421,13 +426,14 @@ def _letter(percent: float | None) -> str | None:
     return next((letter for floor, letter in LETTERS if percent >= floor), "F")
 
 
-def _enrollment_out(ctx, row: dict) -> Enrollment:
+def _enrollment_out(ctx: Context, row: dict[str, Any]) -> Enrollment:
     user = ctx.table("users").get(row["user_id"]) or {"name": "", "email": ""}
-    return {
+    out = {
         **{key: row[key] for key in Enrollment.__annotations__ if key in row},
         "name": user["name"],
         "email": user["email"],
     }
+    return cast(Enrollment, out)
 
 
 # --- tools -----------------------------------------------------------------------------------------------------
@@ -435,7 +441,7 @@ def _enrollment_out(ctx, row: dict) -> Enrollment:
 
 @environment.tool(effect="read")
 def search_users(
-    ctx,
+    ctx: Context,
     query: Annotated[str, Arg(min_length=2, max_length=100)],
     limit: Annotated[int, Arg(minimum=1, maximum=50, mask=True)] = 10,
 ) -> UserList:
@@ -449,14 +455,14 @@ def search_users(
     found = [row for row in ctx.table("users").all() if needle in row["name"].lower() or needle in row["email"].lower()]
     found.sort(key=lambda row: (row["name"], row["user_id"]))
     return {
-        "users": [{key: row[key] for key in User.__annotations__} for row in page(found, limit)],
+        "users": [cast(User, {key: row[key] for key in User.__annotations__}) for row in page(found, limit)],
         "count": len(found),
     }
 
 
 @environment.tool(effect="read")
 def list_courses(
-    ctx, user_id: int, status: Literal["available", "completed", "unpublished"] | None = None
+    ctx: Context, user_id: int, status: Literal["available", "completed", "unpublished"] | None = None
 ) -> CourseList:
     """List the courses a user is enrolled in, with the user's role in each.
 
@@ -490,7 +496,7 @@ def list_courses(
 
 @environment.tool(effect="read")
 def list_assignments(
-    ctx,
+    ctx: Context,
     course_id: int,
     bucket: Literal["all", "upcoming", "future", "past", "overdue", "ungraded"] = "all",
     user_id: int | None = None,
@@ -529,7 +535,7 @@ def list_assignments(
 
 
 @environment.tool(effect="read")
-def get_assignment(ctx, assignment_id: int, user_id: int | None = None) -> Assignment:
+def get_assignment(ctx: Context, assignment_id: int, user_id: int | None = None) -> Assignment:
     """Get an assignment, with the due date, extension and submission that apply to a student if given.
 
     Args:
@@ -544,7 +550,7 @@ def get_assignment(ctx, assignment_id: int, user_id: int | None = None) -> Assig
 
 @environment.tool(effect="write")
 def create_assignment(
-    ctx,
+    ctx: Context,
     course_id: int,
     title: Annotated[str, Arg(min_length=1, max_length=255)],
     due_at: Annotated[str, Arg(format="date-time")],
@@ -602,7 +608,7 @@ def create_assignment(
 
 @environment.tool(effect="write")
 def submit_assignment(
-    ctx,
+    ctx: Context,
     assignment_id: int,
     user_id: int,
     submission_type: SubmissionType,
@@ -659,12 +665,12 @@ def submit_assignment(
         row = ctx.table("submissions").update(existing["submission_id"], fields)
     else:
         row = _new_submission(ctx, assignment_id, user_id, **fields)
-    return _submission_out(row)
+    return _submission(row)
 
 
 @environment.tool(effect="write")
 def grade_submission(
-    ctx,
+    ctx: Context,
     assignment_id: int,
     user_id: int,
     score: Annotated[float, Arg(minimum=0, maximum=1000)],
@@ -709,12 +715,12 @@ def grade_submission(
             "comment": comment,
         },
     )
-    return _submission_out(row)
+    return _submission(row)
 
 
 @environment.tool(effect="write")
 def grant_extension(
-    ctx,
+    ctx: Context,
     assignment_id: int,
     user_id: int,
     due_at: Annotated[str, Arg(format="date-time")],
@@ -768,7 +774,7 @@ def grant_extension(
 
 
 @environment.tool(effect="read")
-def get_grades(ctx, course_id: int, user_id: int) -> Grades:
+def get_grades(ctx: Context, course_id: int, user_id: int) -> Grades:
     """Get a student's grades in a course: each assignment's score, the current and final percentages.
 
     Args:
@@ -820,7 +826,9 @@ def get_grades(ctx, course_id: int, user_id: int) -> Grades:
 
 
 @environment.tool(effect="write")
-def enroll_user(ctx, course_id: int, user_id: int, role: Literal["student", "teacher", "ta"] = "student") -> Enrollment:
+def enroll_user(
+    ctx: Context, course_id: int, user_id: int, role: Literal["student", "teacher", "ta"] = "student"
+) -> Enrollment:
     """Enroll a user in a course as a student, teacher or TA.
 
     Args:
@@ -894,7 +902,7 @@ def _eastern(day: date, hour: int, minute: int) -> datetime:
 
 
 @environment.seed
-def seed(ctx: SeedContext) -> dict:
+def seed(ctx: SeedContext) -> dict[str, Any]:
     rng = ctx.rng
     people = fake.people(ctx.shared("people"), ctx.size)
     user_ids = rng.sample(range(100_000, 999_999), len(people))
@@ -904,7 +912,11 @@ def seed(ctx: SeedContext) -> dict:
     ]
     teachers, students = users[:2], users[2:]
     ta = students[0] if students else None
-    course_rows, enrollments, assignments, submissions, overrides = [], [], [], [], []
+    course_rows: list[dict[str, Any]] = []
+    enrollments: list[dict[str, Any]] = []
+    assignments: list[dict[str, Any]] = []
+    submissions: list[dict[str, Any]] = []
+    overrides: list[dict[str, Any]] = []
     enrollment_id = 150_000 + rng.randint(0, 9_000)
     assignment_id = 700_000 + rng.randint(0, 90_000)
     submission_id = 40_000_000 + rng.randint(0, 900_000)
@@ -1034,16 +1046,16 @@ def seed(ctx: SeedContext) -> dict:
         ]
         if roster_ids:
             new_due = datetime.fromisoformat(target["due_at"]) + timedelta(days=rng.choice((2, 3, 5)))
-            lock = target["lock_at"]
-            if lock and datetime.fromisoformat(lock) < new_due:
-                lock = iso(new_due)
+            new_lock = target["lock_at"]
+            if new_lock and datetime.fromisoformat(new_lock) < new_due:
+                new_lock = iso(new_due)
             overrides.append(
                 {
                     "override_id": 900_000 + rng.randint(0, 9_999),
                     "assignment_id": target["assignment_id"],
                     "user_id": rng.choice(roster_ids),
                     "due_at": iso(new_due),
-                    "lock_at": lock,
+                    "lock_at": new_lock,
                 }
             )
     return {

@@ -9,10 +9,11 @@ queue that traps returned copies on the hold shelf for the next patron in line.
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
-from typing import Annotated, Literal, TypedDict
+from typing import Annotated, Any, Literal, TypedDict
 
-from envfactory_core.env import Arg, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
 from envfactory_core.env.values import page
 from envfactory_core.models import Provenance
 
@@ -308,18 +309,18 @@ class Payment(TypedDict):
 # --- rules -----------------------------------------------------------------------------------------------------
 
 
-def _patron(ctx, patron_id: str) -> dict:
+def _patron(ctx: Context, patron_id: str) -> dict[str, Any]:
     return ctx.table("patrons").require(patron_id, what="patron")
 
 
-def _book(ctx, isbn: str) -> dict:
+def _book(ctx: Context, isbn: str) -> dict[str, Any]:
     book = ctx.table("books").get(isbn.replace("-", "").strip())
     if book is None:
         raise ToolError(f"no book with ISBN {isbn!r} in the catalogue; search_books finds ISBNs by title or author")
     return book
 
 
-def _block_reason(ctx, patron: dict) -> str | None:
+def _block_reason(ctx: Context, patron: dict[str, Any]) -> str | None:
     if date.fromisoformat(patron["expiry_date"]) < ctx.today:
         return f"the library card expired on {patron['expiry_date']}"
     if patron["fines_owed"] >= BLOCKING_FINES:
@@ -327,19 +328,19 @@ def _block_reason(ctx, patron: dict) -> str | None:
     return None
 
 
-def _require_in_good_standing(ctx, patron: dict, action: str) -> None:
+def _require_in_good_standing(ctx: Context, patron: dict[str, Any], action: str) -> None:
     reason = _block_reason(ctx, patron)
     if reason:
         raise ToolError(f"patron {patron['patron_id']} cannot {action}: {reason}")
 
 
-def _loan_status(ctx, row: dict) -> str:
+def _loan_status(ctx: Context, row: dict[str, Any]) -> str:
     if row["returned_date"]:
         return "returned"
     return "overdue" if date.fromisoformat(row["due_date"]) < ctx.today else "active"
 
 
-def _loan_out(ctx, row: dict) -> Loan:
+def _loan_out(ctx: Context, row: dict[str, Any]) -> Loan:
     book = ctx.table("books").get(row["isbn"]) or {"title": ""}
     patron = ctx.table("patrons").get(row["patron_id"]) or {"email": "", "patron_type": "undergraduate"}
     allowed = PATRON_RULES[patron["patron_type"]][1]
@@ -360,7 +361,7 @@ def _loan_out(ctx, row: dict) -> Loan:
     }
 
 
-def _hold_out(ctx, row: dict) -> Hold:
+def _hold_out(ctx: Context, row: dict[str, Any]) -> Hold:
     book = ctx.table("books").get(row["isbn"]) or {"title": ""}
     position = 0
     if row["status"] == "waiting":
@@ -380,11 +381,11 @@ def _hold_out(ctx, row: dict) -> Hold:
     }
 
 
-def _available(ctx, isbn: str) -> list[dict]:
+def _available(ctx: Context, isbn: str) -> list[dict[str, Any]]:
     return [copy for copy in ctx.table("copies").find(isbn=isbn, status="available") if copy["loan_type"] == "standard"]
 
 
-def _trap_for_next_hold(ctx, copy: dict) -> str | None:
+def _trap_for_next_hold(ctx: Context, copy: dict[str, Any]) -> str | None:
     """Put a copy on the hold shelf for the first waiting hold on its title; else back on the shelf."""
     waiting = ctx.table("holds").find(isbn=copy["isbn"], status="waiting", order_by="queue_order")
     if not waiting or copy["loan_type"] != "standard":
@@ -400,7 +401,8 @@ def _trap_for_next_hold(ctx, copy: dict) -> str | None:
         },
     )
     ctx.table("copies").update(copy["copy_id"], {"status": "on_hold_shelf"})
-    return hold["hold_id"]
+    hold_id: str = hold["hold_id"]
+    return hold_id
 
 
 # --- tools -----------------------------------------------------------------------------------------------------
@@ -408,7 +410,7 @@ def _trap_for_next_hold(ctx, copy: dict) -> str | None:
 
 @environment.tool(effect="read")
 def search_books(
-    ctx,
+    ctx: Context,
     query: str | None = None,
     author: str | None = None,
     subject: str | None = None,
@@ -424,7 +426,7 @@ def search_books(
         available_only: Only books with a copy on the shelf now.
         limit: Most books to return.
     """
-    found = []
+    found: list[BookSummary] = []
     for row in ctx.table("books").all():
         if query and not all(word in row["title"].lower() for word in query.lower().split()):
             continue
@@ -451,7 +453,7 @@ def search_books(
 
 
 @environment.tool(effect="read")
-def get_book(ctx, isbn: Annotated[str, Arg(min_length=10, max_length=17)]) -> BookDetail:
+def get_book(ctx: Context, isbn: Annotated[str, Arg(min_length=10, max_length=17)]) -> BookDetail:
     """Get a book by ISBN with every copy (branch, call number, status, due date) and the hold queue.
 
     Args:
@@ -489,7 +491,7 @@ def get_book(ctx, isbn: Annotated[str, Arg(min_length=10, max_length=17)]) -> Bo
 
 @environment.tool(effect="read")
 def get_patron(
-    ctx,
+    ctx: Context,
     patron_id: str | None = None,
     email: Annotated[str, Arg(format="email")] | None = None,
 ) -> Patron:
@@ -502,9 +504,10 @@ def get_patron(
     if patron_id:
         patron = _patron(ctx, patron_id)
     elif email:
-        patron = ctx.table("patrons").first(email=email)
-        if patron is None:
+        found = ctx.table("patrons").first(email=email)
+        if found is None:
             raise ToolError(f"no patron has the email {email}")
+        patron = found
     else:
         raise ToolError("give patron_id or email")
     loans = [row for row in ctx.table("loans").find(patron_id=patron["patron_id"]) if not row["returned_date"]]
@@ -532,7 +535,7 @@ def get_patron(
 
 @environment.tool(effect="read")
 def list_loans(
-    ctx,
+    ctx: Context,
     patron_id: str,
     status: Literal["active", "overdue", "returned", "all"] = "active",
     limit: Annotated[int, Arg(minimum=1, maximum=100, mask=True)] = 25,
@@ -555,7 +558,7 @@ def list_loans(
 
 
 @environment.tool(effect="write")
-def checkout_book(ctx, patron_id: str, copy_id: str) -> Loan:
+def checkout_book(ctx: Context, patron_id: str, copy_id: str) -> Loan:
     """Lend a copy (by barcode) to a patron; the due date follows the patron type's loan period.
 
     Args:
@@ -603,7 +606,7 @@ def checkout_book(ctx, patron_id: str, copy_id: str) -> Loan:
 
 
 @environment.tool(effect="write")
-def renew_loan(ctx, loan_id: str) -> Loan:
+def renew_loan(ctx: Context, loan_id: str) -> Loan:
     """Renew a loan: the new due date is the loan period from today.
 
     Args:
@@ -636,7 +639,7 @@ def renew_loan(ctx, loan_id: str) -> Loan:
 
 
 @environment.tool(effect="write")
-def return_book(ctx, loan_id: str) -> Return:
+def return_book(ctx: Context, loan_id: str) -> Return:
     """Check a borrowed copy back in, charging any overdue fine; the copy goes to the next waiting hold.
 
     Args:
@@ -664,7 +667,7 @@ def return_book(ctx, loan_id: str) -> Return:
 
 @environment.tool(effect="write")
 def place_hold(
-    ctx,
+    ctx: Context,
     patron_id: str,
     isbn: Annotated[str, Arg(min_length=10, max_length=17)],
     pickup_branch: Literal[
@@ -715,7 +718,7 @@ def place_hold(
 
 
 @environment.tool(effect="write")
-def cancel_hold(ctx, hold_id: str) -> Hold:
+def cancel_hold(ctx: Context, hold_id: str) -> Hold:
     """Cancel a waiting or ready hold; a copy waiting on the hold shelf passes to the next patron in line.
 
     Args:
@@ -733,7 +736,7 @@ def cancel_hold(ctx, hold_id: str) -> Hold:
 
 
 @environment.tool(effect="write")
-def pay_fine(ctx, patron_id: str, amount: Annotated[float, Arg(minimum=0.01, maximum=1000)]) -> Payment:
+def pay_fine(ctx: Context, patron_id: str, amount: Annotated[float, Arg(minimum=0.01, maximum=1000)]) -> Payment:
     """Pay some or all of a patron's fines (in USD).
 
     Args:
@@ -760,16 +763,17 @@ def pay_fine(ctx, patron_id: str, amount: Annotated[float, Arg(minimum=0.01, max
 # --- seed ------------------------------------------------------------------------------------------------------
 
 
-def _digits(rng, count: int) -> str:
+def _digits(rng: random.Random, count: int) -> str:
     return "".join(str(rng.randint(0, 9)) for _ in range(count))
 
 
 @environment.seed
-def seed(ctx: SeedContext) -> dict:
+def seed(ctx: SeedContext) -> dict[str, Any]:
     rng = ctx.rng
     today = ctx.now.date()
     catalogue = academic_books(ctx.shared("academic_books"), max(10, ctx.size + 4))
-    books, copies = [], []
+    books: list[dict[str, Any]] = []
+    copies: list[dict[str, Any]] = []
     barcodes: set[str] = set()
     for book in catalogue:
         books.append(
@@ -800,7 +804,7 @@ def seed(ctx: SeedContext) -> dict:
                 }
             )
     people = fake.people(ctx.shared("people"), ctx.size)
-    patrons = []
+    patrons: list[dict[str, Any]] = []
     for index, person in enumerate(people):
         kind = "faculty" if index < 2 else fake.choose_weighted(rng, {"undergraduate": 5, "graduate": 3, "staff": 1})
         lapsed = index >= 2 and rng.random() < 0.08  # faculty cards never lapse mid-semester
@@ -816,7 +820,8 @@ def seed(ctx: SeedContext) -> dict:
                 "fines_owed": fines,
             }
         )
-    loans, holds = [], []
+    loans: list[dict[str, Any]] = []
+    holds: list[dict[str, Any]] = []
     lendable = [copy for copy in copies if copy["loan_type"] == "standard" and copy["status"] == "available"]
     rng.shuffle(lendable)
     borrowers = [patron for patron in patrons if patron["expiry_date"] >= today.isoformat()]
@@ -861,11 +866,11 @@ def seed(ctx: SeedContext) -> dict:
             }
         )
     # Titles with every lendable copy out have a queue of waiting holds.
-    for book in books:
-        mine = [copy for copy in copies if copy["isbn"] == book["isbn"] and copy["loan_type"] == "standard"]
+    for record in books:
+        mine = [copy for copy in copies if copy["isbn"] == record["isbn"] and copy["loan_type"] == "standard"]
         if not mine or any(copy["status"] == "available" for copy in mine):
             continue
-        holders = {loan["patron_id"] for loan in loans if loan["isbn"] == book["isbn"] and not loan["returned_date"]}
+        holders = {loan["patron_id"] for loan in loans if loan["isbn"] == record["isbn"] and not loan["returned_date"]}
         for patron in rng.sample(borrowers, min(len(borrowers), rng.randint(0, 2))):
             if patron["patron_id"] in holders:
                 continue
@@ -873,7 +878,7 @@ def seed(ctx: SeedContext) -> dict:
             holds.append(
                 {
                     "hold_id": f"hold_{_digits(rng, 10)}",
-                    "isbn": book["isbn"],
+                    "isbn": record["isbn"],
                     "patron_id": patron["patron_id"],
                     "pickup_branch": rng.choice(BRANCHES),
                     "status": "waiting",

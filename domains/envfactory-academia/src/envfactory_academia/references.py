@@ -9,11 +9,12 @@ the API): if the object changed since, the write is refused, exactly as Zotero a
 
 from __future__ import annotations
 
+import random
 import re
 from datetime import UTC, timedelta
-from typing import Annotated, Literal, TypedDict
+from typing import Annotated, Any, Literal, TypedDict, cast
 
-from envfactory_core.env import Arg, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
 from envfactory_core.env.values import page, seed_token
 from envfactory_core.models import Provenance
 
@@ -230,34 +231,35 @@ class TagList(TypedDict):
 # --- rules -----------------------------------------------------------------------------------------------------
 
 
-def _bump(ctx) -> int:
+def _bump(ctx: Context) -> int:
     """Raise the library version (every write does) and return the new version."""
     library = ctx.table("library").all()[0]
-    version = library["version"] + 1
+    version: int = library["version"] + 1
     ctx.table("library").update(library["library_id"], {"version": version})
     return version
 
 
-def _library_version(ctx) -> int:
-    return ctx.table("library").all()[0]["version"]
+def _library_version(ctx: Context) -> int:
+    version: int = ctx.table("library").all()[0]["version"]
+    return version
 
 
-def _stamp(ctx) -> str:
+def _stamp(ctx: Context) -> str:
     return ctx.now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _item(ctx, item_id: str) -> dict:
+def _item(ctx: Context, item_id: str) -> dict[str, Any]:
     return ctx.table("items").require(item_id, what="item")
 
 
-def _live_item(ctx, item_id: str, action: str) -> dict:
+def _live_item(ctx: Context, item_id: str, action: str) -> dict[str, Any]:
     row = _item(ctx, item_id)
     if row["deleted"]:
         raise ToolError(f"item {item_id} is in the trash; restore it before you {action} it")
     return row
 
 
-def _check_version(row: dict, expected: int | None, what: str) -> None:
+def _check_version(row: dict[str, Any], expected: int | None, what: str) -> None:
     if expected is not None and row["version"] > expected:
         raise ToolError(
             f"{what} {row.get('item_id') or row.get('collection_id')} has changed since version {expected} "
@@ -286,7 +288,7 @@ def _normal_isbn(isbn: str, item_type: str) -> str:
     return value
 
 
-def _check_unique(ctx, doi: str | None, isbn: str | None, ignore: str | None = None) -> None:
+def _check_unique(ctx: Context, doi: str | None, isbn: str | None, ignore: str | None = None) -> None:
     for row in ctx.table("items").find(deleted=False):
         if row["item_id"] == ignore:
             continue
@@ -305,27 +307,27 @@ def _clean_tags(tags: list[str]) -> list[str]:
     return sorted(seen, key=str.lower)
 
 
-def _summary(row: dict) -> ItemSummary:
-    return {key: row[key] for key in ItemSummary.__annotations__}
+def _summary(row: dict[str, Any]) -> ItemSummary:
+    return cast(ItemSummary, {key: row[key] for key in ItemSummary.__annotations__})
 
 
-def _note_out(row: dict) -> Note:
-    return {key: row[key] for key in Note.__annotations__}
+def _note_out(row: dict[str, Any]) -> Note:
+    return cast(Note, {key: row[key] for key in Note.__annotations__})
 
 
-def _item_out(ctx, row: dict) -> Item:
+def _item_out(ctx: Context, row: dict[str, Any]) -> Item:
     notes = [_note_out(note) for note in ctx.table("notes").find(item_id=row["item_id"])]
     out = {key: row[key] for key in Item.__annotations__ if key in row}
     out["notes"] = notes
     out["library_version"] = _library_version(ctx)
-    return out
+    return cast(Item, out)
 
 
-def _collection(ctx, collection_id: str) -> dict:
+def _collection(ctx: Context, collection_id: str) -> dict[str, Any]:
     return ctx.table("collections").require(collection_id, what="collection")
 
 
-def _new_key(ctx) -> str:
+def _new_key(ctx: Context) -> str:
     return ctx.new_id("", length=8, alphabet=KEY_ALPHABET)
 
 
@@ -334,7 +336,7 @@ def _new_key(ctx) -> str:
 
 @environment.tool(effect="read")
 def search_items(
-    ctx,
+    ctx: Context,
     query: str | None = None,
     tag: str | None = None,
     collection_id: str | None = None,
@@ -382,7 +384,7 @@ def search_items(
 
 
 @environment.tool(effect="read")
-def get_item(ctx, item_id: str) -> Item:
+def get_item(ctx: Context, item_id: str) -> Item:
     """Get an item with all its fields, its notes, its version and the library version.
 
     Args:
@@ -393,7 +395,7 @@ def get_item(ctx, item_id: str) -> Item:
 
 @environment.tool(effect="write")
 def create_item(
-    ctx,
+    ctx: Context,
     item_type: ItemType,
     title: Annotated[str, Arg(min_length=1, max_length=500)],
     creators: list[Creator] | None = None,
@@ -435,7 +437,7 @@ def create_item(
             "item_id": _new_key(ctx),
             "item_type": item_type,
             "title": title.strip(),
-            "creators": [dict(creator) for creator in creators or []],
+            "creators": [dict[str, Any](creator) for creator in creators or []],
             "date": date,
             "publication": publication,
             "doi": clean_doi,
@@ -455,7 +457,7 @@ def create_item(
 
 @environment.tool(effect="write")
 def update_item(
-    ctx,
+    ctx: Context,
     item_id: str,
     title: Annotated[str, Arg(min_length=1, max_length=500)] | None = None,
     date: Annotated[str, Arg(max_length=40)] | None = None,
@@ -483,7 +485,7 @@ def update_item(
     """
     row = _live_item(ctx, item_id, "edit")
     _check_version(row, if_unmodified_since_version, "item")
-    changes: dict = {}
+    changes: dict[str, Any] = {}
     if title is not None:
         if not title.strip():
             raise ToolError("title is blank; give the item's title")
@@ -509,7 +511,9 @@ def update_item(
 
 
 @environment.tool(effect="write")
-def trash_item(ctx, item_id: str, if_unmodified_since_version: Annotated[int, Arg(minimum=0)] | None = None) -> Item:
+def trash_item(
+    ctx: Context, item_id: str, if_unmodified_since_version: Annotated[int, Arg(minimum=0)] | None = None
+) -> Item:
     """Move an item (and its notes) to the trash.
 
     Args:
@@ -526,7 +530,7 @@ def trash_item(ctx, item_id: str, if_unmodified_since_version: Annotated[int, Ar
 
 
 @environment.tool(effect="write")
-def restore_item(ctx, item_id: str) -> Item:
+def restore_item(ctx: Context, item_id: str) -> Item:
     """Restore an item (and its notes) from the trash.
 
     Args:
@@ -544,10 +548,10 @@ def restore_item(ctx, item_id: str) -> Item:
 
 
 @environment.tool(effect="read")
-def list_collections(ctx) -> CollectionList:
+def list_collections(ctx: Context) -> CollectionList:
     """List every collection with its parent and how many items it holds."""
     items = ctx.table("items").find(deleted=False)
-    rows = []
+    rows: list[Collection] = []
     for row in ctx.table("collections").all(order_by="name"):
         rows.append(
             {
@@ -563,7 +567,7 @@ def list_collections(ctx) -> CollectionList:
 
 @environment.tool(effect="write")
 def create_collection(
-    ctx, name: Annotated[str, Arg(min_length=1, max_length=120)], parent_collection_id: str | None = None
+    ctx: Context, name: Annotated[str, Arg(min_length=1, max_length=120)], parent_collection_id: str | None = None
 ) -> Collection:
     """Create a collection, at the top level or inside another collection.
 
@@ -586,11 +590,11 @@ def create_collection(
             "version": _bump(ctx),
         }
     )
-    return {**row, "item_count": 0}
+    return cast(Collection, {**row, "item_count": 0})
 
 
 @environment.tool(effect="write")
-def add_to_collection(ctx, item_id: str, collection_id: str) -> Item:
+def add_to_collection(ctx: Context, item_id: str, collection_id: str) -> Item:
     """File an item in a collection (an item can be in several collections).
 
     Args:
@@ -610,7 +614,7 @@ def add_to_collection(ctx, item_id: str, collection_id: str) -> Item:
 
 @environment.tool(effect="write")
 def add_note(
-    ctx, item_id: str, body: Annotated[str, Arg(min_length=1, max_length=20000)], tags: list[str] | None = None
+    ctx: Context, item_id: str, body: Annotated[str, Arg(min_length=1, max_length=20000)], tags: list[str] | None = None
 ) -> Note:
     """Attach a note to an item.
 
@@ -640,7 +644,7 @@ def add_note(
 
 
 @environment.tool(effect="read")
-def list_tags(ctx, limit: Annotated[int, Arg(minimum=1, maximum=200, mask=True)] = 50) -> TagList:
+def list_tags(ctx: Context, limit: Annotated[int, Arg(minimum=1, maximum=200, mask=True)] = 50) -> TagList:
     """List the tags used in the library with how many items carry each, most used first.
 
     Args:
@@ -719,7 +723,7 @@ COLLECTION_TREE = (
 )
 
 
-def _key(rng, used: set[str]) -> str:
+def _key(rng: random.Random, used: set[str]) -> str:
     while True:
         key = seed_token(rng, 8, KEY_ALPHABET)
         if key not in used:
@@ -727,7 +731,7 @@ def _key(rng, used: set[str]) -> str:
             return key
 
 
-def _creators(rng, count: int) -> list[dict]:
+def _creators(rng: random.Random, count: int) -> list[dict[str, Any]]:
     return [
         {"first_name": rng.choice(fake.FIRST_NAMES), "last_name": rng.choice(fake.LAST_NAMES), "creator_type": "author"}
         for _ in range(count)
@@ -735,12 +739,12 @@ def _creators(rng, count: int) -> list[dict]:
 
 
 @environment.seed
-def seed(ctx: SeedContext) -> dict:
+def seed(ctx: SeedContext) -> dict[str, Any]:
     rng = ctx.rng
     owner = fake.people(ctx.shared("people"), max(1, ctx.size))[0]
     used: set[str] = set()
     version = rng.randint(120, 2400)
-    collections: list[dict] = []
+    collections: list[dict[str, Any]] = []
     by_name: dict[str, str] = {}
     for name, parent in COLLECTION_TREE:
         key = _key(rng, used)
@@ -755,9 +759,9 @@ def seed(ctx: SeedContext) -> dict:
             }
         )
     stamp_base = ctx.now.astimezone(UTC)
-    items: list[dict] = []
+    items: list[dict[str, Any]] = []
 
-    def add(record: dict) -> None:
+    def add(record: dict[str, Any]) -> None:
         nonlocal version
         version += rng.randint(1, 12)
         added = stamp_base - timedelta(days=rng.randint(20, 900), hours=rng.randint(0, 23))

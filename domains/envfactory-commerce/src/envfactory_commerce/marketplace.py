@@ -408,7 +408,7 @@ def search_listings(
         and (min_price is None or cents(row["price"]) >= cents(min_price))
         and (max_price is None or cents(row["price"]) <= cents(max_price))
     ]
-    return {"listings": page(found, limit, offset), "count": len(found)}  # type: ignore[typeddict-item]
+    return {"listings": page(found, limit, offset), "count": len(found)}  # type: ignore[arg-type]
 
 
 @environment.tool(effect="write")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal, TypedDict
 
@@ -371,7 +372,7 @@ def list_transactions(
         and (pending is None or row["pending"] == pending)
         and matches(query, row["name"], row["merchant_name"], row["category"])
     ]
-    return {"transactions": page(rows, limit, offset), "total_transactions": len(rows)}  # type: ignore[typeddict-item]
+    return {"transactions": page(rows, limit, offset), "total_transactions": len(rows)}  # type: ignore[arg-type]
 
 
 @environment.tool(effect="read")
@@ -659,7 +660,7 @@ EU_BANKS = {
     "FR": "Banque du Rhone",
     "IT": "Banca Lombarda",
 }
-IBAN_BBAN = {
+IBAN_BBAN: dict[str, Callable[[random.Random], str]] = {
     "DE": lambda rng: digits(rng, 18),
     "NL": lambda rng: "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(4)) + digits(rng, 10),
     "GB": lambda rng: "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(4)) + digits(rng, 14),
@@ -721,7 +722,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
     today: date = now.date()
     people = fake.residents(ctx, max(4, ctx.size // 2 + 2))
     owner = people[0].person
-    accounts = [
+    accounts: list[dict[str, Any]] = [
         {
             "account_id": seed_id(rng, "acc"),
             "name": "Everyday Checking",
@@ -926,7 +927,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
         "other",
     )
     friends = [p for p in payees[2:-1] if p["currency"] == "USD"]
-    for friend in rng.sample(friends, min(len(friends), 2)):
+    for payee in rng.sample(friends, min(len(friends), 2)):
         day = fake.date_between(rng, today - timedelta(days=30), today - timedelta(days=3))
         transfer_id = seed_id(rng, "xfer")
         amount = float(rng.randrange(20, 400, 5))
@@ -934,8 +935,8 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
             {
                 "transfer_id": transfer_id,
                 "account_id": checking["account_id"],
-                "payee_id": friend["payee_id"],
-                "name": friend["name"],
+                "payee_id": payee["payee_id"],
+                "name": payee["name"],
                 "amount": amount,
                 "currency": "USD",
                 "date": day.isoformat(),
@@ -945,7 +946,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
                 "cancelled_at": None,
             }
         )
-        add(checking, day, f"TRANSFER TO {friend['name'].upper()}", amount, "TRANSFER_OUT", None, "online", transfer_id)
+        add(checking, day, f"TRANSFER TO {payee['name'].upper()}", amount, "TRANSFER_OUT", None, "online", transfer_id)
     next_first = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
     landlord = payees[0]
     transfers.append(

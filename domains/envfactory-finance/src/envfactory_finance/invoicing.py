@@ -823,7 +823,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
         contact = rng.choice(customers)
         issued = fake.date_between(rng, today - timedelta(days=100), today)
         due = issued + timedelta(days=contact["payment_terms_days"])
-        lines = []
+        lines: list[dict[str, Any]] = []
         for service, unit, (low, high) in rng.sample(SERVICES, rng.randint(1, 3)):
             quantity = float(rng.randint(1, 12)) if unit in ("hours", "page") else 1.0
             unit_price = float(rng.randrange(int(low), int(high) + 1, 5))

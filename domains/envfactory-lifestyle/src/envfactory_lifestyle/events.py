@@ -9,10 +9,11 @@ set it on Eventbrite; cancelling an event refunds every order.
 
 from __future__ import annotations
 
+import random
 from datetime import date, datetime, timedelta
-from typing import Annotated, Literal, TypedDict
+from typing import Annotated, Any, Literal, TypedDict, cast
 
-from envfactory_core.env import Arg, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
 from envfactory_core.env.values import page
 from envfactory_core.models import Provenance
 
@@ -341,11 +342,11 @@ class AttendeeList(TypedDict):
 # --- rules -----------------------------------------------------------------------------------------------------
 
 
-def _event(ctx, event_id: str) -> dict:
+def _event(ctx: Context, event_id: str) -> dict[str, Any]:
     return ctx.table("events").require(event_id, what="event")
 
 
-def _venue(ctx, event: dict) -> dict:
+def _venue(ctx: Context, event: dict[str, Any]) -> dict[str, Any]:
     return ctx.table("venues").get(event["venue_id"]) or {
         "name": "",
         "address": "",
@@ -355,18 +356,18 @@ def _venue(ctx, event: dict) -> dict:
     }
 
 
-def _on_sale(ctx, ticket: dict) -> bool:
+def _on_sale(ctx: Context, ticket: dict[str, Any]) -> bool:
     return datetime.fromisoformat(ticket["sales_start"]) <= ctx.now < datetime.fromisoformat(ticket["sales_end"])
 
 
-def _ticket_out(ctx, row: dict) -> TicketClass:
+def _ticket_out(ctx: Context, row: dict[str, Any]) -> TicketClass:
     out = {key: row[key] for key in TicketClass.__annotations__ if key in row}
     out["remaining"] = row["capacity"] - row["quantity_sold"]
     out["on_sale"] = _on_sale(ctx, row)
-    return out
+    return cast(TicketClass, out)
 
 
-def _summary(ctx, row: dict) -> EventSummary:
+def _summary(ctx: Context, row: dict[str, Any]) -> EventSummary:
     venue = _venue(ctx, row)
     return {
         "event_id": row["event_id"],
@@ -382,11 +383,11 @@ def _summary(ctx, row: dict) -> EventSummary:
     }
 
 
-def _attendee_out(row: dict) -> Attendee:
-    return {key: row[key] for key in Attendee.__annotations__}
+def _attendee_out(row: dict[str, Any]) -> Attendee:
+    return cast(Attendee, {key: row[key] for key in Attendee.__annotations__})
 
 
-def _order_out(ctx, row: dict) -> Order:
+def _order_out(ctx: Context, row: dict[str, Any]) -> Order:
     event = ctx.table("events").get(row["event_id"]) or {"title": "", "start_time": "", "end_time": "", "venue_id": ""}
     venue = _venue(ctx, event)
     ticket = ctx.table("ticket_classes").get(row["ticket_class_id"]) or {"name": ""}
@@ -422,7 +423,7 @@ def _fees(price: float, quantity: int) -> float:
     return round(price * quantity * FEE_PERCENT / 100 + FEE_PER_TICKET * quantity, 2)
 
 
-def _release(ctx, order: dict) -> dict:
+def _release(ctx: Context, order: dict[str, Any]) -> dict[str, Any]:
     """Mark an order refunded, its attendees not attending, and put its tickets back on sale."""
     ticket = ctx.table("ticket_classes").get(order["ticket_class_id"])
     if ticket is not None:
@@ -434,7 +435,7 @@ def _release(ctx, order: dict) -> dict:
     return ctx.table("orders").update(order["order_id"], {"status": "refunded", "refunded_at": iso(ctx.now)})
 
 
-def _new_id(ctx, length: int) -> str:
+def _new_id(ctx: Context, length: int) -> str:
     """Eventbrite-style numeric id (never starting with 0)."""
     return "1" + ctx.new_id("", length=length - 1, alphabet=DIGITS)
 
@@ -444,7 +445,7 @@ def _new_id(ctx, length: int) -> str:
 
 @environment.tool(effect="read")
 def search_events(
-    ctx,
+    ctx: Context,
     query: str | None = None,
     city: str | None = None,
     category: str | None = None,
@@ -485,7 +486,7 @@ def search_events(
 
 
 @environment.tool(effect="read")
-def get_event(ctx, event_id: str) -> EventDetail:
+def get_event(ctx: Context, event_id: str) -> EventDetail:
     """Get an event with its venue, organizer, refund policy and ticket classes with what is left.
 
     Args:
@@ -521,7 +522,7 @@ def get_event(ctx, event_id: str) -> EventDetail:
 
 @environment.tool(effect="write")
 def create_order(
-    ctx,
+    ctx: Context,
     event_id: str,
     ticket_class_id: str,
     quantity: Annotated[int, Arg(minimum=1, maximum=50)],
@@ -597,7 +598,7 @@ def create_order(
 
 
 @environment.tool(effect="read")
-def get_order(ctx, order_id: str) -> Order:
+def get_order(ctx: Context, order_id: str) -> Order:
     """Get an order with its event, amount and attendees.
 
     Args:
@@ -608,7 +609,7 @@ def get_order(ctx, order_id: str) -> Order:
 
 @environment.tool(effect="read")
 def list_orders(
-    ctx,
+    ctx: Context,
     email: Annotated[str, Arg(format="email")],
     status: Literal["placed", "refunded"] | None = None,
     limit: Annotated[int, Arg(minimum=1, maximum=50, mask=True)] = 20,
@@ -620,13 +621,16 @@ def list_orders(
         status: Only orders in this status.
         limit: Most orders to return.
     """
-    rows = ctx.table("orders").find(email=email, **({"status": status} if status else {}))
+    filters: dict[str, Any] = {"status": status} if status else {}
+    rows = ctx.table("orders").find(email=email, **filters)
     rows.sort(key=lambda row: (row["created_at"], row["order_id"]), reverse=True)
     return {"orders": [_order_out(ctx, row) for row in page(rows, limit)], "count": len(rows)}
 
 
 @environment.tool(effect="write")
-def refund_order(ctx, order_id: str, reason: Annotated[str, Arg(max_length=500)] = "requested by buyer") -> Refund:
+def refund_order(
+    ctx: Context, order_id: str, reason: Annotated[str, Arg(max_length=500)] = "requested by buyer"
+) -> Refund:
     """Refund an order in full under the event's refund policy, releasing its tickets.
 
     Args:
@@ -663,7 +667,7 @@ def refund_order(ctx, order_id: str, reason: Annotated[str, Arg(max_length=500)]
 
 
 @environment.tool(effect="write")
-def cancel_event(ctx, event_id: str) -> Cancellation:
+def cancel_event(ctx: Context, event_id: str) -> Cancellation:
     """Cancel a draft or live event before it starts, refunding every placed order in full.
 
     Args:
@@ -699,7 +703,7 @@ def cancel_event(ctx, event_id: str) -> Cancellation:
 
 @environment.tool(effect="read")
 def list_attendees(
-    ctx,
+    ctx: Context,
     event_id: str,
     status: Literal["attending", "checked_in", "not_attending"] | None = None,
     limit: Annotated[int, Arg(minimum=1, maximum=200, mask=True)] = 50,
@@ -714,13 +718,14 @@ def list_attendees(
         offset: Attendees to skip, for paging.
     """
     _event(ctx, event_id)
-    rows = ctx.table("attendees").find(event_id=event_id, **({"status": status} if status else {}))
+    filters: dict[str, Any] = {"status": status} if status else {}
+    rows = ctx.table("attendees").find(event_id=event_id, **filters)
     rows.sort(key=lambda row: (row["name"], row["attendee_id"]))
     return {"attendees": [_attendee_out(row) for row in page(rows, limit, offset)], "count": len(rows)}
 
 
 @environment.tool(effect="write")
-def check_in_attendee(ctx, attendee_id: str) -> Attendee:
+def check_in_attendee(ctx: Context, attendee_id: str) -> Attendee:
     """Check an attendee in at the door (from 2 hours before the start until the end).
 
     Args:
@@ -746,7 +751,7 @@ def check_in_attendee(ctx, attendee_id: str) -> Attendee:
 
 # --- seed ------------------------------------------------------------------------------------------------------
 
-EVENT_IDEAS = {
+EVENT_IDEAS: dict[str, tuple[tuple[str, str, int], ...]] = {
     "Music": (
         ("Late Night Jazz Session", "A quartet plays standards and originals in two sets.", 3),
         ("Indie Showcase: Three Bands, One Night", "Local indie bands on one bill, doors at seven.", 4),
@@ -797,7 +802,7 @@ def _local(day: date, hour: int, offset: str) -> datetime:
 
 
 class _Ids:
-    def __init__(self, rng) -> None:
+    def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self.used: set[str] = set()
 
@@ -810,11 +815,11 @@ class _Ids:
 
 
 @environment.seed
-def seed(ctx: SeedContext) -> dict:
+def seed(ctx: SeedContext) -> dict[str, Any]:
     rng = ctx.rng
     ids = _Ids(rng)
     cities = rng.sample([place for place in LOCAL_CITIES if place[0].currency in TICKETING_CURRENCIES], 2)
-    venues = []
+    venues: list[dict[str, Any]] = []
     for name in rng.sample(VENUE_NAMES, 4):
         city, offset = rng.choice(cities)
         venues.append(
@@ -840,7 +845,8 @@ def seed(ctx: SeedContext) -> dict:
     ]
     ideas = [(category, idea) for category, options in EVENT_IDEAS.items() for idea in options]
     count = max(5, ctx.size)
-    events, tickets = [], []
+    events: list[dict[str, Any]] = []
+    tickets: list[dict[str, Any]] = []
     today = ctx.now.date()
     for index, (category, (title, description, hours)) in enumerate(rng.sample(ideas, min(count, len(ideas)))):
         venue = rng.choice(venues)
@@ -901,13 +907,16 @@ def seed(ctx: SeedContext) -> dict:
                 }
             )
     buyers = fake.people(ctx.shared("people"), ctx.size)
-    orders, attendees = [], []
-    by_event: dict[str, list[dict]] = {}
+    orders: list[dict[str, Any]] = []
+    attendees: list[dict[str, Any]] = []
+    by_event: dict[str, list[dict[str, Any]]] = {}
     for ticket in tickets:
         by_event.setdefault(ticket["event_id"], []).append(ticket)
     events_by_id = {event["event_id"]: event for event in events}
 
-    def place(event: dict, ticket: dict, person: fake.Person, quantity: int, *, may_refund: bool = True) -> None:
+    def place(
+        event: dict[str, Any], ticket: dict[str, Any], person: fake.Person, quantity: int, *, may_refund: bool = True
+    ) -> None:
         start = datetime.fromisoformat(event["start_time"])
         created = min(start, ctx.now) - timedelta(days=rng.randint(1, 25), hours=rng.randint(0, 12))
         refunded = (

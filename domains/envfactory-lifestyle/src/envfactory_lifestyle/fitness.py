@@ -10,10 +10,11 @@ subscriber feature, as in the Strava app.
 
 from __future__ import annotations
 
+import random
 from datetime import date, datetime, timedelta
-from typing import Annotated, Literal, TypedDict
+from typing import Annotated, Any, Literal, TypedDict, cast
 
-from envfactory_core.env import Arg, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
 from envfactory_core.env.values import page
 from envfactory_core.models import Provenance
 
@@ -288,20 +289,20 @@ class GoalList(TypedDict):
 # --- rules -----------------------------------------------------------------------------------------------------
 
 
-def _athlete(ctx, athlete_id: int) -> dict:
+def _athlete(ctx: Context, athlete_id: int) -> dict[str, Any]:
     return ctx.table("athletes").require(athlete_id, what="athlete")
 
 
-def _activity_out(row: dict) -> Activity:
+def _activity_out(row: dict[str, Any]) -> Activity:
     start = datetime.fromisoformat(row["start_time"])
     speed = row["distance_m"] / row["moving_time_s"] * 3.6 if row["moving_time_s"] else 0.0
     out = {key: row[key] for key in Activity.__annotations__ if key in row}
     out["end_time"] = iso(start + timedelta(seconds=row["elapsed_time_s"]))
     out["average_speed_kmh"] = round(speed, 2)
-    return out
+    return cast(Activity, out)
 
 
-def _owned(ctx, activity_id: int, athlete_id: int) -> dict:
+def _owned(ctx: Context, activity_id: int, athlete_id: int) -> dict[str, Any]:
     row = ctx.table("activities").require(activity_id, what="activity")
     _athlete(ctx, athlete_id)
     if row["athlete_id"] != athlete_id:
@@ -320,7 +321,7 @@ def _check_speed(sport_type: str, distance_m: float, moving_time_s: int) -> None
         )
 
 
-def _check_overlap(ctx, athlete_id: int, start: datetime, elapsed_s: int, ignore: int | None = None) -> None:
+def _check_overlap(ctx: Context, athlete_id: int, start: datetime, elapsed_s: int, ignore: int | None = None) -> None:
     end = start + timedelta(seconds=elapsed_s)
     for other in ctx.table("activities").find(athlete_id=athlete_id):
         if other["activity_id"] == ignore:
@@ -345,15 +346,19 @@ def _period_window(period: str, today: date) -> tuple[date, date]:
     return today.replace(month=1, day=1), today.replace(month=12, day=31)
 
 
-def _sum(rows: list[dict], metric: str) -> float:
+def _sum(rows: list[dict[str, Any]], metric: str) -> float:
+    total: float
     if metric == "distance":
-        return sum(row["distance_m"] for row in rows) / 1000
+        total = sum(row["distance_m"] for row in rows)
+        return total / 1000
     if metric == "time":
-        return sum(row["moving_time_s"] for row in rows) / 3600
-    return sum(row["elevation_gain_m"] for row in rows)
+        total = sum(row["moving_time_s"] for row in rows)
+        return total / 3600
+    total = sum(row["elevation_gain_m"] for row in rows)
+    return total
 
 
-def _goal_out(ctx, row: dict) -> Goal:
+def _goal_out(ctx: Context, row: dict[str, Any]) -> Goal:
     athlete = _athlete(ctx, row["athlete_id"])
     today = ctx.now.astimezone(local_zone(athlete["utc_offset"])).date()
     start, end = _period_window(row["period"], today)
@@ -383,18 +388,18 @@ def _goal_out(ctx, row: dict) -> Goal:
 
 
 @environment.tool(effect="read")
-def get_athlete(ctx, athlete_id: int) -> Athlete:
+def get_athlete(ctx: Context, athlete_id: int) -> Athlete:
     """Get an athlete's profile: name, email, city, subscription status.
 
     Args:
         athlete_id: The athlete's id.
     """
     row = _athlete(ctx, athlete_id)
-    return {key: row[key] for key in Athlete.__annotations__}
+    return cast(Athlete, {key: row[key] for key in Athlete.__annotations__})
 
 
 @environment.tool(effect="read")
-def get_athlete_stats(ctx, athlete_id: int) -> Stats:
+def get_athlete_stats(ctx: Context, athlete_id: int) -> Stats:
     """Get an athlete's totals per sport: the last four weeks and the year to date.
 
     Args:
@@ -430,7 +435,7 @@ def get_athlete_stats(ctx, athlete_id: int) -> Stats:
 
 @environment.tool(effect="read")
 def list_activities(
-    ctx,
+    ctx: Context,
     athlete_id: int,
     after: Annotated[str, Arg(format="date-time")] | None = None,
     before: Annotated[str, Arg(format="date-time")] | None = None,
@@ -465,7 +470,7 @@ def list_activities(
 
 
 @environment.tool(effect="read")
-def get_activity(ctx, activity_id: int) -> Activity:
+def get_activity(ctx: Context, activity_id: int) -> Activity:
     """Get one activity with its distance, times, elevation and average speed.
 
     Args:
@@ -476,7 +481,7 @@ def get_activity(ctx, activity_id: int) -> Activity:
 
 @environment.tool(effect="write")
 def create_activity(
-    ctx,
+    ctx: Context,
     athlete_id: int,
     name: Annotated[str, Arg(min_length=1, max_length=120)],
     sport_type: SportType,
@@ -537,7 +542,7 @@ def create_activity(
 
 @environment.tool(effect="write")
 def update_activity(
-    ctx,
+    ctx: Context,
     activity_id: int,
     athlete_id: int,
     name: Annotated[str, Arg(min_length=1, max_length=120)] | None = None,
@@ -582,7 +587,7 @@ def update_activity(
 
 
 @environment.tool(effect="write")
-def delete_activity(ctx, activity_id: int, athlete_id: int) -> Deleted:
+def delete_activity(ctx: Context, activity_id: int, athlete_id: int) -> Deleted:
     """Delete an activity for good.
 
     Args:
@@ -596,7 +601,7 @@ def delete_activity(ctx, activity_id: int, athlete_id: int) -> Deleted:
 
 @environment.tool(effect="read")
 def list_routes(
-    ctx,
+    ctx: Context,
     athlete_id: int,
     sport_type: Literal["Run", "Ride"] | None = None,
     starred_only: bool = False,
@@ -616,12 +621,13 @@ def list_routes(
         if (sport_type is None or row["sport_type"] == sport_type) and (not starred_only or row["starred"])
     ]
     rows.sort(key=lambda row: (not row["starred"], row["name"], row["route_id"]))
-    return {"routes": [{key: row[key] for key in Route.__annotations__} for row in rows], "count": len(rows)}
+    routes = [cast(Route, {key: row[key] for key in Route.__annotations__}) for row in rows]
+    return {"routes": routes, "count": len(rows)}
 
 
 @environment.tool(effect="write")
 def set_goal(
-    ctx,
+    ctx: Context,
     athlete_id: int,
     sport_type: GoalSport,
     period: Literal["week", "month", "year"],
@@ -663,7 +669,7 @@ def set_goal(
 
 
 @environment.tool(effect="read")
-def list_goals(ctx, athlete_id: int) -> GoalList:
+def list_goals(ctx: Context, athlete_id: int) -> GoalList:
     """List an athlete's progress goals with progress in the current period.
 
     Args:
@@ -713,7 +719,7 @@ def _time_of_day(hour: int) -> str:
     return "Evening"
 
 
-def _activity_name(rng, sport: str, hour: int) -> str:
+def _activity_name(rng: random.Random, sport: str, hour: int) -> str:
     if rng.random() < 0.3:
         return rng.choice(CUSTOM_NAMES[sport])
     label = {"TrailRun": "Trail Run", "GravelRide": "Gravel Ride", "VirtualRide": "Virtual Ride"}.get(sport, sport)
@@ -721,7 +727,7 @@ def _activity_name(rng, sport: str, hour: int) -> str:
 
 
 @environment.seed
-def seed(ctx: SeedContext) -> dict:
+def seed(ctx: SeedContext) -> dict[str, Any]:
     rng = ctx.rng
     people = fake.people(ctx.shared("people"), ctx.size)[: max(3, ctx.size // 2)]
     athletes, activities, routes, goals = [], [], [], []

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
-from typing import Annotated, Literal, TypedDict
+from typing import Annotated, Any, Literal, TypedDict, cast
 
-from envfactory_core.env import Arg, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
 from envfactory_core.env.values import page
 from envfactory_core.models import Provenance
 
@@ -464,25 +464,25 @@ class RemovedItem(TypedDict):
 # --- rules -----------------------------------------------------------------------------------------------------
 
 
-def _user(ctx, username: str) -> dict:
+def _user(ctx: Context, username: str) -> dict[str, Any]:
     return ctx.table("users").require(username, what="user")
 
 
-def _recipe(ctx, recipe_id: int) -> dict:
+def _recipe(ctx: Context, recipe_id: int) -> dict[str, Any]:
     return ctx.table("recipes").require(recipe_id, what="recipe")
 
 
-def _summary(row: dict) -> RecipeSummary:
-    return {key: row[key] for key in RecipeSummary.__annotations__}
+def _summary(row: dict[str, Any]) -> RecipeSummary:
+    return cast(RecipeSummary, {key: row[key] for key in RecipeSummary.__annotations__})
 
 
-def _recipe_out(row: dict) -> Recipe:
+def _recipe_out(row: dict[str, Any]) -> Recipe:
     out = {key: row[key] for key in Recipe.__annotations__ if key != "url"}
     out["url"] = row["source_url"]
-    return out
+    return cast(Recipe, out)
 
 
-def _conflict(user: dict, recipe: dict) -> str | None:
+def _conflict(user: dict[str, Any], recipe: dict[str, Any]) -> str | None:
     """Why a recipe does not fit a user's diet or intolerances, or None when it fits."""
     if user["diet"] and user["diet"] not in recipe["diets"]:
         return f"it is not {user['diet']}"
@@ -495,7 +495,7 @@ def _conflict(user: dict, recipe: dict) -> str | None:
     return None
 
 
-def _meal_out(ctx, row: dict) -> PlannedMeal:
+def _meal_out(ctx: Context, row: dict[str, Any]) -> PlannedMeal:
     recipe = ctx.table("recipes").get(row["recipe_id"]) or {"title": "", "calories_per_serving": 0}
     return {
         "meal_plan_item_id": row["meal_plan_item_id"],
@@ -510,13 +510,13 @@ def _meal_out(ctx, row: dict) -> PlannedMeal:
     }
 
 
-def _list_items(ctx, username: str) -> list[ShoppingItem]:
+def _list_items(ctx: Context, username: str) -> list[ShoppingItem]:
     rows = ctx.table("shopping_list_items").find(username=username)
     rows.sort(key=lambda row: (row["aisle"], row["product"], row["shopping_item_id"]))
-    return [{key: row[key] for key in ShoppingItem.__annotations__} for row in rows]
+    return [cast(ShoppingItem, {key: row[key] for key in ShoppingItem.__annotations__}) for row in rows]
 
 
-def _add_to_list(ctx, username: str, product: str, quantity: float, unit: str, aisle: str) -> None:
+def _add_to_list(ctx: Context, username: str, product: str, quantity: float, unit: str, aisle: str) -> None:
     items = ctx.table("shopping_list_items")
     for row in items.find(username=username, unit=unit, checked=False):
         if row["product"].lower() == product.lower():
@@ -555,7 +555,7 @@ def _plan_window(start_date: str, end_date: str | None, limit: int, what: str) -
 
 @environment.tool(effect="read")
 def search_recipes(
-    ctx,
+    ctx: Context,
     query: str | None = None,
     cuisine: str | None = None,
     diet: Literal["vegetarian", "vegan", "pescetarian", "gluten free", "dairy free"] | None = None,
@@ -600,7 +600,7 @@ def search_recipes(
 
 
 @environment.tool(effect="read")
-def get_recipe(ctx, recipe_id: int) -> Recipe:
+def get_recipe(ctx: Context, recipe_id: int) -> Recipe:
     """Get a recipe's full information: ingredients with quantities and aisles, diets, allergens, cost.
 
     Args:
@@ -611,7 +611,7 @@ def get_recipe(ctx, recipe_id: int) -> Recipe:
 
 @environment.tool(effect="read")
 def get_meal_plan(
-    ctx,
+    ctx: Context,
     username: str,
     start_date: Annotated[str, Arg(format="date")],
     end_date: Annotated[str, Arg(format="date")] | None = None,
@@ -645,7 +645,7 @@ def get_meal_plan(
 
 @environment.tool(effect="write")
 def add_to_meal_plan(
-    ctx,
+    ctx: Context,
     username: str,
     date: Annotated[str, Arg(format="date")],
     slot: Literal["breakfast", "lunch", "dinner"],
@@ -697,7 +697,7 @@ def add_to_meal_plan(
 
 
 @environment.tool(effect="write")
-def remove_from_meal_plan(ctx, username: str, meal_plan_item_id: int) -> RemovedMeal:
+def remove_from_meal_plan(ctx: Context, username: str, meal_plan_item_id: int) -> RemovedMeal:
     """Remove a planned meal from today or a later day.
 
     Args:
@@ -722,7 +722,7 @@ def remove_from_meal_plan(ctx, username: str, meal_plan_item_id: int) -> Removed
 
 @environment.tool(effect="write")
 def generate_shopping_list(
-    ctx,
+    ctx: Context,
     username: str,
     start_date: Annotated[str, Arg(format="date")],
     end_date: Annotated[str, Arg(format="date")],
@@ -769,7 +769,7 @@ def generate_shopping_list(
 
 
 @environment.tool(effect="read")
-def get_shopping_list(ctx, username: str) -> ShoppingList:
+def get_shopping_list(ctx: Context, username: str) -> ShoppingList:
     """Get a user's shopping list: products, quantities and aisles.
 
     Args:
@@ -782,7 +782,7 @@ def get_shopping_list(ctx, username: str) -> ShoppingList:
 
 @environment.tool(effect="write")
 def add_to_shopping_list(
-    ctx,
+    ctx: Context,
     username: str,
     product: Annotated[str, Arg(min_length=1, max_length=100)],
     quantity: Annotated[float, Arg(minimum=0.01, maximum=10000)],
@@ -809,7 +809,7 @@ def add_to_shopping_list(
 
 
 @environment.tool(effect="write")
-def remove_from_shopping_list(ctx, username: str, shopping_item_id: int) -> RemovedItem:
+def remove_from_shopping_list(ctx: Context, username: str, shopping_item_id: int) -> RemovedItem:
     """Remove an entry from a user's shopping list.
 
     Args:
@@ -822,7 +822,7 @@ def remove_from_shopping_list(ctx, username: str, shopping_item_id: int) -> Remo
         raise ToolError(f"shopping list item {shopping_item_id} is not on {username}'s list")
     ctx.table("shopping_list_items").delete(shopping_item_id)
     return {
-        "removed": {key: row[key] for key in ShoppingItem.__annotations__},
+        "removed": cast(ShoppingItem, {key: row[key] for key in ShoppingItem.__annotations__}),
         "count": ctx.table("shopping_list_items").count(username=username),
     }
 
@@ -830,7 +830,7 @@ def remove_from_shopping_list(ctx, username: str, shopping_item_id: int) -> Remo
 # --- seed ------------------------------------------------------------------------------------------------------
 
 
-def _seed_recipes(ctx: SeedContext) -> list[dict]:
+def _seed_recipes(ctx: SeedContext) -> list[dict[str, Any]]:
     rng = ctx.rng
     count = min(len(RECIPES), max(12, ctx.size * 2))
     ids = rng.sample(range(632000, 1099000), count)
@@ -870,7 +870,7 @@ def _seed_recipes(ctx: SeedContext) -> list[dict]:
 
 
 @environment.seed
-def seed(ctx: SeedContext) -> dict:
+def seed(ctx: SeedContext) -> dict[str, Any]:
     rng = ctx.rng
     recipes = _seed_recipes(ctx)
     people = fake.people(ctx.shared("people"), ctx.size)[: max(3, ctx.size // 2)]
@@ -893,8 +893,8 @@ def seed(ctx: SeedContext) -> dict:
                 "intolerances": sorted(intolerances),
             }
         )
-    meals: list[dict] = []
-    shopping: list[dict] = []
+    meals: list[dict[str, Any]] = []
+    shopping: list[dict[str, Any]] = []
     meal_id = 480000 + rng.randint(0, 9000)
     item_id = 1000 + rng.randint(0, 500)
     for user in users:

@@ -11,9 +11,9 @@ the first waiting party that now fits.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Annotated, Literal, TypedDict
+from typing import Annotated, Any, Literal, TypedDict, cast
 
-from envfactory_core.env import Arg, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
 from envfactory_core.env.values import page, seed_token
 from envfactory_core.models import Provenance
 
@@ -291,7 +291,7 @@ class WaitlistEntry(TypedDict):
 # --- rules -----------------------------------------------------------------------------------------------------
 
 
-def _restaurant(ctx, restaurant_id: str) -> dict:
+def _restaurant(ctx: Context, restaurant_id: str) -> dict[str, Any]:
     return ctx.table("restaurants").require(restaurant_id, what="restaurant")
 
 
@@ -304,11 +304,11 @@ def _duration(party_size: int) -> timedelta:
     return timedelta(minutes=150)
 
 
-def _summary(row: dict) -> RestaurantSummary:
-    return {key: row[key] for key in RestaurantSummary.__annotations__}
+def _summary(row: dict[str, Any]) -> RestaurantSummary:
+    return cast(RestaurantSummary, {key: row[key] for key in RestaurantSummary.__annotations__})
 
 
-def _reservation_out(ctx, row: dict) -> Reservation:
+def _reservation_out(ctx: Context, row: dict[str, Any]) -> Reservation:
     restaurant = ctx.table("restaurants").get(row["restaurant_id"]) or {}
     name = restaurant.get("name", "")
     meal = "Lunch" if int(row["start_time"][11:13]) < 15 else "Dinner"
@@ -338,7 +338,7 @@ def _reservation_out(ctx, row: dict) -> Reservation:
     }
 
 
-def _check_party(restaurant: dict, party_size: int) -> None:
+def _check_party(restaurant: dict[str, Any], party_size: int) -> None:
     if party_size > restaurant["max_party_size"]:
         raise ToolError(
             f"{restaurant['name']} takes online bookings for up to {restaurant['max_party_size']} guests; "
@@ -346,7 +346,7 @@ def _check_party(restaurant: dict, party_size: int) -> None:
         )
 
 
-def _check_day(ctx, restaurant: dict, day: date) -> None:
+def _check_day(ctx: Context, restaurant: dict[str, Any], day: date) -> None:
     zone = local_zone(restaurant["utc_offset"])
     today = ctx.now.astimezone(zone).date()
     if day < today:
@@ -362,7 +362,7 @@ def _check_day(ctx, restaurant: dict, day: date) -> None:
         raise ToolError(f"{restaurant['name']} is closed on {weekday}s; choose another date")
 
 
-def _seating(ctx, restaurant: dict, start_time: str) -> datetime:
+def _seating(ctx: Context, restaurant: dict[str, Any], start_time: str) -> datetime:
     """The seating a requested start time names, in the restaurant's local time; refused if not bookable."""
     moment = parse_time(start_time, "start_time").astimezone(local_zone(restaurant["utc_offset"]))
     _check_day(ctx, restaurant, moment.date())
@@ -380,7 +380,9 @@ def _seating(ctx, restaurant: dict, start_time: str) -> datetime:
     return moment
 
 
-def _free_table(ctx, restaurant: dict, start: datetime, party_size: int, ignore: str | None = None) -> int | None:
+def _free_table(
+    ctx: Context, restaurant: dict[str, Any], start: datetime, party_size: int, ignore: str | None = None
+) -> int | None:
     """The smallest free table for the party at this seating (at most two empty seats), or None."""
     held: dict[int, int] = {}
     for booking in ctx.table("reservations").find(
@@ -394,7 +396,7 @@ def _free_table(ctx, restaurant: dict, start: datetime, party_size: int, ignore:
     return None
 
 
-def _check_double_booking(ctx, email: str, start: datetime, ignore: str | None = None) -> None:
+def _check_double_booking(ctx: Context, email: str, start: datetime, ignore: str | None = None) -> None:
     for booking in ctx.table("reservations").find(email=email, status="booked"):
         if booking["reservation_id"] == ignore:
             continue
@@ -407,7 +409,7 @@ def _check_double_booking(ctx, email: str, start: datetime, ignore: str | None =
             )
 
 
-def _open_slots(ctx, restaurant: dict, day: date, party_size: int) -> list[Slot]:
+def _open_slots(ctx: Context, restaurant: dict[str, Any], day: date, party_size: int) -> list[Slot]:
     zone = local_zone(restaurant["utc_offset"])
     slots: list[Slot] = []
     for clock in restaurant["service_times"]:
@@ -423,7 +425,9 @@ def _open_slots(ctx, restaurant: dict, day: date, party_size: int) -> list[Slot]
     return slots
 
 
-def _slots_on(ctx, restaurant_id: str, day_text: str, party_size: int) -> tuple[dict, date, list[Slot]]:
+def _slots_on(
+    ctx: Context, restaurant_id: str, day_text: str, party_size: int
+) -> tuple[dict[str, Any], date, list[Slot]]:
     """The restaurant, the day and its seatings with a free table, once the party and the day are accepted."""
     restaurant = _restaurant(ctx, restaurant_id)
     _check_party(restaurant, party_size)
@@ -432,7 +436,7 @@ def _slots_on(ctx, restaurant_id: str, day_text: str, party_size: int) -> tuple[
     return restaurant, day, _open_slots(ctx, restaurant, day, party_size)
 
 
-def _waitlist_out(ctx, row: dict) -> WaitlistEntry:
+def _waitlist_out(ctx: Context, row: dict[str, Any]) -> WaitlistEntry:
     restaurant = ctx.table("restaurants").get(row["restaurant_id"]) or {}
     position = 0
     if row["status"] == "waiting":
@@ -457,7 +461,7 @@ def _waitlist_out(ctx, row: dict) -> WaitlistEntry:
 
 @environment.tool(effect="read")
 def search_restaurants(
-    ctx,
+    ctx: Context,
     city: str | None = None,
     cuisine: str | None = None,
     query: str | None = None,
@@ -490,19 +494,19 @@ def search_restaurants(
 
 
 @environment.tool(effect="read")
-def get_restaurant(ctx, restaurant_id: str) -> RestaurantDetail:
+def get_restaurant(ctx: Context, restaurant_id: str) -> RestaurantDetail:
     """Get a restaurant's details: seatings, closed days, maximum party size and cancellation policy.
 
     Args:
         restaurant_id: The restaurant's id (from search_restaurants).
     """
     row = _restaurant(ctx, restaurant_id)
-    return {key: row[key] for key in RestaurantDetail.__annotations__}
+    return cast(RestaurantDetail, {key: row[key] for key in RestaurantDetail.__annotations__})
 
 
 @environment.tool(effect="read")
 def find_availability(
-    ctx,
+    ctx: Context,
     restaurant_id: str,
     date: Annotated[str, Arg(format="date")],
     party_size: Annotated[int, Arg(minimum=1, maximum=20)],
@@ -526,7 +530,7 @@ def find_availability(
 
 @environment.tool(effect="write")
 def book_reservation(
-    ctx,
+    ctx: Context,
     restaurant_id: str,
     start_time: Annotated[str, Arg(format="date-time")],
     party_size: Annotated[int, Arg(minimum=1, maximum=20)],
@@ -580,7 +584,9 @@ def book_reservation(
 
 
 @environment.tool(effect="read")
-def get_reservation(ctx, reservation_id: str | None = None, confirmation_code: str | None = None) -> Reservation:
+def get_reservation(
+    ctx: Context, reservation_id: str | None = None, confirmation_code: str | None = None
+) -> Reservation:
     """Look up one reservation by its id or by the confirmation code the diner was given.
 
     Args:
@@ -599,7 +605,7 @@ def get_reservation(ctx, reservation_id: str | None = None, confirmation_code: s
 
 @environment.tool(effect="read")
 def list_reservations(
-    ctx,
+    ctx: Context,
     email: Annotated[str, Arg(format="email")],
     status: Literal["booked", "seated", "completed", "cancelled", "no_show"] | None = None,
     limit: Annotated[int, Arg(minimum=1, maximum=50, mask=True)] = 20,
@@ -611,12 +617,13 @@ def list_reservations(
         status: Only reservations in this status.
         limit: Most reservations to return.
     """
-    rows = ctx.table("reservations").find(email=email, **({"status": status} if status else {}))
+    filters: dict[str, Any] = {"status": status} if status else {}
+    rows = ctx.table("reservations").find(email=email, **filters)
     rows.sort(key=lambda row: (datetime.fromisoformat(row["start_time"]), row["reservation_id"]))
     return {"reservations": [_reservation_out(ctx, row) for row in page(rows, limit)], "count": len(rows)}
 
 
-def _booked_future(ctx, reservation_id: str, action: str) -> dict:
+def _booked_future(ctx: Context, reservation_id: str, action: str) -> dict[str, Any]:
     row = ctx.table("reservations").require(reservation_id, what="reservation")
     if row["status"] != "booked":
         raise ToolError(f"reservation {reservation_id} is {row['status']}; only booked reservations can be {action}")
@@ -629,7 +636,7 @@ def _booked_future(ctx, reservation_id: str, action: str) -> dict:
 
 @environment.tool(effect="write")
 def modify_reservation(
-    ctx,
+    ctx: Context,
     reservation_id: str,
     start_time: Annotated[str, Arg(format="date-time")] | None = None,
     party_size: Annotated[int, Arg(minimum=1, maximum=20)] | None = None,
@@ -653,7 +660,7 @@ def modify_reservation(
         start = _seating(ctx, restaurant, start_time)
     else:
         start = datetime.fromisoformat(row["start_time"])
-    changes: dict = {"note": note if note is not None else row["note"]}
+    changes: dict[str, Any] = {"note": note if note is not None else row["note"]}
     if start_time is not None or party_size is not None:
         _check_double_booking(ctx, row["email"], start, ignore=reservation_id)
         seats = _free_table(ctx, restaurant, start, new_size, ignore=reservation_id)
@@ -674,7 +681,7 @@ def modify_reservation(
 
 
 @environment.tool(effect="write")
-def cancel_reservation(ctx, reservation_id: str) -> Cancellation:
+def cancel_reservation(ctx: Context, reservation_id: str) -> Cancellation:
     """Cancel a booked reservation; a late-cancellation fee applies inside the restaurant's window.
 
     Args:
@@ -709,7 +716,7 @@ def cancel_reservation(ctx, reservation_id: str) -> Cancellation:
 
 @environment.tool(effect="write")
 def join_waitlist(
-    ctx,
+    ctx: Context,
     restaurant_id: str,
     date: Annotated[str, Arg(format="date")],
     party_size: Annotated[int, Arg(minimum=1, maximum=20)],
@@ -754,7 +761,7 @@ def join_waitlist(
 
 
 @environment.tool(effect="write")
-def leave_waitlist(ctx, waitlist_id: str) -> WaitlistEntry:
+def leave_waitlist(ctx: Context, waitlist_id: str) -> WaitlistEntry:
     """Take a party off a waitlist.
 
     Args:
@@ -794,7 +801,7 @@ REQUESTS = (
 )
 
 
-def _seed_restaurants(ctx: SeedContext) -> list[dict]:
+def _seed_restaurants(ctx: SeedContext) -> list[dict[str, Any]]:
     rng = ctx.rng
     count = max(4, ctx.size // 2)
     cities = rng.sample([place for place in LOCAL_CITIES if place[0].currency in DINING_CURRENCIES], 2)
@@ -847,12 +854,12 @@ def _seed_restaurants(ctx: SeedContext) -> list[dict]:
 class _Book:
     """Seed-time bookkeeping so seeded reservations respect table counts and the double-booking rule."""
 
-    def __init__(self, restaurants: list[dict]) -> None:
+    def __init__(self, restaurants: list[dict[str, Any]]) -> None:
         self.restaurants = {row["restaurant_id"]: row for row in restaurants}
         self.held: dict[tuple[str, str, int], int] = {}
         self.by_email: dict[str, list[datetime]] = {}
 
-    def seats_for(self, restaurant: dict, start: datetime, party: int) -> int | None:
+    def seats_for(self, restaurant: dict[str, Any], start: datetime, party: int) -> int | None:
         for seats in sorted(int(size) for size in restaurant["tables"]):
             taken = self.held.get((restaurant["restaurant_id"], iso(start), seats), 0)
             if party <= seats <= party + 2 and restaurant["tables"][str(seats)] > taken:
@@ -864,27 +871,27 @@ class _Book:
             abs(other - start) >= timedelta(hours=DOUBLE_BOOKING_HOURS) for other in self.by_email.get(email, [])
         )
 
-    def hold(self, restaurant: dict, start: datetime, seats: int, email: str) -> None:
+    def hold(self, restaurant: dict[str, Any], start: datetime, seats: int, email: str) -> None:
         key = (restaurant["restaurant_id"], iso(start), seats)
         self.held[key] = self.held.get(key, 0) + 1
         self.by_email.setdefault(email, []).append(start)
 
 
-def _seating_on(restaurant: dict, day: date, clock: str) -> datetime:
+def _seating_on(restaurant: dict[str, Any], day: date, clock: str) -> datetime:
     hour, minute = (int(part) for part in clock.split(":"))
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=local_zone(restaurant["utc_offset"]))
 
 
 @environment.seed
-def seed(ctx: SeedContext) -> dict:
+def seed(ctx: SeedContext) -> dict[str, Any]:
     rng = ctx.rng
     restaurants = _seed_restaurants(ctx)
     diners = fake.people(ctx.shared("people"), ctx.size)
     book = _Book(restaurants)
-    reservations: list[dict] = []
+    reservations: list[dict[str, Any]] = []
     codes: set[str] = set()
 
-    def add(restaurant: dict, start: datetime, person: fake.Person, party: int, status: str) -> bool:
+    def add(restaurant: dict[str, Any], start: datetime, person: fake.Person, party: int, status: str) -> bool:
         seats = book.seats_for(restaurant, start, party)
         if seats is None or not book.free(person.email, start):
             return False
@@ -942,7 +949,7 @@ def seed(ctx: SeedContext) -> dict:
     # The most popular restaurant is fully booked on the coming Saturday; a few parties wait for a table.
     popular = max(restaurants, key=lambda row: (row["rating"], row["restaurant_id"]))
     saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
-    waitlist: list[dict] = []
+    waitlist: list[dict[str, Any]] = []
     if WEEKDAYS[saturday.weekday()] not in popular["closed_days"]:
         walk_ins = fake.people(rng, sum(popular["tables"].values()) * len(popular["service_times"]) + 4)
         guests = iter(walk_ins)

@@ -75,4 +75,4 @@ def owner(ctx: Context) -> dict[str, str]:
     rows = ctx.table("profile").all()
     if not rows:
         raise ToolError("this account has no profile")
-    return rows[0]  # type: ignore[return-value]
+    return rows[0]

@@ -8,6 +8,7 @@ or full details).
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal, TypedDict
 
@@ -579,7 +580,7 @@ _TOPICS = (
 _ROLES = ("Senior Backend Engineer", "Product Designer", "Data Analyst", "Account Manager", "Engineering Manager")
 
 
-def _meeting(rng: Any, me: Any, other: Any) -> tuple[str, int]:
+def _meeting(rng: random.Random, me: Any, other: Any) -> tuple[str, int]:
     topic = rng.choice(_TOPICS)
     return rng.choice(
         (

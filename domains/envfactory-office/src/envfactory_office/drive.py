@@ -252,12 +252,12 @@ def _detail(ctx: Context, row: dict[str, Any], role: str) -> File:
     permissions = ctx.table("permissions").find(file_id=row["file_id"])
     permissions.sort(key=lambda item: (-ROLE_RANK[item["role"]], item["email"]))
     return {
-        **_summary(row, role),  # type: ignore[typeddict-item]
+        **_summary(row, role),
         "description": row["description"],
         "size_bytes": row["size_bytes"],
         "writers_can_share": row["writers_can_share"],
         "created_at": row["created_at"],
-        "permissions": permissions,
+        "permissions": permissions,  # type: ignore[typeddict-item]
     }
 
 

@@ -195,7 +195,7 @@ def _summary(row: dict[str, Any]) -> MessageSummary:
 
 
 def _full(row: dict[str, Any]) -> Message:
-    return {**_summary(row), "cc_emails": list(row["cc_emails"]), "body": row["body"]}  # type: ignore[typeddict-item]
+    return {**_summary(row), "cc_emails": list(row["cc_emails"]), "body": row["body"]}
 
 
 def _label_name_key(name: str) -> str:
@@ -542,7 +542,7 @@ _USER_LABELS = ("Receipts", "Travel", "Clients/Northwind", "Family", "Newsletter
 _COLORS = ("#fb4c2f", "#16a766", "#4a86e8", "#a479e2", "#ffad47", "#43d692")
 
 # (subject, body, labels, has attachment); {first} is the recipient's first name, {sender} the sender's.
-_COLLEAGUE_MAIL = (
+_COLLEAGUE_MAIL: tuple[tuple[str, str, list[str], bool], ...] = (
     (
         "Notes from today's {topic} review",
         "Hi {first},\n\nThanks for joining the {topic} review. The main decisions: we keep the June scope, "

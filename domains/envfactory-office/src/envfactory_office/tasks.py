@@ -356,7 +356,8 @@ def list_tasks(
     if project_id is not None:
         ctx.table("projects").require(project_id, what="project")
     last = _due(due_before)
-    rows = ctx.table("tasks").find(status=status, **({"project_id": project_id} if project_id else {}))
+    filters: dict[str, Any] = {"project_id": project_id} if project_id else {}
+    rows = ctx.table("tasks").find(status=status, **filters)
     if last is not None:
         rows = [row for row in rows if row["due_date"] is not None and row["due_date"] <= last]
     if assignee_email is not None:
@@ -378,8 +379,8 @@ def get_task(ctx: Context, task_id: str) -> TaskDetail:
     comments = ctx.table("comments").find(task_id=task_id, order_by="created_at")
     children = ctx.table("tasks").find(parent_task_id=task_id)
     return {
-        **_task_view(ctx, row),  # type: ignore[typeddict-item]
-        "comments": comments,
+        **_task_view(ctx, row),
+        "comments": comments,  # type: ignore[typeddict-item]
         "subtask_ids": [child["task_id"] for child in children],
     }
 
@@ -634,7 +635,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
         return str(rng.randint(10**9, 10**10 - 1))
 
     inbox_created = _before(rng, ctx.now, 700)
-    projects = [
+    projects: list[dict[str, Any]] = [
         {
             "project_id": numeric_id(),
             "title": "Inbox",
@@ -658,7 +659,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
                 "created_at": iso(_before(rng, ctx.now, 300)),
             }
         )
-    collaborators = []
+    collaborators: list[dict[str, Any]] = []
     for project in projects:
         collaborators.append(
             {

@@ -388,7 +388,8 @@ def _units_free(
             continue
         if datetime.fromisoformat(rental["start_time"]) < end and start < datetime.fromisoformat(rental["end_time"]):
             overlapping += 1
-    return max(vehicle["fleet_size"] - overlapping, 0)
+    fleet: int = vehicle["fleet_size"]
+    return max(fleet - overlapping, 0)
 
 
 def _price(vehicle: dict[str, Any], days: int, extras: list[str], driver_age: int, one_way: bool) -> dict[str, float]:

@@ -361,7 +361,7 @@ def _rooms_free(ctx: Context, room: dict[str, Any], start: date, end: date, *, i
         for row in ctx.table("reservations").find(room_type_id=room["room_type_id"])
         if row["status"] in ACTIVE and row["reservation_id"] != ignore
     ]
-    free = room["allotment"]
+    free: int = room["allotment"]
     for night in nights(start, end):
         day = night.isoformat()
         taken = sum(1 for row in booked if row["start_date"] <= day < row["end_date"])
@@ -467,7 +467,7 @@ def get_hotel(ctx: Context, hotel_id: str) -> HotelDetail:
     hotel = ctx.table("hotels").require(hotel_id, what="hotel")
     rooms = ctx.table("room_types").find(hotel_id=hotel_id)
     detail: HotelDetail = {
-        **_summary(hotel, rooms),  # type: ignore[typeddict-item]
+        **_summary(hotel, rooms),
         "time_zone": hotel["time_zone"],
         "check_in_time": hotel["check_in_time"],
         "check_out_time": hotel["check_out_time"],
@@ -509,7 +509,7 @@ def search_room_offers(
                 {
                     "room_type_id": room["room_type_id"],
                     "room_name": room["name"],
-                    "rate_plan": plan,  # type: ignore[typeddict-item]
+                    "rate_plan": plan,
                     "max_occupancy": room["max_occupancy"],
                     "breakfast_included": room["breakfast_included"],
                     "rooms_available": free,

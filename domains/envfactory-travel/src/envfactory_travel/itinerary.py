@@ -261,12 +261,12 @@ def _plans(ctx: Context, trip_id: str) -> list[dict[str, Any]]:
 
 def _detail(ctx: Context, trip: dict[str, Any], role: str) -> TripDetail:
     detail: TripDetail = {
-        **_summary(ctx, trip, role),  # type: ignore[typeddict-item]
+        **_summary(ctx, trip, role),
         "description": trip["description"],
         "created_at": trip["created_at"],
         "updated_at": trip["updated_at"],
-        "plans": _plans(ctx, trip["trip_id"]),
-        "travelers": ctx.table("travelers").find(trip_id=trip["trip_id"], order_by="invited_at"),
+        "plans": _plans(ctx, trip["trip_id"]),  # type: ignore[typeddict-item]
+        "travelers": ctx.table("travelers").find(trip_id=trip["trip_id"], order_by="invited_at"),  # type: ignore[typeddict-item]
     }
     return detail
 

@@ -325,14 +325,15 @@ def _sold(ctx: Context, route_id: str, day: str) -> list[dict[str, Any]]:
 def _quota_left(route: dict[str, Any], sold: list[dict[str, Any]], fare_type: str) -> int | None:
     if fare_type == "flex":
         return None
-    quota = route["saver_quota"] if fare_type == "saver" else route["super_saver_quota"]
-    used = sum(row["passengers"] for row in sold if row["fare_type"] == fare_type)
+    quota: int = route["saver_quota"] if fare_type == "saver" else route["super_saver_quota"]
+    used: int = sum(row["passengers"] for row in sold if row["fare_type"] == fare_type)
     return max(quota - used, 0)
 
 
 def _class_left(sold: list[dict[str, Any]], fare_class: str) -> int:
     capacity = len(COACHES[fare_class]) * SEATS_PER_COACH[fare_class]
-    return capacity - sum(row["passengers"] for row in sold if row["fare_class"] == fare_class)
+    taken: int = sum(row["passengers"] for row in sold if row["fare_class"] == fare_class)
+    return capacity - taken
 
 
 def _journey_parts(ctx: Context, journey_id: str) -> tuple[dict[str, Any], date]:
@@ -518,8 +519,8 @@ def search_journeys(
                 price = _fare(route, fare_class, fare_type)
                 fares.append(
                     {
-                        "fare_class": fare_class,  # type: ignore[typeddict-item]
-                        "fare_type": fare_type,  # type: ignore[typeddict-item]
+                        "fare_class": fare_class,
+                        "fare_type": fare_type,
                         "price": price,
                         "amount": money(price * passengers, route["currency"]),
                         "currency": route["currency"],
@@ -805,7 +806,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
     rng = ctx.rng
     region = travel_region(ctx)
     station_ids = sorted({station for corridor in region.corridors for station in (corridor.first, corridor.second)})
-    stations = []
+    stations: list[dict[str, Any]] = []
     for station_id in station_ids:
         station = STATIONS[station_id]
         place = PLACES[station.city]

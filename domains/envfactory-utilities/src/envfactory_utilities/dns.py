@@ -11,9 +11,9 @@ import ipaddress
 import random
 import re
 from datetime import timedelta
-from typing import Annotated, Literal, TypedDict
+from typing import Annotated, Any, Literal, TypedDict
 
-from envfactory_core.env import Arg, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
 from envfactory_core.models import Provenance
 
 from ._common import BASE62, HEX, is_hostname, iso, seed_token, world_sites
@@ -231,7 +231,7 @@ class ZoneFile(TypedDict):
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def _zone_output(zone: dict[str, object], record_count: int) -> Zone:
+def _zone_output(zone: dict[str, Any], record_count: int) -> Zone:
     return Zone(
         zone_id=str(zone["zone_id"]),
         domain=str(zone["domain"]),
@@ -244,7 +244,7 @@ def _zone_output(zone: dict[str, object], record_count: int) -> Zone:
     )
 
 
-def _record_output(record: dict[str, object], domain: str) -> DnsRecord:
+def _record_output(record: dict[str, Any], domain: str) -> DnsRecord:
     priority = record["priority"]
     comment = record["comment"]
     return DnsRecord(
@@ -330,7 +330,7 @@ def _check_priority(record_type: str, priority: int | None) -> None:
 
 
 def _check_neighbours(
-    others: list[dict[str, object]], record_type: str, hostname: str, content: str, ignore: str | None = None
+    others: list[dict[str, Any]], record_type: str, hostname: str, content: str, ignore: str | None = None
 ) -> None:
     """Refuse a CNAME next to other records at one name, and exact duplicates."""
     same_name = [row for row in others if row["hostname"] == hostname and row["dns_record_id"] != ignore]
@@ -360,7 +360,7 @@ Priority = Annotated[int, Arg(description="MX priority, 0 to 65535 (lower is pre
 
 @environment.tool(effect="read")
 def list_zones(
-    ctx,
+    ctx: Context,
     domain: Annotated[str, Arg(max_length=253)] | None = None,
     status: Literal["pending", "active"] | None = None,
 ) -> ZoneList:
@@ -370,7 +370,7 @@ def list_zones(
         domain: Only the zone for this domain.
         status: Only zones with this status.
     """
-    filters: dict[str, str] = {}
+    filters: dict[str, Any] = {}
     if domain is not None:
         filters["domain"] = domain.strip().lower().rstrip(".")
     if status is not None:
@@ -384,7 +384,7 @@ def list_zones(
 
 @environment.tool(effect="write")
 def create_zone(
-    ctx,
+    ctx: Context,
     domain: Annotated[str, Arg(min_length=3, max_length=253)],
     plan: Plan = "free",
 ) -> Zone:
@@ -425,7 +425,7 @@ def create_zone(
 
 
 @environment.tool(effect="write")
-def update_zone(ctx, zone_id: str, paused: bool | None = None, plan: Plan | None = None) -> Zone:
+def update_zone(ctx: Context, zone_id: str, paused: bool | None = None, plan: Plan | None = None) -> Zone:
     """Pause or unpause Cloudflare for a zone (paused: DNS only, no proxy), or change its plan.
 
     Args:
@@ -447,7 +447,7 @@ def update_zone(ctx, zone_id: str, paused: bool | None = None, plan: Plan | None
 
 
 @environment.tool(effect="write")
-def delete_zone(ctx, zone_id: str) -> DeletedZone:
+def delete_zone(ctx: Context, zone_id: str) -> DeletedZone:
     """Delete a zone and all of its DNS records.
 
     Args:
@@ -464,7 +464,7 @@ def delete_zone(ctx, zone_id: str) -> DeletedZone:
 
 @environment.tool(effect="read")
 def list_dns_records(
-    ctx,
+    ctx: Context,
     zone_id: str,
     type: RecordType | None = None,
     hostname: Annotated[str, Arg(max_length=253)] | None = None,
@@ -477,7 +477,7 @@ def list_dns_records(
         hostname: Only records for this hostname ("@", "www" or a full name).
     """
     zone = ctx.table("zones").require(zone_id, what="zone")
-    filters: dict[str, str] = {"zone_id": zone_id}
+    filters: dict[str, Any] = {"zone_id": zone_id}
     if type is not None:
         filters["type"] = type
     if hostname is not None:
@@ -488,7 +488,7 @@ def list_dns_records(
 
 @environment.tool(effect="write")
 def create_dns_record(
-    ctx,
+    ctx: Context,
     *,
     zone_id: str,
     type: RecordType,
@@ -542,7 +542,7 @@ def create_dns_record(
 
 @environment.tool(effect="write")
 def update_dns_record(
-    ctx,
+    ctx: Context,
     *,
     dns_record_id: str,
     content: Annotated[str, Arg(min_length=1, max_length=MAX_TXT_LENGTH)] | None = None,
@@ -594,7 +594,7 @@ def update_dns_record(
 
 
 @environment.tool(effect="write")
-def delete_dns_record(ctx, dns_record_id: str) -> DeletedDnsRecord:
+def delete_dns_record(ctx: Context, dns_record_id: str) -> DeletedDnsRecord:
     """Delete a DNS record.
 
     Args:
@@ -605,7 +605,7 @@ def delete_dns_record(ctx, dns_record_id: str) -> DeletedDnsRecord:
 
 
 @environment.tool(effect="read")
-def export_zone_file(ctx, zone_id: str) -> ZoneFile:
+def export_zone_file(ctx: Context, zone_id: str) -> ZoneFile:
     """Export a zone's records as a BIND zone file (for backup or moving to another DNS host).
 
     Args:
@@ -653,7 +653,7 @@ def _ipv4(rng: random.Random) -> str:
 
 
 @environment.seed
-def seed(ctx: SeedContext) -> dict[str, list[dict[str, object]]]:
+def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
     rng = ctx.rng
     zones, records = [], []
     for index, site in enumerate(world_sites(ctx)):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Annotated, TypedDict
+from typing import Annotated, Any, TypedDict
 
 from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
 from envfactory_core.env.tables import TableView
@@ -270,7 +270,7 @@ class DeletedLink(TypedDict):
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def _link_output(row: dict[str, object], custom: TableView, clicks: TableView) -> ShortLink:
+def _link_output(row: dict[str, Any], custom: TableView, clicks: TableView) -> ShortLink:
     link_id = str(row["link_id"])
     customs = [f"https://{item['domain']}/{item['back_half']}" for item in custom.find(link_id=link_id)]
     total = sum(int(day["clicks"]) for day in clicks.find(link_id=link_id))
@@ -292,7 +292,7 @@ def _strip_scheme(value: str) -> str:
     return re.sub(r"^https?://", "", value.strip(), flags=re.IGNORECASE).rstrip("/")
 
 
-def _find_link(ctx: Context, link_id: str) -> dict[str, object]:
+def _find_link(ctx: Context, link_id: str) -> dict[str, Any]:
     """A link by its id, its short URL, or one of its custom short URLs."""
     links = ctx.table("links")
     bare = _strip_scheme(link_id)
@@ -328,7 +328,7 @@ Tags = Annotated[list[str], Arg(description="Tags for the link (at most 10).")]
 
 @environment.tool(effect="write")
 def shorten_url(
-    ctx,
+    ctx: Context,
     url: Annotated[str, Arg(min_length=8, max_length=2048)],
     domain: Annotated[str, Arg(max_length=253)] | None = None,
     title: Annotated[str, Arg(max_length=200)] | None = None,
@@ -379,7 +379,7 @@ def shorten_url(
 
 
 @environment.tool(effect="read")
-def get_link(ctx, link_id: LinkId) -> ShortLink:
+def get_link(ctx: Context, link_id: LinkId) -> ShortLink:
     """Get a short link: where it leads, its tags, custom short URLs and total clicks.
 
     Args:
@@ -390,7 +390,7 @@ def get_link(ctx, link_id: LinkId) -> ShortLink:
 
 
 @environment.tool(effect="read")
-def expand_link(ctx, short_url: Annotated[str, Arg(min_length=3, max_length=300)]) -> ExpandedLink:
+def expand_link(ctx: Context, short_url: Annotated[str, Arg(min_length=3, max_length=300)]) -> ExpandedLink:
     """Find the long URL behind a short URL (a bit.ly link, a branded link or a custom back-half).
 
     Args:
@@ -403,7 +403,7 @@ def expand_link(ctx, short_url: Annotated[str, Arg(min_length=3, max_length=300)
 
 @environment.tool(effect="read")
 def list_links(
-    ctx,
+    ctx: Context,
     query: Annotated[str, Arg(max_length=200)] | None = None,
     tag: Annotated[str, Arg(max_length=50)] | None = None,
     archived: bool = False,
@@ -434,7 +434,7 @@ def list_links(
 
 @environment.tool(effect="write")
 def update_link(
-    ctx,
+    ctx: Context,
     link_id: LinkId,
     title: Annotated[str, Arg(max_length=200)] | None = None,
     tags: Tags | None = None,
@@ -466,7 +466,7 @@ def update_link(
 
 @environment.tool(effect="write")
 def add_custom_back_half(
-    ctx,
+    ctx: Context,
     link_id: LinkId,
     back_half: Annotated[str, Arg(description="The custom ending, e.g. spring-sale.", min_length=1, max_length=50)],
     domain: Annotated[str, Arg(max_length=253)] | None = None,
@@ -512,7 +512,7 @@ def add_custom_back_half(
 
 @environment.tool(effect="read")
 def get_click_summary(
-    ctx,
+    ctx: Context,
     link_id: LinkId,
     start_date: str | None = None,
     end_date: str | None = None,
@@ -552,7 +552,7 @@ def get_click_summary(
 
 
 @environment.tool(effect="read")
-def list_domains(ctx) -> DomainList:
+def list_domains(ctx: Context) -> DomainList:
     """List the short domains the account can create links on."""
     links = ctx.table("links")
     rows = ctx.table("domains").all(order_by="domain")
@@ -571,7 +571,7 @@ def list_domains(ctx) -> DomainList:
 
 
 @environment.tool(effect="write")
-def delete_link(ctx, link_id: LinkId) -> DeletedLink:
+def delete_link(ctx: Context, link_id: LinkId) -> DeletedLink:
     """Delete a link that has never been clicked (links with clicks can only be archived).
 
     Args:
@@ -608,7 +608,7 @@ _COUNTRIES = ("US", "GB", "DE", "PT", "CA", "IN", "BR", "JP", "FR", "NL")
 
 
 @environment.seed
-def seed(ctx: SeedContext) -> dict[str, list[dict[str, object]]]:
+def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
     rng = ctx.rng
     sites = world_sites(ctx)
     own = sites[0]
@@ -624,7 +624,9 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, object]]]:
             "created_at": iso(opened + timedelta(days=rng.randint(1, 60))),
         },
     ]
-    links, custom, clicks = [], [], []
+    links: list[dict[str, Any]] = []
+    custom: list[dict[str, Any]] = []
+    clicks: list[dict[str, Any]] = []
     urls: set[str] = set()
     for _ in range(max(4, ctx.size * 2)):
         title = fake.title_words(rng, 2)

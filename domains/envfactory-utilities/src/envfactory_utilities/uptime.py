@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Annotated, Literal, TypedDict
+from typing import Annotated, Any, Literal, TypedDict
 
 from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
 from envfactory_core.models import Provenance
@@ -317,7 +317,7 @@ class MaintenanceWindowList(TypedDict):
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def _monitor_output(row: dict[str, object]) -> Monitor:
+def _monitor_output(row: dict[str, Any]) -> Monitor:
     port = row["port"]
     keyword = row["keyword"]
     checked = row["last_checked_at"]
@@ -337,7 +337,7 @@ def _monitor_output(row: dict[str, object]) -> Monitor:
     )
 
 
-def _incident_output(row: dict[str, object], url: str) -> Incident:
+def _incident_output(row: dict[str, Any], url: str) -> Incident:
     return Incident(
         incident_id=str(row["incident_id"]),
         monitor_id=str(row["monitor_id"]),
@@ -353,7 +353,7 @@ def _incident_output(row: dict[str, object], url: str) -> Incident:
     )
 
 
-def _contact_output(row: dict[str, object]) -> AlertContact:
+def _contact_output(row: dict[str, Any]) -> AlertContact:
     return AlertContact(
         alert_contact_id=str(row["alert_contact_id"]),
         name=str(row["name"]),
@@ -365,7 +365,7 @@ def _contact_output(row: dict[str, object]) -> AlertContact:
     )
 
 
-def _window_status(row: dict[str, object], ctx: Context) -> str:
+def _window_status(row: dict[str, Any], ctx: Context) -> str:
     if row["cancelled"]:
         return "cancelled"
     start = parse_time(str(row["start_time"]), "start_time")
@@ -375,7 +375,7 @@ def _window_status(row: dict[str, object], ctx: Context) -> str:
     return "active" if start <= ctx.now else "scheduled"
 
 
-def _window_output(row: dict[str, object], ctx: Context) -> MaintenanceWindow:
+def _window_output(row: dict[str, Any], ctx: Context) -> MaintenanceWindow:
     return MaintenanceWindow(
         maintenance_window_id=str(row["maintenance_window_id"]),
         name=str(row["name"]),
@@ -449,7 +449,7 @@ Interval = Annotated[
 
 @environment.tool(effect="read")
 def list_monitors(
-    ctx,
+    ctx: Context,
     status: Literal["up", "down", "paused", "not_checked"] | None = None,
     query: Annotated[str, Arg(max_length=200)] | None = None,
 ) -> MonitorList:
@@ -459,7 +459,8 @@ def list_monitors(
         status: Only monitors with this status.
         query: Text to find in the monitor's name or URL (case-insensitive).
     """
-    rows = ctx.table("monitors").find(order_by=["name", "monitor_id"], **({"status": status} if status else {}))
+    filters: dict[str, Any] = {"status": status} if status else {}
+    rows = ctx.table("monitors").find(order_by=["name", "monitor_id"], **filters)
     if query is not None:
         needle = query.strip().casefold()
         rows = [row for row in rows if needle in str(row["name"]).casefold() or needle in str(row["url"]).casefold()]
@@ -467,7 +468,7 @@ def list_monitors(
 
 
 @environment.tool(effect="read")
-def get_monitor(ctx, monitor_id: str) -> MonitorDetails:
+def get_monitor(ctx: Context, monitor_id: str) -> MonitorDetails:
     """Get a monitor with its alert contacts, incidents and whether a maintenance window covers it now.
 
     Args:
@@ -493,7 +494,7 @@ def get_monitor(ctx, monitor_id: str) -> MonitorDetails:
 
 @environment.tool(effect="write")
 def create_monitor(
-    ctx,
+    ctx: Context,
     *,
     name: Annotated[str, Arg(min_length=1, max_length=100)],
     url: MonitorUrl,
@@ -546,7 +547,7 @@ def create_monitor(
 
 @environment.tool(effect="write")
 def update_monitor(
-    ctx,
+    ctx: Context,
     *,
     monitor_id: str,
     name: Annotated[str, Arg(min_length=1, max_length=100)] | None = None,
@@ -584,7 +585,7 @@ def update_monitor(
 
 
 @environment.tool(effect="write")
-def delete_monitor(ctx, monitor_id: str) -> DeletedMonitor:
+def delete_monitor(ctx: Context, monitor_id: str) -> DeletedMonitor:
     """Delete a monitor with its incident history; it is also taken out of maintenance windows.
 
     Args:
@@ -608,7 +609,7 @@ def delete_monitor(ctx, monitor_id: str) -> DeletedMonitor:
 
 @environment.tool(effect="read")
 def list_incidents(
-    ctx,
+    ctx: Context,
     monitor_id: str | None = None,
     status: IncidentStatus | None = None,
 ) -> IncidentList:
@@ -619,7 +620,7 @@ def list_incidents(
         status: Only incidents with this status.
     """
     monitors = ctx.table("monitors")
-    filters: dict[str, str] = {}
+    filters: dict[str, Any] = {}
     if monitor_id is not None:
         monitors.require(monitor_id, what="monitor")
         filters["monitor_id"] = monitor_id
@@ -634,7 +635,7 @@ def list_incidents(
 
 @environment.tool(effect="write")
 def acknowledge_incident(
-    ctx,
+    ctx: Context,
     incident_id: str,
     email: Annotated[str, Arg(description="Email of the alert contact acknowledging.", max_length=254)],
 ) -> Incident:
@@ -658,7 +659,7 @@ def acknowledge_incident(
 
 @environment.tool(effect="write")
 def resolve_incident(
-    ctx,
+    ctx: Context,
     incident_id: str,
     email: Annotated[str, Arg(description="Email of the alert contact resolving.", max_length=254)],
     note: Annotated[str, Arg(max_length=500)] | None = None,
@@ -687,7 +688,7 @@ def resolve_incident(
 
 
 @environment.tool(effect="read")
-def list_maintenance_windows(ctx, status: WindowStatus | None = None) -> MaintenanceWindowList:
+def list_maintenance_windows(ctx: Context, status: WindowStatus | None = None) -> MaintenanceWindowList:
     """List maintenance windows by start time, optionally with one status.
 
     Args:
@@ -702,7 +703,7 @@ def list_maintenance_windows(ctx, status: WindowStatus | None = None) -> Mainten
 
 @environment.tool(effect="write")
 def create_maintenance_window(
-    ctx,
+    ctx: Context,
     *,
     name: Annotated[str, Arg(min_length=1, max_length=100)],
     start_time: str,
@@ -759,7 +760,7 @@ def create_maintenance_window(
 
 
 @environment.tool(effect="write")
-def cancel_maintenance_window(ctx, maintenance_window_id: str) -> MaintenanceWindow:
+def cancel_maintenance_window(ctx: Context, maintenance_window_id: str) -> MaintenanceWindow:
     """Cancel a scheduled maintenance window (one that has not started yet).
 
     Args:
@@ -776,7 +777,7 @@ def cancel_maintenance_window(ctx, maintenance_window_id: str) -> MaintenanceWin
 
 
 @environment.tool(effect="read")
-def list_alert_contacts(ctx) -> AlertContactList:
+def list_alert_contacts(ctx: Context) -> AlertContactList:
     """List the account's alert contacts (who gets notified, by email or sms)."""
     rows = ctx.table("alert_contacts").all(order_by=["name", "alert_contact_id"])
     return AlertContactList(alert_contacts=[_contact_output(row) for row in rows], count=len(rows))
@@ -784,7 +785,7 @@ def list_alert_contacts(ctx) -> AlertContactList:
 
 @environment.tool(effect="write")
 def create_alert_contact(
-    ctx,
+    ctx: Context,
     name: Annotated[str, Arg(min_length=1, max_length=100)],
     contact_type: Literal["email", "sms"],
     email: Annotated[str, Arg(format="email", max_length=254)] | None = None,
@@ -865,7 +866,7 @@ def _monitor_targets(company: str, domain: str) -> list[tuple[str, str, str, str
 
 
 @environment.seed
-def seed(ctx: SeedContext) -> dict[str, list[dict[str, object]]]:
+def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
     rng = ctx.rng
     people = fake.people(ctx.shared("people"), max(3, ctx.size))
     contacts = []
@@ -942,16 +943,16 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, object]]]:
             )
         if status == "down":
             started = ctx.now - timedelta(minutes=rng.randint(3, 180))
-            acknowledged = rng.random() < 0.4
+            is_acknowledged = rng.random() < 0.4
             incidents.append(
                 {
                     "incident_id": seed_id(rng, "inc"),
                     "monitor_id": monitor_id,
                     "cause": rng.choice(_CAUSES),
-                    "status": "acknowledged" if acknowledged else "ongoing",
+                    "status": "acknowledged" if is_acknowledged else "ongoing",
                     "started_at": iso(started),
-                    "acknowledged_by": people[0].email if acknowledged else None,
-                    "acknowledged_at": iso(started + timedelta(minutes=2)) if acknowledged else None,
+                    "acknowledged_by": people[0].email if is_acknowledged else None,
+                    "acknowledged_at": iso(started + timedelta(minutes=2)) if is_acknowledged else None,
                     "resolved_by": None,
                     "resolved_at": None,
                     "note": None,
@@ -960,7 +961,7 @@ def seed(ctx: SeedContext) -> dict[str, list[dict[str, object]]]:
     for incident in incidents:
         if incident["acknowledged_by"] is None and incident["status"] == "resolved":
             incident["acknowledged_at"] = None
-    windows = []
+    windows: list[dict[str, Any]] = []
     for index in range(rng.randint(1, 3)):
         day = ctx.now.replace(hour=0, minute=0, second=0) + timedelta(days=rng.randint(-20, 20))
         start = day + timedelta(hours=rng.choice((1, 2, 3, 22, 23)))

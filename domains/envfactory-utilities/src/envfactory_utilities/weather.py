@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 import random
 from datetime import timedelta
-from typing import Annotated, Literal, TypedDict
+from typing import Annotated, Any, Literal, TypedDict
 
-from envfactory_core.env import Arg, Environment, SeedContext, ToolError, fake, table
+from envfactory_core.env import Arg, Context, Environment, SeedContext, ToolError, fake, table
 from envfactory_core.env.tables import TableView
 from envfactory_core.models import Provenance
 
@@ -379,7 +379,7 @@ def _find_station(
     country: str | None,
     latitude: float | None,
     longitude: float | None,
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """The station for a saved location, a city, or the nearest one to coordinates."""
     if location_id is not None:
         location = saved.require(location_id, what="saved location")
@@ -421,7 +421,7 @@ def _speed(metres_per_second: float, units: str) -> float:
     return round(metres_per_second * 2.23694, 1) if units == "imperial" else round(metres_per_second, 1)
 
 
-def _rule_output(rule: dict[str, object], saved: TableView) -> AlertRule:
+def _rule_output(rule: dict[str, Any], saved: TableView) -> AlertRule:
     location = saved.get(rule["location_id"])
     return AlertRule(
         alert_rule_id=str(rule["alert_rule_id"]),
@@ -438,7 +438,7 @@ def _rule_output(rule: dict[str, object], saved: TableView) -> AlertRule:
     )
 
 
-def _location_output(row: dict[str, object]) -> SavedLocation:
+def _location_output(row: dict[str, Any]) -> SavedLocation:
     return SavedLocation(
         location_id=str(row["location_id"]),
         name=str(row["name"]),
@@ -475,7 +475,7 @@ UnitsArg = Annotated[Units, Arg(description="metric (°C, m/s) or imperial (°F,
 
 @environment.tool(effect="read")
 def get_current_weather(
-    ctx,
+    ctx: Context,
     *,
     location_id: str | None = None,
     city: City | None = None,
@@ -525,7 +525,7 @@ def get_current_weather(
 
 @environment.tool(effect="read")
 def get_forecast(
-    ctx,
+    ctx: Context,
     *,
     location_id: str | None = None,
     city: City | None = None,
@@ -594,7 +594,7 @@ def get_forecast(
 
 @environment.tool(effect="read")
 def geocode_city(
-    ctx,
+    ctx: Context,
     city: City,
     country: Country | None = None,
     limit: Annotated[int, Arg(minimum=1, maximum=5, mask=True)] = 5,
@@ -624,7 +624,7 @@ def geocode_city(
 
 
 @environment.tool(effect="read")
-def list_saved_locations(ctx) -> SavedLocationList:
+def list_saved_locations(ctx: Context) -> SavedLocationList:
     """List the account's saved locations."""
     rows = ctx.table("saved_locations").all(order_by="name")
     return SavedLocationList(locations=[_location_output(row) for row in rows], count=len(rows))
@@ -632,7 +632,7 @@ def list_saved_locations(ctx) -> SavedLocationList:
 
 @environment.tool(effect="write")
 def save_location(
-    ctx,
+    ctx: Context,
     *,
     name: Annotated[str, Arg(min_length=1, max_length=40)],
     city: City,
@@ -680,7 +680,7 @@ def save_location(
 
 
 @environment.tool(effect="write")
-def delete_saved_location(ctx, location_id: str) -> DeletedLocation:
+def delete_saved_location(ctx: Context, location_id: str) -> DeletedLocation:
     """Delete a saved location; its paused alert rules go with it (active rules block the deletion).
 
     Args:
@@ -704,7 +704,7 @@ def delete_saved_location(ctx, location_id: str) -> DeletedLocation:
 
 @environment.tool(effect="read")
 def list_alert_rules(
-    ctx,
+    ctx: Context,
     location_id: str | None = None,
     status: Literal["active", "paused"] | None = None,
 ) -> AlertRuleList:
@@ -717,7 +717,7 @@ def list_alert_rules(
     saved = ctx.table("saved_locations")
     if location_id is not None:
         saved.require(location_id, what="saved location")
-    filters: dict[str, str] = {}
+    filters: dict[str, Any] = {}
     if location_id is not None:
         filters["location_id"] = location_id
     if status is not None:
@@ -728,7 +728,7 @@ def list_alert_rules(
 
 @environment.tool(effect="write")
 def create_alert_rule(
-    ctx,
+    ctx: Context,
     *,
     location_id: str,
     metric: Metric,
@@ -786,7 +786,7 @@ def create_alert_rule(
 
 @environment.tool(effect="write")
 def update_alert_rule(
-    ctx,
+    ctx: Context,
     *,
     alert_rule_id: str,
     status: Literal["active", "paused"] | None = None,
@@ -828,7 +828,7 @@ def update_alert_rule(
 
 
 @environment.tool(effect="write")
-def delete_alert_rule(ctx, alert_rule_id: str) -> DeletedAlertRule:
+def delete_alert_rule(ctx: Context, alert_rule_id: str) -> DeletedAlertRule:
     """Delete an alert rule.
 
     Args:
@@ -891,7 +891,7 @@ def _condition(rng: random.Random, temperature: float, wet: float) -> tuple[str,
 
 
 @environment.seed
-def seed(ctx: SeedContext) -> dict[str, list[dict[str, object]]]:
+def seed(ctx: SeedContext) -> dict[str, list[dict[str, Any]]]:
     rng = ctx.rng
     stations, current, forecasts = [], [], []
     for city in fake.CITIES:

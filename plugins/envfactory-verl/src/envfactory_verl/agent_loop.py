@@ -54,7 +54,7 @@ def row_tools_kwargs(kwargs: dict[str, Any], tool_names: list[str], owner: str) 
 
 
 @register(AGENT_NAME)
-class EnvironmentAgentLoop(ToolAgentLoop):  # type: ignore[misc]
+class EnvironmentAgentLoop(ToolAgentLoop):  # type: ignore[misc,unused-ignore]  # untyped where verl is absent
     """``tool_agent`` with a live envfactory world per trajectory, released when it ends."""
 
     store: TrajectoryStore | None = None

@@ -62,7 +62,7 @@ def _task(create_kwargs: dict[str, Any]) -> RolloutTask | None:
     return RolloutTask.from_extra_info(value.get("extra_info") or {}, value.get("ground_truth"))
 
 
-class EnvironmentTool(BaseTool):  # type: ignore[misc]
+class EnvironmentTool(BaseTool):  # type: ignore[misc,unused-ignore]  # BaseTool is untyped where verl is absent
     """One envfactory tool for verl; every instance in a process shares the trajectory sessions."""
 
     store: TrajectoryStore | None = None
@@ -100,7 +100,8 @@ class EnvironmentTool(BaseTool):  # type: ignore[misc]
         request_id = getattr(agent_data, "request_id", None)
         return str(request_id) if request_id else handle.instance_id
 
-    @rollout_trace_op  # as BaseTool.execute: calls show up in verl's rollout traces (weave, mlflow)
+    # As BaseTool.execute: calls show up in verl's rollout traces (weave, mlflow); verl leaves it untyped.
+    @rollout_trace_op  # type: ignore[untyped-decorator,unused-ignore]
     async def execute(
         self, instance_id: str, parameters: dict[str, Any], **kwargs: Any
     ) -> tuple[ToolResponse, float, dict[str, Any]]:
