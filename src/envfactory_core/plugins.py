@@ -24,7 +24,7 @@ import importlib.metadata
 import importlib.util
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 
@@ -40,6 +40,7 @@ __all__ = [
     "PluginInfo",
     "PluginManager",
     "hookimpl",
+    "lazy_exports",
     "make_plugin_manager",
 ]
 
@@ -109,6 +110,26 @@ class PluginManager(pluggy.PluginManager):
     def namespace_of(self, plugin_name: str) -> str:
         info = self.infos.get(plugin_name)
         return info.namespace if info else plugin_name
+
+
+def lazy_exports(package: str, exports: Mapping[str, str]) -> Callable[[str], object]:
+    """A module ``__getattr__`` for ``package``: ``exports`` maps a public name to the submodule defining it.
+
+    Every command imports every installed plugin's package, so a package that imported its SDK
+    (or the pipeline) to re-export a class would make ``envfactory --help`` pay for it. With
+    ``__getattr__ = lazy_exports(__name__, {...})`` the submodule is imported when the name is
+    first used, and the name is then bound on the package like an ordinary import.
+    """
+
+    def __getattr__(name: str) -> object:
+        submodule = exports.get(name)
+        if submodule is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"{package}.{submodule}"), name)
+        setattr(sys.modules[package], name, value)
+        return value
+
+    return __getattr__
 
 
 def _names(variable: str) -> set[str] | None:

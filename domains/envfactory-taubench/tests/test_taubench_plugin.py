@@ -51,10 +51,14 @@ def test_register_environments_with_a_bad_folder_fails_loudly(plugin_manager, re
 def test_commands_are_added(plugin_manager, register_plugin):
     import click
 
+    from envfactory_core.cli.lazy import LazyCommand
+
     register_plugin(plugin, name="taubench")
     cli = click.Group("envfactory")
     plugin_manager.hook.register_commands(cli=cli)
-    airline = cli.commands["taubench"].commands["airline"]
+    taubench = cli.commands["taubench"]
+    assert isinstance(taubench, LazyCommand)
+    airline = taubench.load().commands["airline"]
     assert set(airline.commands) == {"replay-gold", "judge", "check-data"}
 
 

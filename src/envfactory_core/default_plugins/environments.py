@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import click
 
+from ..cli.lazy import LazyCommand
 from ..plugins import hookimpl
 
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from ..cli.envs import envs_group
-
-    cli.add_command(envs_group)
+    cli.add_command(
+        LazyCommand(
+            "envs",
+            "envfactory_core.cli.envs:envs_group",
+            summary="List, inspect, call and verify the installed environments.",
+            plugin="core.environments",
+        )
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import click
 
+from ..cli.lazy import LazyCommand
 from ..hookspecs import Register
 from ..plugins import hookimpl
 
@@ -26,6 +27,11 @@ def register_exporters(register: Register) -> None:
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from ..cli.export import export_command
-
-    cli.add_command(export_command)
+    cli.add_command(
+        LazyCommand(
+            "export",
+            "envfactory_core.cli.export:export_command",
+            summary="Export the kept tasks of the run in RUN_DIR as training data in one format.",
+            plugin="core.exporters",
+        )
+    )

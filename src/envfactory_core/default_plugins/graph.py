@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..cli.lazy import LazyCommand
 from ..hookspecs import Register
 from ..plugins import hookimpl
 
@@ -41,6 +42,11 @@ def register_samplers(register: Register) -> None:
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from ..cli.graph import graph_group
-
-    cli.add_command(graph_group)
+    cli.add_command(
+        LazyCommand(
+            "graph",
+            "envfactory_core.cli.graph:graph_group",
+            summary="Build, inspect, sample and export the tool graph.",
+            plugin="core.graph",
+        )
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import click
 
+from ..cli.lazy import LazyCommand
 from ..hookspecs import Register
 from ..plugins import hookimpl
 
@@ -65,6 +66,11 @@ def register_linkers(register: Register) -> None:
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from ..cli.llm import llm_group
-
-    cli.add_command(llm_group)
+    cli.add_command(
+        LazyCommand(
+            "llm",
+            "envfactory_core.cli.llm:llm_group",
+            summary="Configured LLM backends, a test request, and what a run spent on LLM calls.",
+            plugin="core.llm",
+        )
+    )

@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from ..cli.lazy import LazyCommand
 from ..plugins import hookimpl
 
 
@@ -26,9 +27,35 @@ def register_executors(register: Any) -> None:
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from ..cli.run import browse_command, init_command, run_command, runs_group
-
-    cli.add_command(run_command)
-    cli.add_command(runs_group)
-    cli.add_command(init_command)
-    cli.add_command(browse_command)
+    cli.add_command(
+        LazyCommand(
+            "run",
+            "envfactory_core.cli.run:run_command",
+            summary="Run a pipeline (the built-in offline one by default) into a run directory.",
+            plugin="core.pipeline",
+        )
+    )
+    cli.add_command(
+        LazyCommand(
+            "runs",
+            "envfactory_core.cli.run:runs_group",
+            summary="Inspect run directories.",
+            plugin="core.pipeline",
+        )
+    )
+    cli.add_command(
+        LazyCommand(
+            "init",
+            "envfactory_core.cli.run:init_command",
+            summary="Write a commented pipeline file (default: envfactory.toml) to edit and pass to `envfactory run`.",
+            plugin="core.pipeline",
+        )
+    )
+    cli.add_command(
+        LazyCommand(
+            "browse",
+            "envfactory_core.cli.run:browse_command",
+            summary="Open the run store of DIRECTORY in datasette (needs the `browse` extra).",
+            plugin="core.pipeline",
+        )
+    )

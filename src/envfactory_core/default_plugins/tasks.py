@@ -6,14 +6,20 @@ from typing import Any
 
 import click
 
+from ..cli.lazy import LazyCommand
 from ..plugins import hookimpl
 
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from ..cli.tasks import tasks_group
-
-    cli.add_command(tasks_group)
+    cli.add_command(
+        LazyCommand(
+            "tasks",
+            "envfactory_core.cli.tasks:tasks_group",
+            summary="Make grounded tasks offline and inspect them.",
+            plugin="core.tasks",
+        )
+    )
 
 
 @hookimpl

@@ -4,7 +4,8 @@ The environment needs the benchmark's data, which is not shipped. ``register_env
 therefore registers ``taubench/airline`` only when ``$ENVFACTORY_TAUBENCH_DATA`` names a data
 folder (and fails, naming the files needed, when it names an unusable one); without it nothing is
 registered and the commands take ``--data DIR``. The loader, the reward and the commands are
-always registered: they need no data until they run.
+always registered: they need no data until they run, and their modules are imported when they
+are used (``envfactory --help`` lists the command without importing it).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 import click
 
 from envfactory_core import hookimpl
+from envfactory_core.cli.lazy import LazyCommand
 
 from .upstream import DATA_ENV_VAR
 
@@ -47,6 +49,11 @@ def register_rewards(register: Any) -> None:
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from .cli import taubench_group
-
-    cli.add_command(taubench_group)
+    cli.add_command(
+        LazyCommand(
+            "taubench",
+            "envfactory_taubench.cli:taubench_group",
+            summary="The tau-bench benchmark hosted on the EnvFactory runtime (evaluation only).",
+            plugin="taubench",
+        )
+    )

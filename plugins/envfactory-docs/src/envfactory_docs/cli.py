@@ -17,7 +17,6 @@ import click
 
 from envfactory_core.cli.app import App, echo_json, fail, handle_errors, pass_app, stderr_console
 from envfactory_core.cli.tasks import task_stats
-from envfactory_core.errors import PluginError
 from envfactory_core.store import RunStore
 from envfactory_core.synthesis.templates import template_names
 
@@ -28,19 +27,12 @@ from .sections import replace_section
 from .tasks import DEFAULT_TASKS_PAGE, SECTION, stats_markdown
 
 __all__ = [
-    "add_docs_command",
-    "docs_group",
     "domains_command",
     "prompts_command",
     "tasks_command",
 ]
 
 DEFAULT_DOMAINS_PAGE = "docs/domains.md"
-
-
-@click.group("docs")
-def docs_group() -> None:
-    """Generate documentation pages from the installed components."""
 
 
 @click.command("domains")
@@ -181,14 +173,3 @@ def tasks_command(run_dir: Path, out: str, check: bool, as_json: bool) -> None:
         echo_json({"path": out, "changed": changed, "stats": stats})
     else:
         stderr_console().print(f"{'wrote' if changed else 'unchanged:'} the {SECTION} section of {out}.")
-
-
-def add_docs_command(cli: click.Group, command: click.Command, *, plugin: str = "docs") -> None:
-    """Add ``command`` to the ``docs`` group: the one another plugin made, or ours."""
-    existing = cli.commands.get("docs")
-    if existing is None:
-        cli.add_command(docs_group)
-        existing = docs_group
-    if not isinstance(existing, click.Group):
-        raise PluginError(plugin, "another plugin registered 'docs' as a command, not a group")
-    existing.add_command(command)

@@ -3,7 +3,8 @@
 Loaders: ``envgen/openapi`` (OpenAPI 3.x, Swagger 2.0), ``envgen/metadata`` (the reference metadata
 JSON), ``envgen/sketch`` (Python stubs, read with ast), ``envgen/mcp_listing`` (a saved MCP tools/list).
 Builders: ``envgen/crud`` (deterministic, offline) and ``envgen/llm_builder`` (an LLM writes the module).
-Every import is inside a hook, so loading the plugin costs nothing until a component is used.
+Every import is inside a hook, and the command is a lazy one, so loading the plugin costs nothing until a
+component or the command is used.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import click
 
 from envfactory_core import hookimpl
+from envfactory_core.cli.lazy import LazyCommand
 from envfactory_core.hookspecs import Register
 
 __all__ = [
@@ -60,6 +62,14 @@ def register_verifiers(register: Register) -> None:
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from .cli import envgen_group
-
-    cli.add_command(envgen_group)
+    cli.add_command(
+        LazyCommand(
+            "envgen",
+            "envfactory_envgen.cli:envgen_group",
+            summary=(
+                "Build executable, verified environments from OpenAPI documents, metadata JSON, sketches and MCP "
+                "listings."
+            ),
+            plugin="envgen",
+        )
+    )

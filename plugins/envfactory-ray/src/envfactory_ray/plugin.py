@@ -1,7 +1,8 @@
 """The plugin module the ``envfactory`` entry point loads: the executor and the ``--ray-address`` option.
 
-Importing it does not import Ray (which takes a second): Ray is imported when a run starts the
-executor.
+Importing it imports neither Ray (which takes a second) nor the core's pipeline: the executor
+module is imported when the executors are listed or a run asks for it, and Ray when the run
+starts the executor.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from envfactory_core import hookimpl
 from envfactory_core.hookspecs import Register
 
 from .cli import add_ray_address_option
-from .executor import RayExecutor
 
 
 @hookimpl
 def register_executors(register: Register) -> None:
+    from .executor import RayExecutor
+
     register(RayExecutor(), name="executor")
 
 

@@ -8,12 +8,44 @@ registered envfactory reward against the row's gold calls and gold final state. 
 
 from __future__ import annotations
 
-from .compat import SUPPORTED_TRL, TESTED_TRL, UnsupportedTrainerError, check_trl
-from .data import read_rows, training_dataset, with_environment
-from .environments import EnvFactoryEnvironment, environment_class, environment_key
-from .methods import OMITTED, RESERVED_METHOD_NAMES, ToolMethod, build_tool_method
-from .rewards import EnvFactoryRewardFunction, RolloutLog, RolloutRecord
-from .training import TrlTraining, environment_factories, prepare
+from typing import TYPE_CHECKING
+
+from envfactory_core.plugins import lazy_exports
+
+# Imported on first use: every `envfactory` command imports this package, and it should stay light.
+if TYPE_CHECKING:
+    from .compat import SUPPORTED_TRL, TESTED_TRL, UnsupportedTrainerError, check_trl
+    from .data import read_rows, training_dataset, with_environment
+    from .environments import EnvFactoryEnvironment, environment_class, environment_key
+    from .methods import OMITTED, RESERVED_METHOD_NAMES, ToolMethod, build_tool_method
+    from .rewards import EnvFactoryRewardFunction, RolloutLog, RolloutRecord
+    from .training import TrlTraining, environment_factories, prepare
+
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "SUPPORTED_TRL": "compat",
+        "TESTED_TRL": "compat",
+        "UnsupportedTrainerError": "compat",
+        "check_trl": "compat",
+        "read_rows": "data",
+        "training_dataset": "data",
+        "with_environment": "data",
+        "EnvFactoryEnvironment": "environments",
+        "environment_class": "environments",
+        "environment_key": "environments",
+        "OMITTED": "methods",
+        "RESERVED_METHOD_NAMES": "methods",
+        "ToolMethod": "methods",
+        "build_tool_method": "methods",
+        "EnvFactoryRewardFunction": "rewards",
+        "RolloutLog": "rewards",
+        "RolloutRecord": "rewards",
+        "TrlTraining": "training",
+        "environment_factories": "training",
+        "prepare": "training",
+    },
+)
 
 __all__ = [
     "OMITTED",
