@@ -19,8 +19,8 @@ from envfactory_trl import (
 from envfactory_core.env import hash_world
 from envfactory_core.errors import ConfigError
 from envfactory_core.rewards.envfactory import EnvFactoryReward
+from envfactory_core.rewards.rollouts import RolloutTask
 from envfactory_core.tasks.replay import replay_calls
-from envfactory_core.tasks.rollouts import RolloutTask
 
 
 def _row(rows: list[dict[str, Any]], environment: str, *, later_turn: bool = False) -> dict[str, Any]:

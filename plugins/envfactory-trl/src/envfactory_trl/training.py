@@ -30,7 +30,7 @@ from envfactory_core.env.catalog import environment_catalog
 from envfactory_core.options import apply_options
 from envfactory_core.registry import Registry
 from envfactory_core.rewards import Reward
-from envfactory_core.tasks.rollouts import RolloutTask
+from envfactory_core.rewards.rollouts import RolloutTask
 
 from .compat import check_trl
 from .data import read_rows, training_dataset

@@ -27,7 +27,7 @@ from ..env import Environment, World, hash_world
 from ..errors import ConfigError, Problem
 from ..models import GoldCall, RewardResult, ToolCall, ToolResult, split_qualified_name
 from ..models._validators import to_tuple
-from ..rewards import Reward, RewardInput
+from . import Reward, RewardInput
 
 __all__ = ["Rollout", "RolloutError", "RolloutTask", "WorldState", "tool_result_text"]
 
