@@ -38,7 +38,7 @@ LEVELS = (1, 10, 50)
 
 
 def _environment() -> Any:
-    from envfactory_core.examples import bookshop
+    from envfactory_core.env.examples import bookshop
 
     return bookshop
 

@@ -31,7 +31,7 @@ from typing import Any
 import _report  # imported first, it moves this folder to the end of sys.path
 
 from envfactory_core.env import Context, Environment, ToolError, table
-from envfactory_core.examples import bookshop
+from envfactory_core.env.examples import bookshop
 from envfactory_core.ids import canonical_json
 from envfactory_core.testing.shared_data import shared_external
 

@@ -252,7 +252,7 @@ class Sampler(Protocol):
     """Samples tool chains from a ``ToolGraph``.
 
     ``options()`` lists the sampler's options with their values (its defaults, on a registered
-    instance); :func:`~envfactory_core.graph.options.configure` makes a copy with other values.
+    instance); :func:`~envfactory_core.options.configure` makes a copy with other values.
     ``sample`` draws one chain; ``sample_many`` draws a batch, which lets a sampler keep state
     across chains (``core/coverage`` does). Both must depend on ``seed`` only: no global RNG, no
     clock.
@@ -451,11 +451,11 @@ class Executor(Protocol):
     @property
     def name(self) -> str: ...
 
-    def start(self, *, workers: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
-        """Prepare ``workers`` workers, each running ``initializer(*initargs)`` once."""
+    def start(self, *, workers: int, initializer: Callable[..., Any], initargs: tuple[Any, ...]) -> None:
+        """Prepare ``workers`` workers, each keeping the state ``initializer(*initargs)`` returns."""
 
-    def map(self, function: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        """``function(item)`` for each item, yielded in item order. Stop iterating to stop early."""
+    def map(self, function: Callable[[Any, T], R], items: Iterable[T]) -> Iterator[R]:
+        """``function(state, item)`` for each item, yielded in item order. Stop iterating to stop early."""
 
     def close(self) -> None:
         """Release the workers (also after an error or an early stop)."""

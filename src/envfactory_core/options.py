@@ -1,8 +1,11 @@
-"""Component options: a component's ``attrs`` fields are its options.
+"""Component options: a component's ``attrs`` fields are its options, and the one coercion of their values.
 
 :func:`option_problems` checks options given as data (a pipeline file) against the fields' types
 and reports every problem with its location; :func:`apply_options` returns a configured copy.
-Values may also be strings from a command line (``"5"`` for an int field).
+:func:`configure` does the same for a linker, labeller or sampler named with options on a command
+line or in a graph stage (``configure(component, {"top_k": "5"})``): text values are converted to
+the field's type, other values are kept as given. Both convert text with the same rules
+(``"5"`` for an int field, ``"yes"`` for a bool, ``"a, b"`` for a tuple).
 """
 
 from __future__ import annotations
@@ -10,14 +13,23 @@ from __future__ import annotations
 import contextlib
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar, get_args, get_origin
 
 import attrs
 
 from .errors import ConfigError, Problem
+from .ids import JsonValue
 
-__all__ = ["apply_options", "component_option_types", "option_problems"]
+__all__ = [
+    "apply_options",
+    "component_label",
+    "component_option_types",
+    "component_options",
+    "configure",
+    "option_problems",
+    "parse_option_pairs",
+]
 
 T = TypeVar("T")
 
@@ -25,18 +37,31 @@ _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
 
 
+def _field_types(cls: Any) -> dict[str, Any]:
+    with contextlib.suppress(NameError):
+        attrs.resolve_types(cls)
+    return {field.name: field.type for field in attrs.fields(cls) if field.init}
+
+
 def component_option_types(component: object) -> dict[str, Any]:
     """Each option (an ``attrs`` field set at construction) and its type."""
     cls: Any = type(component)
     if not attrs.has(cls):
         return {}
-    with contextlib.suppress(NameError):
-        attrs.resolve_types(cls)
-    return {
-        field.name: field.type
-        for field in attrs.fields(cls)
-        if field.init and field.name not in {"name", "description"}
-    }
+    return {name: declared for name, declared in _field_types(cls).items() if name not in {"name", "description"}}
+
+
+def component_label(component: object) -> str:
+    """The full name of a component (``core/lexical``) when it declares one, else its ``name``."""
+    return str(getattr(component, "component_name", None) or getattr(component, "name", type(component).__name__))
+
+
+def component_options(component: object) -> dict[str, JsonValue]:
+    """The component's options and their current values (empty for a component without options)."""
+    cls: Any = type(component)
+    if not attrs.has(cls):
+        return {}
+    return {field.name: getattr(component, field.name) for field in attrs.fields(cls) if field.init}
 
 
 def _type_name(declared: Any) -> str:
@@ -153,3 +178,69 @@ def apply_options(component: T, options: Mapping[str, Any] | None, *, location: 
     if problems:
         raise ConfigError(f"bad options for {getattr(component, 'name', type(component).__name__)}", problems)
     return attrs.evolve(component, **values)  # type: ignore[misc]
+
+
+def _from_text(text: str, current: Any, declared: Any) -> Any:
+    """A command-line value for a field whose value is ``current``: ``ValueError`` when it does not fit."""
+    text = text.strip()
+    if current is None and text.lower() in {"", "none", "null"}:
+        return None
+    if isinstance(declared, str) or declared is None:  # an annotation that does not resolve
+        declared = type(current) if current is not None else Any
+    converted, reason = _coerce(text, declared)
+    if reason is not None:
+        raise ValueError(reason)
+    return converted
+
+
+def configure(component: T, options: Mapping[str, Any] | None, *, what: str = "component") -> T:
+    """A copy of ``component`` with ``options`` applied (``component`` itself when there are none).
+
+    Text values (from a command line) are stripped and converted to the field's type; other values
+    are kept as given. Unknown options and bad values are reported together as a ``ConfigError``.
+    """
+    if not options:
+        return component
+    label = f"{what} {component_label(component)}"
+    cls: Any = type(component)
+    if not attrs.has(cls):
+        raise ConfigError(
+            f"{label} takes no options", [Problem(location=key, message="unknown option") for key in options]
+        )
+    types_ = _field_types(cls)
+    known = ", ".join(types_) or "none"
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+    for key, raw in options.items():
+        if key not in types_:
+            problems.append(Problem(location=key, message="unknown option", fix=f"options of {label}: {known}"))
+            continue
+        try:
+            values[key] = _from_text(raw, getattr(component, key), types_[key]) if isinstance(raw, str) else raw
+        except ValueError as error:
+            problems.append(Problem(location=key, message=str(error)))
+    if problems:
+        raise ConfigError(f"bad options for {label}", problems)
+    try:
+        return attrs.evolve(component, **values)  # type: ignore[misc]
+    except (TypeError, ValueError) as error:
+        raise ConfigError(
+            f"bad options for {label}", [Problem(location=", ".join(values), message=str(error))]
+        ) from error
+
+
+def parse_option_pairs(pairs: Sequence[str], *, flag: str = "--option") -> dict[str, str]:
+    """``["top_k=5", "floor=0.3"]`` → ``{"top_k": "5", "floor": "0.3"}``; a pair without ``=`` is an error."""
+    options: dict[str, str] = {}
+    problems: list[Problem] = []
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            problems.append(
+                Problem(location=f"{flag} {pair}", message="expected KEY=VALUE", fix=f"write {flag} top_k=5")
+            )
+            continue
+        options[key.strip()] = value
+    if problems:
+        raise ConfigError("bad options", problems)
+    return options

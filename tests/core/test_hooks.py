@@ -53,8 +53,8 @@ def test_hook_register_environment_builders(register_plugin: Any, plugin_manager
 
 
 def test_hook_register_environments(register_plugin: Any, plugin_manager: Any) -> None:
-    from envfactory_core.catalog import environment_catalog
-    from envfactory_core.examples import notes
+    from envfactory_core.env.catalog import environment_catalog
+    from envfactory_core.env.examples import notes
 
     class Plugin:
         @hookimpl

@@ -42,7 +42,7 @@ def test_the_compose_a_pipeline_custom_task_gate_works(tmp_path: Path) -> None:
     (folder / "short_requests.py").write_text(plugin)
     (folder / "examples.py").write_text(
         "from envfactory_core import hookimpl\n"
-        "from envfactory_core.examples import bookshop, notes\n"
+        "from envfactory_core.env.examples import bookshop, notes\n"
         "@hookimpl\n"
         "def register_environments(register):\n"
         "    register(bookshop)\n"

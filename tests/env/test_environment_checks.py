@@ -10,7 +10,7 @@ from typing import Any, TypedDict
 import pytest
 
 from envfactory_core.env import Context, Environment, SeedContext, ToolError, table
-from envfactory_core.examples import bookshop
+from envfactory_core.env.examples import bookshop
 from envfactory_core.models import Provenance
 from envfactory_core.testing import (
     assert_domain_environment,
@@ -121,7 +121,7 @@ def test_sizes_give_valid_states_fails_on_an_empty_state() -> None:
 
 
 def test_an_example_environment_is_found_by_its_module_name() -> None:
-    assert importable_reference(bookshop) == "envfactory_core.examples.bookshop:environment"
+    assert importable_reference(bookshop) == "envfactory_core.env.examples.bookshop:environment"
 
 
 def test_an_environment_built_in_a_function_has_no_importable_name() -> None:
@@ -175,7 +175,9 @@ def test_hash_check_catches_a_seed_that_depends_on_the_process(tmp_path: Path, m
 
 def test_a_failing_other_process_is_reported_with_its_error() -> None:
     with pytest.raises(AssertionError, match="the other process failed"):
-        assert_hash_stable_across_processes(bookshop, reference="envfactory_core.examples.no_such_module:environment")
+        assert_hash_stable_across_processes(
+            bookshop, reference="envfactory_core.env.examples.no_such_module:environment"
+        )
 
 
 # --- declaration ----------------------------------------------------------------------------------------

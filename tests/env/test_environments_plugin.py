@@ -6,7 +6,7 @@ import pytest
 
 from envfactory_core.contracts import ENVIRONMENT
 from envfactory_core.env import Environment, environments_plugin
-from envfactory_core.examples import bookshop, notes
+from envfactory_core.env.examples import bookshop, notes
 from envfactory_core.plugins import make_plugin_manager
 from envfactory_core.registry import Registry
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from envfactory_core.env import Episode
-from envfactory_core.examples import bookshop
+from envfactory_core.env.examples import bookshop
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 
 EXAMPLES_PACKAGE = """\
 from envfactory_core.env import environments_plugin
-from envfactory_core.examples import bookshop, notes
+from envfactory_core.env.examples import bookshop, notes
 from envfactory_core.testing import EnvironmentPackageTests
 
 

@@ -11,9 +11,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from envfactory_core.conformance import plan_calls
 from envfactory_core.env import Environment, World, hash_state, table
-from envfactory_core.examples import bookshop, notes
+from envfactory_core.env.conformance import plan_calls
+from envfactory_core.env.examples import bookshop, notes
 from envfactory_core.ids import canonical_json
 from envfactory_core.testing.strategies import json_values
 

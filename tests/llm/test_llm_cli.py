@@ -40,7 +40,7 @@ def test_models_lists_prefixes_without_showing_keys(run, tmp_path: Path, monkeyp
     endpoints = {row["name"]: row for row in json.loads(result.output)["endpoints"]}
     assert endpoints["vllm"]["kind"] == "openai"
     assert endpoints["vllm"]["api_key"] == "set"
-    assert endpoints["fake"]["backend"] == "llm/fake"
+    assert endpoints["fake"]["backend"] == "testing/fake"
     assert endpoints["anthropic"]["api_key_source"] == "$ANTHROPIC_API_KEY"
     assert "pip install envfactory-openai" in endpoints["openai"]["status"], "no entry points are loaded here"
     table = run("llm", "models", "--config", str(config))

@@ -86,7 +86,7 @@ def test_the_fake_works_from_async_code(fake_llm: ScriptedLLM) -> None:
 
 
 def test_registry_built_clients_reach_the_active_script(registry: Registry, fake_llm: ScriptedLLM) -> None:
-    assert registry.entry(LLM_BACKEND, "llm/fake").component.kind == "fake"
+    assert registry.entry(LLM_BACKEND, "testing/fake").component.kind == "fake"
     fake_llm.reply("from the fixture")
     client = LLMClient(registry=registry, settings=parse_settings({}, environ={}))
     assert client.chat_sync(ask("q")).text == "from the fixture"

@@ -12,7 +12,7 @@ import pytest
 
 PLUGIN = """
 from envfactory_core import hookimpl
-from envfactory_core.examples import bookshop, notes
+from envfactory_core.env.examples import bookshop, notes
 
 @hookimpl
 def register_environments(register):

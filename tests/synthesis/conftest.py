@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from envfactory_core.env import Environment
-from envfactory_core.examples import bookshop, notes
+from envfactory_core.env.examples import bookshop, notes
 from envfactory_core.graph import (
     LexicalLinker,
     RuleLabeller,
@@ -30,11 +30,13 @@ from envfactory_core.graph import (
 from envfactory_core.graph.records import Parameter
 from envfactory_core.llm import ChatRequest, ChatResponse
 from envfactory_core.models import Task, ToolChain
+from envfactory_core.registry import Registry
 from envfactory_core.synthesis import load_template
 from envfactory_core.synthesis.render import rows_by_table
 from envfactory_core.tasks import Grounder, ImplicitRefiner, MemoryStates, TemplateWriter
 from envfactory_core.tasks.context import TaskContext
 from envfactory_core.tasks.gates import GATES, run_gates
+from envfactory_core.testing import fresh_plugin_manager
 from envfactory_core.testing.fake_llm import ScriptedLLM
 
 ENVIRONMENTS: dict[str, Environment] = {"bookshop": bookshop, "notes": notes}
@@ -42,7 +44,7 @@ MODEL = "fake/playbook"
 
 PLUGIN = """
 from envfactory_core import hookimpl
-from envfactory_core.examples import bookshop, notes
+from envfactory_core.env.examples import bookshop, notes
 
 @hookimpl
 def register_environments(register):
@@ -74,8 +76,14 @@ def grounded(predicate: Callable[[Task], bool], *, start: int = 0) -> tuple[Task
     raise AssertionError("no grounded task matched")
 
 
+@cache
+def builtin_registry() -> Registry:
+    """The built-in components (an agent resolves its reward by name in the context's registry)."""
+    return Registry(fresh_plugin_manager())
+
+
 def context_for(states: MemoryStates, client: Any, *, story: str = "", seed: int = 7) -> TaskContext:
-    context = TaskContext(environments=ENVIRONMENTS, states=states, llm=client, seed=seed)
+    context = TaskContext(environments=ENVIRONMENTS, states=states, llm=client, seed=seed, registry=builtin_registry())
     context.story = story
     return context
 

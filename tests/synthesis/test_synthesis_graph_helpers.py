@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from envfactory_core.contracts import LABELLER, LINKER
-from envfactory_core.examples import bookshop, notes
+from envfactory_core.env.examples import bookshop, notes
 from envfactory_core.graph import LexicalLinker, RuleLabeller, build_tool_graph
 from envfactory_core.llm import ChatRequest
 from envfactory_core.registry import Registry

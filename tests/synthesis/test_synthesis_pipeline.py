@@ -19,6 +19,7 @@ from envfactory_core.pipeline import parse_pipeline
 from envfactory_core.plugins import make_plugin_manager
 from envfactory_core.registry import Registry
 from envfactory_core.synthesis import llm_pipeline
+from envfactory_core.testing import TEST_PLUGINS
 from envfactory_core.testing.fake_llm import ScriptedLLM
 
 from .conftest import MODEL, PLUGIN, Playbook
@@ -54,7 +55,9 @@ def preset_file(directory: Path, *, model: str = MODEL) -> Path:
 
 
 def run(plugins_dir: Path, pipeline: Path, out: Path, *extra: str) -> Any:
-    app = App(make_plugin_manager(plugins_dirs=(str(plugins_dir),)), plugins_dirs=(str(plugins_dir),))
+    app = App(
+        make_plugin_manager(plugins_dirs=(str(plugins_dir),), plugins=TEST_PLUGINS), plugins_dirs=(str(plugins_dir),)
+    )
     result = CliRunner().invoke(run_command, [str(pipeline), "--out", str(out), "--quiet", *extra], obj=app)
     assert result.exit_code == 0, result.output
     return result
@@ -74,7 +77,7 @@ def test_init_llm_writes_a_pipeline_of_llm_components(tmp_path: Path, plugins_di
     result = CliRunner().invoke(init_command, ["--llm", "openai/gpt-4.1-mini", str(path)])
     assert result.exit_code == 0
     assert "--max-cost" in result.output
-    registry = Registry(make_plugin_manager(plugins_dirs=(str(plugins_dir),)))
+    registry = Registry(make_plugin_manager(plugins_dirs=(str(plugins_dir),), plugins=TEST_PLUGINS))
     pipeline = parse_pipeline(path.read_text(), registry)
     uses = {stage.type: stage.use for stage in pipeline.stages}
     assert uses["story"] == ("llm/story",)
@@ -137,7 +140,7 @@ def test_the_llm_preset_makes_gated_trajectories_and_records_usage_per_stage(
         assert row["cost_usd"] > 0
     assert summary["llm_usage"]["total"]["calls"] == sum(row["calls"] for row in rows.values())
 
-    usage = CliRunner().invoke(usage_command, [str(out), "--json"], obj=App(make_plugin_manager()))
+    usage = CliRunner().invoke(usage_command, [str(out), "--json"], obj=App(make_plugin_manager(plugins=TEST_PLUGINS)))
     assert json.loads(usage.stdout)["total"]["calls"] == summary["llm_usage"]["total"]["calls"]
     requests = len(fake_llm.requests)
     again = run(plugins_dir, pipeline, out)  # complete: nothing to do, nothing asked
@@ -210,7 +213,7 @@ def test_the_how_to_stage_snippets_fit_the_preset(plugins_dir: Path) -> None:
     page = (Path(__file__).resolve().parents[2] / "docs" / "how-to" / "llm-pipeline.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```toml\n(.*?)```", page, re.DOTALL)
     assert len(blocks) == 2
-    registry = Registry(make_plugin_manager(plugins_dirs=(str(plugins_dir),)))
+    registry = Registry(make_plugin_manager(plugins_dirs=(str(plugins_dir),), plugins=TEST_PLUGINS))
     preset = llm_pipeline("openai/gpt-4.1-mini")
     head, *stages = preset.split("\n[[stage]]\n")
     for block in blocks:

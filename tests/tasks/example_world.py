@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from envfactory_core.examples import bookshop, notes
+from envfactory_core.env.examples import bookshop, notes
 from envfactory_core.graph import (
     LexicalLinker,
     RuleLabeller,

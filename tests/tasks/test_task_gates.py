@@ -10,7 +10,7 @@ import attrs
 import pytest
 
 from envfactory_core.env import World
-from envfactory_core.examples import notes
+from envfactory_core.env.examples import notes
 from envfactory_core.models import GoldCall, Task, ToolCall, Turn, VerificationReport
 from envfactory_core.tasks import MemoryStates, TaskContext
 from envfactory_core.tasks.gates import (

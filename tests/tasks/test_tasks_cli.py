@@ -13,9 +13,9 @@ from click.testing import CliRunner, Result
 from envfactory_core import hookimpl
 from envfactory_core.cli import build_cli
 from envfactory_core.cli.app import App
-from envfactory_core.examples import bookshop, notes
-from envfactory_core.pipeline.store import PipelineStore
+from envfactory_core.env.examples import bookshop, notes
 from envfactory_core.store import RunStore
+from envfactory_core.store.pipeline import PipelineStore
 from envfactory_core.tasks import StoreStates, TaskContext, identifier_count
 from envfactory_core.tasks.gates import GATES, run_gates
 from envfactory_core.testing import fresh_plugin_manager

@@ -9,7 +9,7 @@ import pytest
 from envfactory_envgen.errors import PolicyError
 from envfactory_envgen.sandbox import SandboxedEnvironment, SandboxLimits, check_source
 
-from envfactory_core.conformance import check_environment
+from envfactory_core.env.conformance import check_environment
 
 HEADER = '''
 from envfactory_core.env import Context, Environment, ToolError, table

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from envfactory_core.models import ToolChain
-from envfactory_core.pipeline.records import ItemResult
 from envfactory_core.serialize import record_id
+from envfactory_core.store.records import ItemResult
 
 
 @settings(max_examples=25)

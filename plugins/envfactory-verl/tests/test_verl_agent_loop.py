@@ -20,7 +20,7 @@ import pytest
 from envfactory_core.env import hash_world
 from envfactory_core.ids import canonical_json
 from envfactory_core.llm.hermes import format_tool_call
-from envfactory_core.rollouts import RolloutTask
+from envfactory_core.rewards.rollouts import RolloutTask
 
 pytestmark = [
     pytest.mark.heavy,
@@ -137,7 +137,7 @@ def test_a_failing_trajectory_still_releases_its_world(loop, rows, monkeypatch) 
 
 
 def test_a_row_without_its_task_fails_with_every_problem(loop) -> None:
-    from envfactory_core.rollouts import RolloutError
+    from envfactory_core.rewards.rollouts import RolloutError
 
     with pytest.raises(RolloutError) as error:
         asyncio.run(loop.run({}, script=[], raw_prompt=[], extra_info={"environments": ["notes"]}, reward_model={}))

@@ -13,7 +13,7 @@ from envfactory_core.export.responses import score_response
 from envfactory_core.ids import canonical_json
 from envfactory_core.llm.hermes import format_tool_call
 from envfactory_core.rewards.envfactory import EnvFactoryReward
-from envfactory_core.rollouts import Rollout, RolloutError, RolloutTask
+from envfactory_core.rewards.rollouts import Rollout, RolloutError, RolloutTask
 from envfactory_core.tasks.replay import replay_calls
 from envfactory_core.testing.export_items import ExampleExport, example_export
 

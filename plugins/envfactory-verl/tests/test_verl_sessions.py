@@ -9,7 +9,7 @@ import pytest
 from envfactory_verl.sessions import TrajectoryStore
 
 from envfactory_core.env import hash_world
-from envfactory_core.rollouts import RolloutTask
+from envfactory_core.rewards.rollouts import RolloutTask
 from envfactory_core.testing.export_items import ExampleExport
 
 

@@ -19,7 +19,7 @@ from envfactory_core.env import hash_world
 from envfactory_core.ids import canonical_json
 from envfactory_core.llm.hermes import format_tool_call
 from envfactory_core.rewards.envfactory import EnvFactoryReward
-from envfactory_core.rollouts import RolloutTask
+from envfactory_core.rewards.rollouts import RolloutTask
 from envfactory_core.tasks.replay import replay_calls
 
 pytestmark = [

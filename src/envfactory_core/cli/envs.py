@@ -9,8 +9,8 @@ from typing import Any
 import click
 from rich.table import Table
 
-from ..catalog import environment_catalog, select_environments
 from ..contracts import ENVIRONMENT_CHECK
+from ..env.catalog import environment_catalog, select_environments
 from ..errors import UnknownComponentError
 from ..models import VerificationReport
 from ..serialize import to_json

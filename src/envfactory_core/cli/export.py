@@ -16,8 +16,7 @@ from ..contracts import EXPORTER
 from ..errors import ConfigError, Problem
 from ..export import ExportItem, ExportResult
 from ..export.items import ExportFilter, SplitRule, items_from_store, run_settings
-from ..graph.options import parse_option_pairs
-from ..options import apply_options
+from ..options import apply_options, parse_option_pairs
 from ..store import RunStore
 from .app import App, echo_json, handle_errors, pass_app, stderr_console, stdout_console
 
@@ -134,7 +133,7 @@ def export_command(
         short = entry.name.split("/", 1)[-1]
         directory = out if out is not None else run_dir / "exports" / short
         _check_directory(directory, overwrite)
-        from ..pipeline.store import PipelineStore
+        from ..store.pipeline import PipelineStore
 
         total = PipelineStore(store).kept_count()
         filtered: dict[str, int] = {}

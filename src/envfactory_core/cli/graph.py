@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -13,22 +14,21 @@ import cattrs.v
 import click
 from rich.table import Table
 
-from ..contracts import SAMPLER
+from ..contracts import LABELLER, LINKER, SAMPLER, Kind
 from ..errors import Problem, RecordError
 from ..graph import (
     EXPORT_FORMATS,
     ToolGraph,
     build_tool_graph,
-    configure,
     environment_specs,
     export_graph,
     graph_stats,
 )
 from ..graph.errors import GraphBuildError
-from ..graph.options import parse_option_pairs
 from ..graph.records import GraphIssue
 from ..ids import canonical_json
 from ..models import EnvironmentSpec, ToolChain
+from ..options import configure, parse_option_pairs
 from ..serialize import converter, to_json
 from .app import App, echo_json, fail, handle_errors, pass_app, stderr_console, stdout_console
 
@@ -162,7 +162,14 @@ def _build(
                 ],
             )
     specs.extend(_read_spec_files(spec_files))
-    with stderr_console().status(f"Building the tool graph of {len(specs)} environments"):
+    with contextlib.ExitStack() as stack:
+        if _needs_llm(app, (LINKER, linker), (LABELLER, labeller)):
+            from ..llm import LLMClient
+            from ..synthesis.runtime import using_llm
+
+            # An LLM linker or labeller has no task context: it uses this command's client.
+            stack.enter_context(using_llm(stack.enter_context(LLMClient(registry=app.registry))))
+        stack.enter_context(stderr_console().status(f"Building the tool graph of {len(specs)} environments"))
         return build_tool_graph(
             specs,
             linker=linker,
@@ -173,6 +180,17 @@ def _build(
             strict=strict,
             issues=issues,
         )
+
+
+def _needs_llm(app: App, *named: tuple[Kind[Any], str]) -> bool:
+    """Whether the named linker or labeller calls a language model (an unknown name is reported later)."""
+    for kind, name in named:
+        try:
+            if getattr(app.registry.get(kind, name), "needs_llm", False):
+                return True
+        except KeyError:
+            continue
+    return False
 
 
 def _obtain(app: App, graph_file: str | None, envs: Sequence[str], **build: Any) -> ToolGraph:

@@ -132,9 +132,8 @@ def _endpoint_rows(app: App, settings: LLMSettings) -> list[dict[str, JsonValue]
         try:
             backend = find_backend(app.registry, endpoint.kind)
             row["backend"] = registered.get(endpoint.kind, str(getattr(backend, "name", "")))
-            row["status"] = (
-                "ready" if endpoint.api_key or endpoint.base_url or endpoint.kind == "fake" else "no API key"
-            )
+            keyless = not getattr(backend, "needs_api_key", True)
+            row["status"] = "ready" if endpoint.api_key or endpoint.base_url or keyless else "no API key"
         except (UnknownComponentError, ImportError) as error:
             row["backend"] = ""
             row["status"] = str(error)

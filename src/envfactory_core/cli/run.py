@@ -232,7 +232,7 @@ def runs_group() -> None:
 
 def _outcome_of(directory: Path) -> RunOutcome:
     from ..pipeline.runner import _outcome
-    from ..pipeline.store import PipelineStore
+    from ..store.pipeline import PipelineStore
 
     store = RunStore(directory, create=False)
     try:

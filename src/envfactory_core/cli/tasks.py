@@ -17,9 +17,9 @@ from ..contracts import ENVIRONMENT
 from ..pipeline import parse_pipeline, run_pipeline
 from ..pipeline.config import component_problem
 from ..pipeline.runner import RunOptions
-from ..pipeline.store import PipelineStore
 from ..registry import Registry
 from ..store import RunStore
+from ..store.pipeline import PipelineStore
 from ..tasks.phrasing import render_value
 from ..tasks.requests import identifier_count
 from .app import App, echo_json, fail, handle_errors, pass_app, stdout_console

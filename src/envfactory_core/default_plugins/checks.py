@@ -18,7 +18,7 @@ class ConformanceCheck:
     name = "conformance"
 
     def verify_environment(self, environment: Environment, **options: Any) -> VerificationReport:
-        from ..conformance import check_environment
+        from ..env.conformance import check_environment
 
         return check_environment(environment, **options)
 

@@ -1,10 +1,11 @@
 """Built-in plugin: the LLM layer and LLM-powered synthesis.
 
-Its components live in namespace ``llm``: the scripted fake backend (``llm/fake``), and the
-synthesis components (``llm/story``, ``llm/seed_state``, ``llm/writer``, ``llm/refiner``,
-``llm/agent``, ``llm/user``, ``llm/judge``, ``llm/labeller``, ``llm/edges``). It also adds the
-``envfactory llm`` commands. Vendor backends are separate plugins (``envfactory-openai``,
-``envfactory-anthropic``); the prompt reference page comes from ``envfactory-docs``.
+Its components live in namespace ``llm``: the synthesis components (``llm/story``,
+``llm/seed_state``, ``llm/writer``, ``llm/refiner``, ``llm/agent``, ``llm/user``, ``llm/judge``,
+``llm/labeller``, ``llm/edges``). It also adds the ``envfactory llm`` commands. Vendor backends are
+separate plugins (``envfactory-openai``, ``envfactory-anthropic``); the prompt reference page comes
+from ``envfactory-docs``; the scripted fake backend is a test double that the test kit registers
+(:mod:`envfactory_core.testing.plugin`).
 """
 
 from __future__ import annotations
@@ -16,13 +17,6 @@ from ..hookspecs import Register
 from ..plugins import hookimpl
 
 ENVFACTORY_NAMESPACE = "llm"
-
-
-@hookimpl
-def register_llm_backends(register: Register) -> None:
-    from ..testing.fake_llm import FakeBackend
-
-    register(FakeBackend())
 
 
 @hookimpl

@@ -6,12 +6,13 @@ them with :func:`environments_plugin`. See ``docs/tutorial/write-an-environment.
 """
 
 from .arguments import DEFAULT_MAX_STRING_CHARS, ArgumentValidator
-from .environment import Environment, SeedContext, ToolDefinition, table
+from .environment import Environment, SeedContext, table
 from .episode import Context, Episode, Template
 from .errors import ToolError
 from .plugin import EnvironmentsPlugin, environments_plugin
 from .schema import Arg, parse_docstring, signature_schema
 from .state import StateError, diff_states, hash_state
+from .tools import ToolDefinition
 from .world import World, hash_world, world_hash_from
 
 __all__ = [

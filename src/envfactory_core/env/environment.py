@@ -44,13 +44,12 @@ import attrs
 from ..errors import EnvironmentDefinitionError, Problem
 from ..ids import JsonValue, canonical_json
 from ..models import ColumnSpec, Effect, EnvironmentSpec, Provenance, StateSchema, TableSpec, ToolSpec
+from .episode import Episode, Template
 from .schema import signature_schema
 from .state import StateCodec, StateError
+from .tools import ToolDefinition
 
-if typing.TYPE_CHECKING:
-    from .episode import Episode, Template
-
-__all__ = ["Environment", "SeedContext", "ToolDefinition", "table"]
+__all__ = ["Environment", "SeedContext", "table"]
 
 _COLUMN_TYPES: dict[Any, str] = {
     str: "text",
@@ -97,16 +96,6 @@ def table(name: str, /, primary_key: str | Sequence[str], **columns: Any) -> Tab
         primary_key=keys,
         columns=tuple(_column(column, declared) for column, declared in columns.items()),
     )
-
-
-@attrs.frozen(kw_only=True)
-class ToolDefinition:
-    """A tool's spec and the function that runs it."""
-
-    spec: ToolSpec
-    function: Callable[..., Any] = attrs.field(eq=False, repr=False)
-    takes_context: bool = True
-    nullable: frozenset[str] = frozenset()
 
 
 @attrs.frozen(kw_only=True)
@@ -404,8 +393,6 @@ class Environment:
         self, *, seed: int | None = None, state: Mapping[str, Any] | None = None, size: int | None = None
     ) -> Template:
         """The (cached) template database an episode is copied from."""
-        from .episode import Template
-
         if state is not None and seed is not None:
             raise ValueError("give a seed or a state, not both")
         if state is not None:
@@ -437,6 +424,4 @@ class Environment:
         size: int | None = None,
     ) -> Episode:
         """A new isolated episode at the seed's state (default seed 0) or at ``state``."""
-        from .episode import Episode
-
         return Episode(self, self.template(seed=seed, state=state, size=size))

@@ -14,23 +14,57 @@ import sqlite3
 import threading
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from ..ids import JsonValue, canonical_json, check_json_value
 from ..models import EnvironmentSpec, StateDiff, Step, ToolCall, ToolFailure, ToolResult, ToolSpec
 from .arguments import DEFAULT_MAX_STRING_CHARS, ArgumentValidator
 from .errors import ToolError
-from .state import EncodedTable, StateWriteError, combine_digests, diff_rows, diff_states
+from .state import EncodedTable, StateCodec, StateWriteError, combine_digests, diff_rows, diff_states
 from .tables import TableView
+from .tools import ToolDefinition
 
 if TYPE_CHECKING:
     import random
 
-    from .environment import Environment, ToolDefinition
 
-__all__ = ["Context", "Episode", "EpisodeBase", "Template"]
+__all__ = ["Context", "Episode", "EpisodeBase", "EpisodeHost", "Template", "TemplateHost"]
 
 CanonicalState = dict[str, dict[str, dict[str, JsonValue]]]
+
+
+class EpisodeHost(Protocol):
+    """What every episode needs from its environment: a name and a spec.
+
+    Protocols, so this module does not import the environment that builds episodes.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def spec(self) -> EnvironmentSpec: ...
+
+
+class TemplateHost(EpisodeHost, Protocol):
+    """What a database episode needs from its :class:`~envfactory_core.env.Environment`."""
+
+    @property
+    def policy(self) -> str: ...
+
+    @property
+    def clock(self) -> datetime: ...
+
+    @property
+    def codec(self) -> StateCodec: ...
+
+    @property
+    def tools(self) -> Mapping[str, ToolDefinition]: ...
+
+    def template(
+        self, *, seed: int | None = None, state: Mapping[str, Any] | None = None, size: int | None = None
+    ) -> Template: ...
+
 
 _ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 
@@ -44,7 +78,7 @@ def _connect() -> sqlite3.Connection:
 class Template:
     """A loaded, validated state that episodes are copied from."""
 
-    def __init__(self, environment: Environment, state: Mapping[str, Any]) -> None:
+    def __init__(self, environment: TemplateHost, state: Mapping[str, Any]) -> None:
         self.environment = environment
         self.connection = _connect()
         self.lock = threading.Lock()
@@ -145,7 +179,7 @@ class EpisodeBase:
     Subclasses set ``environment``, ``template`` and ``_closed`` and implement ``close()``.
     """
 
-    environment: Environment
+    environment: EpisodeHost
     template: Any
     _closed: bool
 
@@ -186,8 +220,10 @@ class EpisodeBase:
 class Episode(EpisodeBase):
     """One isolated copy of an environment's state, with the tools bound to it."""
 
+    environment: TemplateHost
+
     def __init__(
-        self, environment: Environment, template: Template, *, max_string_chars: int = DEFAULT_MAX_STRING_CHARS
+        self, environment: TemplateHost, template: Template, *, max_string_chars: int = DEFAULT_MAX_STRING_CHARS
     ) -> None:
         self.environment = environment
         self.max_string_chars = max_string_chars

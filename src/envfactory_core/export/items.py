@@ -185,7 +185,7 @@ def items_from_store(
     ``specs`` adds environment specs for environments the run's ``environments`` table does not
     record (the table wins). ``skipped`` (when given) counts the tasks ``filter`` left out, by reason.
     """
-    from ..pipeline.store import PipelineStore
+    from ..store.pipeline import PipelineStore
 
     known = dict(specs or {})
     known.update(run_environment_specs(store))

@@ -22,7 +22,6 @@ from .export import EXPORT_FORMATS, export_graph, to_dot, to_graphml
 from .flatten import InvalidSchema, flatten_tool
 from .labellers import RuleLabeller
 from .linkers import EmbeddingLinker, LexicalLinker, LinkContext, name_key, types_compatible
-from .options import component_options, configure
 from .records import EnvironmentNode, GraphIssue, GraphSource, Label, Link, Parameter, ToolNode
 from .samplers import (
     DEFAULT_MAX_SERVERS,
@@ -67,8 +66,6 @@ __all__ = [
     "build_tool_graph",
     "chain_seed",
     "check_chain",
-    "component_options",
-    "configure",
     "environment_specs",
     "export_graph",
     "flatten_tool",

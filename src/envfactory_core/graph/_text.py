@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["STOPWORDS", "name_tokens", "singular", "split_identifier", "text_tokens"]
+from ..naming import singular
+
+__all__ = ["STOPWORDS", "name_tokens", "split_identifier", "text_tokens"]
 
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _WORD = re.compile(r"[A-Za-z]+|\d+")
@@ -25,26 +27,6 @@ STOPWORDS = frozenset(
 )
 # fmt: on
 """Words too common in tool documentation to say anything about a parameter."""
-
-_INVARIANT = frozenset(
-    {"status", "address", "class", "access", "process", "business", "analysis", "bus", "news", "series", "ss"}
-)
-
-
-@lru_cache(maxsize=65536)
-def singular(word: str) -> str:
-    """A crude English singular: enough to make ``order_ids`` and ``order_id`` meet."""
-    if word == "ids":
-        return "id"
-    if len(word) <= 3 or word in _INVARIANT or word.endswith(("ss", "us", "is")):
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("ches", "shes", "xes", "zes")):
-        return word[:-2]
-    if word.endswith("s"):
-        return word[:-1]
-    return word
 
 
 @lru_cache(maxsize=65536)

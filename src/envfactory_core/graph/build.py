@@ -22,11 +22,11 @@ import attrs
 from ..contracts import EMBEDDER, ENVIRONMENT, LABELLER, LINKER, Embedder, Kind, Labeller, Linker
 from ..errors import EnvFactoryError, Problem
 from ..models import EnvironmentSpec
+from ..options import component_label, configure
 from ..serialize import record_id
 from .errors import GraphBuildError
 from .flatten import InvalidSchema, flatten_tool
 from .linkers import LinkContext
-from .options import component_label, configure
 from .records import EnvironmentNode, GraphIssue, GraphSource, Label, Link, Parameter, ToolNode
 from .tool_graph import ToolGraph
 
@@ -36,11 +36,11 @@ if TYPE_CHECKING:
 __all__ = ["build_tool_graph", "environment_specs"]
 
 
-def _default_registry() -> Registry:
-    from ..plugins import make_plugin_manager
-    from ..registry import Registry
-
-    return Registry(make_plugin_manager())
+def _registry_for(kind: str, name: str, registry: Registry | None) -> Registry:
+    """The caller's registry, which resolves registered names; the graph never builds its own."""
+    if registry is None:
+        raise TypeError(f"{kind} {name!r} is a registered name: pass registry= to resolve it, or pass a {kind} object")
+    return registry
 
 
 def _spec_of(component: Any) -> EnvironmentSpec:
@@ -108,8 +108,7 @@ def _resolve(
     kind: Kind[Any], component: Any, options: Mapping[str, Any] | None, registry: Registry | None
 ) -> tuple[Any, str]:
     if isinstance(component, str):
-        registry = registry or _default_registry()
-        entry = registry.entry(kind, component)
+        entry = _registry_for(kind.name, component, registry).entry(kind, component)
         return configure(entry.component, options, what=kind.name), entry.name
     return configure(component, options, what=kind.name), component_label(component)
 
@@ -179,6 +178,7 @@ def build_tool_graph(
 ) -> ToolGraph:
     """Build the tool graph of ``specs`` with a linker and a labeller (objects or registered names).
 
+    Registered names are resolved in ``registry``, the caller's (the CLI's or the run's).
     ``embedders`` supplies embedders by name for linkers that ask for one (default: the
     registry's). ``issues`` are carried over from reading the specs (see
     :func:`environment_specs`). Raises :class:`GraphBuildError` when there is nothing to build,
@@ -261,9 +261,16 @@ def build_tool_graph(
     def resolve_embedder(name: str) -> Embedder:
         if embedders is not None and name in embedders:
             return embedders[name]
-        return (registry or _default_registry()).get(EMBEDDER, name)
+        return _registry_for("embedder", name, registry).get(EMBEDDER, name)
 
-    context = LinkContext(environments={spec.name: spec for spec in specs}, resolve_embedder=resolve_embedder)
+    def resolve_linker(name: str) -> Any:
+        return _registry_for("linker", name, registry).get(LINKER, name)
+
+    context = LinkContext(
+        environments={spec.name: spec for spec in specs},
+        resolve_embedder=resolve_embedder,
+        resolve_linker=resolve_linker,
+    )
     links = _checked_links(linker_object.link(tools, context), tools, linker_name, found)
     linker_settings = dict(linker_object.settings())
     if context.used:

@@ -28,7 +28,8 @@ from typing import ClassVar
 import attrs
 
 from ..ids import JsonValue
-from ._text import singular, split_identifier
+from ..naming import singular
+from ._text import split_identifier
 from .records import Label, Parameter, ToolNode
 
 __all__ = ["RuleLabeller"]

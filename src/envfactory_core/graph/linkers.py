@@ -61,10 +61,15 @@ def _no_embedder(name: str) -> Embedder:
     raise UnknownComponentError("embedder", name)
 
 
+def _no_linker(name: str) -> Any:
+    raise UnknownComponentError("linker", name)
+
+
 @attrs.define(kw_only=True)
 class LinkContext:
     """What a linker may use besides the tools: the environment specs (descriptions, state
-    schemas) and named embedders (resolved from the registry).
+    schemas), named embedders and named linkers (for a linker that builds on another), resolved
+    from the caller's registry.
 
     ``used`` records the settings of every embedder a linker asked for; they become part of the
     graph's content id.
@@ -72,6 +77,7 @@ class LinkContext:
 
     environments: Mapping[str, EnvironmentSpec] = attrs.field(factory=dict)
     resolve_embedder: Callable[[str], Embedder] = _no_embedder
+    resolve_linker: Callable[[str], Any] = _no_linker
     used: dict[str, dict[str, JsonValue]] = attrs.field(factory=dict)
 
     def owned_keys(self) -> dict[str, frozenset[str]]:

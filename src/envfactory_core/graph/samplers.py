@@ -46,9 +46,9 @@ import attrs
 from ..contracts import SAMPLER, Sampler
 from ..ids import JsonValue
 from ..models import ToolChain
+from ..options import component_options, configure
 from .errors import SamplingError
 from .index import GraphIndex
-from .options import component_options, configure
 from .tool_graph import ToolGraph
 from .turns import TURN_MODES, segment_turns
 from .validate import validate_positions
@@ -514,15 +514,12 @@ def sample_chains(
 ) -> list[ToolChain]:
     """Sample ``n`` chains from ``graph``: the one call the pipeline needs.
 
-    ``sampler`` is a sampler object or a registered name (resolved in ``registry``, by default
-    a registry over the installed plugins); ``options`` override its option defaults.
+    ``sampler`` is a sampler object or a registered name, resolved in ``registry`` (the caller's:
+    the CLI's or the run's); ``options`` override its option defaults.
     """
     if isinstance(sampler, str):
         if registry is None:
-            from ..plugins import make_plugin_manager
-            from ..registry import Registry
-
-            registry = Registry(make_plugin_manager())
+            raise TypeError(f"sampler {sampler!r} is a registered name: pass registry= to resolve it")
         component = registry.get(SAMPLER, sampler)
     else:
         component = sampler

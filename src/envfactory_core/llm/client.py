@@ -116,7 +116,7 @@ class _BackgroundLoop:
 class LLMClient:
     """Chat and embedding calls with limits, retries, cache, accounting and budget caps.
 
-    ``registry`` supplies the backends (default: every installed plugin); ``backends`` maps an
+    ``registry`` (the caller's: the CLI's or the run's) supplies the backends; ``backends`` maps an
     endpoint kind to a backend object directly (tests, library use) and wins over the registry.
     ``store`` keeps the cache and call log in a run directory; without one they live in memory.
     ``cache=False`` (``--no-cache``) never reads the cache but still writes fresh responses.
@@ -240,9 +240,9 @@ class LLMClient:
     @property
     def registry(self) -> Registry:
         if self._registry is None:
-            from .. import load_registry
-
-            self._registry = load_registry()
+            raise TypeError(
+                "this LLMClient has no registry to find a backend in: pass registry= (the caller's) or backends="
+            )
         return self._registry
 
     def resolve(self, model_id: str) -> tuple[EndpointConfig, LLMBackend, str]:

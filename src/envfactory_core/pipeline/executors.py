@@ -1,9 +1,11 @@
 """Executors: where work items run.
 
-An executor is started with a worker initializer (which builds each worker's context once), maps a
-function over items and yields the results **in item order**, with a bounded number of items in
-flight, so the driver can commit results in order and stop early. Stages never know which executor
-runs them; a distributed executor (Ray, in a plugin) replaces the local one by name. The contract
+An executor is started with a worker initializer, which builds each worker's state once (the
+pipeline's worker context); it then maps a function over items, calling ``function(state, item)``
+in a worker, and yields the results **in item order**, with a bounded number of items in flight,
+so the driver can commit results in order and stop early. The state is handed to the function
+explicitly, so work code reads no process-wide variable. Stages never know which executor runs
+them; a distributed executor (Ray, in a plugin) replaces the local one by name. The contract
 is :class:`~envfactory_core.contracts.Executor`.
 """
 
@@ -24,6 +26,20 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
+class _PoolWorker:
+    """The state of one process-pool worker (the pool has no other place to keep it between items)."""
+
+    state: Any = None
+
+
+def _start_pool_worker(initializer: Callable[..., Any], initargs: tuple[Any, ...]) -> None:
+    _PoolWorker.state = initializer(*initargs)
+
+
+def _run_in_pool_worker(function: Callable[[Any, T], R], item: T) -> R:
+    return function(_PoolWorker.state, item)
+
+
 @attrs.define(kw_only=True)
 class LocalExecutor:
     """This machine: work in this process (one worker) or in a process pool (several)."""
@@ -33,24 +49,29 @@ class LocalExecutor:
     in_flight_per_worker: int = 4
     _pool: concurrent.futures.ProcessPoolExecutor | None = attrs.field(default=None, init=False, repr=False)
     _workers: int = attrs.field(default=1, init=False)
+    _state: Any = attrs.field(default=None, init=False, repr=False)
 
-    def start(self, *, workers: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
+    @property
+    def forks(self) -> bool:
+        """Whether pool workers are forked from this process (and so share its memory at the start)."""
+        return "fork" in multiprocessing.get_all_start_methods()
+
+    def start(self, *, workers: int, initializer: Callable[..., Any], initargs: tuple[Any, ...]) -> None:
         self._workers = max(1, workers)
         if self._workers == 1:
-            initializer(*initargs)
+            self._state = initializer(*initargs)
             return
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         self._pool = concurrent.futures.ProcessPoolExecutor(
             max_workers=self._workers,
-            mp_context=multiprocessing.get_context(method),
-            initializer=initializer,
-            initargs=initargs,
+            mp_context=multiprocessing.get_context("fork" if self.forks else "spawn"),
+            initializer=_start_pool_worker,
+            initargs=(initializer, initargs),
         )
 
-    def map(self, function: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+    def map(self, function: Callable[[Any, T], R], items: Iterable[T]) -> Iterator[R]:
         if self._pool is None:
             for item in items:
-                yield function(item)
+                yield function(self._state, item)
             return
         limit = self._workers * self.in_flight_per_worker
         pending: deque[concurrent.futures.Future[R]] = deque()
@@ -64,7 +85,7 @@ class LocalExecutor:
                     except StopIteration:
                         exhausted = True
                         break
-                    pending.append(self._pool.submit(function, item))
+                    pending.append(self._pool.submit(_run_in_pool_worker, function, item))
                 if not pending:
                     return
                 yield pending.popleft().result()
@@ -73,6 +94,7 @@ class LocalExecutor:
                 future.cancel()
 
     def close(self) -> None:
+        self._state = None
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None

@@ -28,9 +28,9 @@ from typing import Any, cast
 
 import attrs
 
-from ..catalog import environment_catalog
 from ..contracts import EXECUTOR, Executor
 from ..env import Environment
+from ..env.catalog import environment_catalog
 from ..errors import ConfigError, Problem, StoreError
 from ..graph import ToolGraph, sample_chains
 from ..ids import canonical_json
@@ -39,10 +39,10 @@ from ..models import ToolChain
 from ..registry import Registry
 from ..serialize import record_id
 from ..store import RunStore
+from ..store.pipeline import PipelineStore
+from ..store.records import ItemResult
 from .config import Pipeline
 from .executors import LocalExecutor
-from .records import ItemResult
-from .store import PipelineStore
 from .work import (
     LLMOptions,
     WorkerContext,
@@ -50,7 +50,6 @@ from .work import (
     llm_client,
     needs_llm,
     process_item,
-    set_worker_context,
     spec_id,
     uses_llm,
     worker_init,
@@ -274,19 +273,19 @@ def _item_stages(
     )
     # The driver's own context: work items run here with one local worker, and forked workers
     # inherit it instead of rebuilding it.
-    set_worker_context(
-        WorkerContext(
-            pipeline=pipeline,
-            registry=registry,
-            graph=graph,
-            environments={environment.name: environment for environment in environments},
-            seed=pipeline.settings.seed,
-            llm=llm() if uses_llm(pipeline, registry) else None,
-            spec_id=spec_id(spec),
-        )
+    driver = WorkerContext(
+        pipeline=pipeline,
+        registry=registry,
+        graph=graph,
+        environments={environment.name: environment for environment in environments},
+        seed=pipeline.settings.seed,
+        llm=llm() if uses_llm(pipeline, registry) else None,
+        spec_id=spec_id(spec),
     )
-    if options.workers <= 1 and isinstance(executor, LocalExecutor):
-        executor.start(workers=1, initializer=lambda: None, initargs=())
+    if isinstance(executor, LocalExecutor) and options.workers <= 1:
+        executor.start(workers=1, initializer=lambda: driver, initargs=())
+    elif isinstance(executor, LocalExecutor) and executor.forks:
+        executor.start(workers=options.workers, initializer=worker_init, initargs=(spec, driver))
     else:
         executor.start(workers=options.workers, initializer=worker_init, initargs=(spec,))
     processed = len(done)
@@ -307,7 +306,6 @@ def _item_stages(
         stopped = str(error)  # the item in progress is not committed: a re-run resumes at it
     finally:
         executor.close()
-        set_worker_context(None)
     previous = store.stage_done("items") or {"seconds": 0.0}
     store.finish_stage(
         "items",

@@ -7,8 +7,8 @@ from typing import Any
 
 import attrs
 
-from ..catalog import select_environments
 from ..env import Environment
+from ..env.catalog import select_environments
 from ..graph import ToolGraph, build_tool_graph
 from ..registry import Registry
 

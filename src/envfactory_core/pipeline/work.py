@@ -1,9 +1,10 @@
 """One work item: a sampled chain through ground → write → refine → gates → collect → score.
 
 Work items run wherever the executor puts them (this process, a process pool, a Ray worker). A
-worker holds a :class:`WorkerContext` built once from a picklable :class:`WorkerSpec`: the
-pipeline text, the plugin folders, the graph and the chosen environments. A work item returns an
-:class:`~envfactory_core.pipeline.records.ItemResult` with every state it made; only the driver
+worker builds a :class:`WorkerContext` once from a picklable :class:`WorkerSpec` (the pipeline
+text, the plugin folders, the graph and the chosen environments) with :func:`worker_init`; the
+executor keeps it and hands it to :func:`process_item` with every item. A work item returns an
+:class:`~envfactory_core.store.records.ItemResult` with every state it made; only the driver
 writes to the run store.
 """
 
@@ -22,12 +23,12 @@ from ..graph import ToolGraph
 from ..models import Task, ToolChain, VerificationReport
 from ..plugins import make_plugin_manager
 from ..registry import Registry
+from ..store.records import ItemResult
 from ..tasks.context import DropTask, TaskContext
 from ..tasks.gates import UniqueGate
 from ..tasks.scoring import score_trajectory
 from ..tasks.states import MemoryStates
 from .config import Pipeline, parse_pipeline
-from .records import ItemResult
 
 __all__ = [
     "LLMOptions",
@@ -37,7 +38,6 @@ __all__ = [
     "llm_client",
     "needs_llm",
     "process_item",
-    "set_worker_context",
     "uses_llm",
     "worker_init",
 ]
@@ -87,18 +87,8 @@ class WorkerContext:
     spec_id: str = ""
 
 
-_CONTEXT: dict[str, WorkerContext] = {}
-
-
-def set_worker_context(context: WorkerContext | None) -> None:
-    """Install (or clear) this process's worker context."""
-    _CONTEXT.clear()
-    if context is not None:
-        _CONTEXT["current"] = context
-
-
 def build_context(spec: WorkerSpec) -> WorkerContext:
-    from ..catalog import environment_catalog
+    from ..env.catalog import environment_catalog
 
     registry = Registry(make_plugin_manager(plugins_dirs=spec.plugins_dirs))
     pipeline = parse_pipeline(spec.pipeline_text, registry, source=spec.pipeline_source)
@@ -165,33 +155,26 @@ def spec_id(spec: WorkerSpec) -> str:
     return record_id(attrs.evolve(spec, graph_json=""))
 
 
-def worker_init(spec: WorkerSpec) -> None:
-    """Executor initializer: build this worker's context once.
+def worker_init(spec: WorkerSpec, inherited: WorkerContext | None = None) -> WorkerContext:
+    """Executor initializer: this worker's context, built once; the executor passes it to every item.
 
-    A worker forked from the driver already holds the driver's context for the same run, and
-    keeps it instead of rebuilding (loading plugins, reading the graph) in every process.
+    A worker forked from the driver is given the driver's context (``inherited``) for the same run,
+    and keeps it instead of rebuilding it (loading plugins, reading the graph) in every process.
     """
-    current = _CONTEXT.get("current")
-    if current is not None and current.spec_id == spec_id(spec):
-        if current.llm is not None:
-            # A client's database connection and event-loop thread do not survive a fork: open our own.
-            current.llm = llm_client(current.registry, spec.run_dir, spec.llm)
-        return
-    set_worker_context(attrs.evolve(build_context(spec), spec_id=spec_id(spec)))
-
-
-def _context() -> WorkerContext:
-    if "current" not in _CONTEXT:
-        raise RuntimeError("the worker has no context; the executor must call worker_init first")
-    return _CONTEXT["current"]
+    if inherited is not None and inherited.spec_id == spec_id(spec):
+        if inherited.llm is None:
+            return inherited
+        # A client's database connection and event-loop thread do not survive a fork: open our own.
+        return attrs.evolve(inherited, llm=llm_client(inherited.registry, spec.run_dir, spec.llm))
+    return attrs.evolve(build_context(spec), spec_id=spec_id(spec))
 
 
 def _dropped(index: int, chain_id: str, stage: str, code: str, reason: str, **extra: Any) -> ItemResult:
     return ItemResult(index=index, chain_id=chain_id, status="dropped", stage=stage, code=code, reason=reason, **extra)
 
 
-def process_item(item: tuple[int, ToolChain]) -> ItemResult:
-    """Run one chain through the item stages of the run's pipeline.
+def process_item(context: WorkerContext, item: tuple[int, ToolChain]) -> ItemResult:
+    """Run one chain through the item stages of the run's pipeline, in this worker's ``context``.
 
     A component may raise :class:`~envfactory_core.tasks.context.DropTask` to drop the item; the
     result then says at which stage and why.
@@ -199,7 +182,6 @@ def process_item(item: tuple[int, ToolChain]) -> ItemResult:
     from ..serialize import record_id
 
     index, chain = item
-    context = _context()
     chain_id = record_id(chain)
     if not chain.valid:
         return _dropped(

@@ -45,7 +45,7 @@ from ..tasks.values import stated_in
 from .base import LLMComponent
 from .exchange import AttemptsExhausted
 from .render import truncate_middle
-from .runtime import ChatClient, client_for, registry_for, run_async
+from .runtime import ChatClient, client_for, run_async
 
 __all__ = ["AttemptOutcome", "LLMAgent", "answer_mentions"]
 
@@ -178,7 +178,9 @@ class LLMAgent(LLMComponent):
     ) -> Trajectory:
         """:meth:`solve` on the running event loop."""
         client = client or client_for(context.llm)
-        registry = registry_for(context.registry)
+        registry = context.registry
+        if registry is None:
+            raise ValueError(f"{self.component_name} names its reward: give the TaskContext the run's registry")
         reward = registry.get(REWARD, self.reward)
         user = self._component(registry, AGENT, self.user, "areply") if self.user else None
         judge = self._component(registry, REWARD, self.judge, "ascore") if self.judge else None

@@ -24,16 +24,15 @@ from typing import Any, ClassVar
 
 import attrs
 
-from ..contracts import LINKER
 from ..graph.linkers import EmbeddingLinker, LexicalLinker, LinkContext, types_compatible
-from ..graph.options import configure
 from ..graph.records import Link, Parameter, ToolNode
 from ..ids import JsonValue
 from ..llm.records import ChatResponse
+from ..options import configure
 from .base import LLMComponent
 from .exchange import AttemptsExhausted, ask_async
 from .parsing import OutputProblem, json_in
-from .runtime import ChatClient, client_for, registry_for, run_async
+from .runtime import ChatClient, client_for, run_async
 
 __all__ = ["LLMEdges"]
 
@@ -66,10 +65,23 @@ class LLMEdges(LLMComponent):
     max_edges: int = attrs.field(default=8, validator=attrs.validators.ge(1))
     score: float = attrs.field(default=0.9, validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)])
 
-    def _base(self) -> Any:
-        # The built-in linkers need no registry (building one loads every installed plugin).
+    _resolved: dict[str, Any] = attrs.field(factory=dict, init=False, eq=False, hash=False, repr=False)
+
+    def _base(self, context: LinkContext | None = None) -> Any:
+        # The built-in linkers need no registry; another base comes from the registry of the graph
+        # build (through its link context) and is kept for ``settings``, which has no context.
         builtin = {"core/lexical": LexicalLinker, "core/embedding": EmbeddingLinker}.get(self.base)
-        linker = builtin() if builtin is not None else registry_for(None).get(LINKER, self.base)
+        if builtin is not None:
+            linker = builtin()
+        elif context is not None:
+            linker = self._resolved[self.base] = context.resolve_linker(self.base)
+        elif self.base in self._resolved:
+            linker = self._resolved[self.base]
+        else:
+            raise ValueError(
+                f"{self.component_name}: base linker {self.base!r} is resolved when the graph is built; "
+                "build the graph before asking for the settings"
+            )
         if getattr(linker, "component_name", "") == self.component_name:
             raise ValueError("llm/edges cannot use itself as its base linker")
         return configure(linker, self.base_options, what="linker")
@@ -86,7 +98,7 @@ class LLMEdges(LLMComponent):
         }
 
     def link(self, tools: Sequence[ToolNode], context: LinkContext) -> list[Link]:
-        links = list(self._base().link(tools, context))
+        links = list(self._base(context).link(tools, context))
         by_environment: dict[str, list[ToolNode]] = {}
         for tool in sorted(tools, key=lambda node: node.name):
             by_environment.setdefault(tool.environment, []).append(tool)

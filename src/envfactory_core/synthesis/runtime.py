@@ -2,16 +2,14 @@
 
 Task components get the run's client from ``TaskContext.llm``. Components whose contract has no
 context (a labeller, a linker, a reward) use the client of the surrounding :func:`using_llm`
-block: the pipeline opens one around every stage that may call a model, so their calls share the
-run's cache, call log and budget. Outside any block (library use, ``envfactory graph build``) a
-default client is made once from the LLM configuration (file and environment), with an in-memory
-cache.
+block: the entry point opens one (the pipeline around every stage that may call a model,
+``envfactory graph build`` around the build), so their calls share the run's cache, call log and
+budget. There is no default client: the client, and the registry behind it, belong to the caller.
 """
 
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -19,7 +17,7 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from ..llm.records import ChatRequest, ChatResponse
 
-__all__ = ["ChatClient", "client_for", "current_client", "registry_for", "run_async", "using_llm"]
+__all__ = ["ChatClient", "client_for", "current_client", "run_async", "using_llm"]
 
 T = TypeVar("T")
 
@@ -34,9 +32,6 @@ class ChatClient(Protocol):
 
 
 _CURRENT: ContextVar[Any] = ContextVar("envfactory_llm_client", default=None)
-_DEFAULT: list[Any] = []
-_REGISTRY: list[Any] = []
-_DEFAULT_LOCK = threading.Lock()
 
 
 @contextmanager
@@ -54,36 +49,17 @@ def current_client() -> Any:
     return _CURRENT.get()
 
 
-def _default_client() -> Any:
-    with _DEFAULT_LOCK:
-        if not _DEFAULT:
-            from ..llm import LLMClient
-
-            _DEFAULT.append(LLMClient())
-        return _DEFAULT[0]
-
-
 def client_for(given: Any = None) -> ChatClient:
-    """``given`` (a task context's client) when set, else the surrounding block's, else the default one."""
+    """``given`` (a task context's client) when set, else the surrounding :func:`using_llm` block's."""
     client = given if given is not None else current_client()
     if client is None:
-        client = _default_client()
+        raise RuntimeError(
+            "this component calls a language model but has no client: run it in a pipeline, give its "
+            "TaskContext an llm client, or call it inside `with using_llm(client):`"
+        )
     if not isinstance(client, ChatClient):
         raise TypeError(f"{type(client).__name__} is not an LLM client (it needs chat and chat_sync)")
     return client
-
-
-def registry_for(given: Any = None) -> Any:
-    """``given`` (a task context's registry) when set, else one over every installed plugin (made once)."""
-    if given is not None:
-        return given
-    with _DEFAULT_LOCK:
-        if not _REGISTRY:
-            from ..plugins import make_plugin_manager
-            from ..registry import Registry
-
-            _REGISTRY.append(Registry(make_plugin_manager()))
-        return _REGISTRY[0]
 
 
 def run_async(client: Any, work: Callable[[], Awaitable[T]]) -> T:

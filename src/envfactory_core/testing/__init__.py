@@ -4,7 +4,7 @@ Installed as a pytest plugin (entry point ``pytest11``), so these fixtures are a
 project that has ``envfactory-core`` installed:
 
 ``plugin_manager``
-    A fresh plugin manager with the built-ins only (no installed plugins).
+    A fresh plugin manager with the built-ins and the test kit's plugin (no installed plugins).
 ``registry``
     A :class:`~envfactory_core.registry.Registry` over ``plugin_manager``.
 ``register_plugin``
@@ -12,7 +12,8 @@ project that has ``envfactory-core`` installed:
     and always removes it afterwards.
 ``fake_llm``
     A :class:`~envfactory_core.testing.fake_llm.ScriptedLLM`, active for the test: queue canned
-    replies (text, tool calls, errors), inspect every request; ``fake/...`` model ids resolve to it.
+    replies (text, tool calls, errors), inspect every request; ``fake/...`` model ids resolve to it
+    in registries that include the test kit's plugin (:data:`TEST_PLUGINS`, backend ``testing/fake``).
 
 Functions: :func:`inline_plugin` (a context manager), :func:`assert_environment_conforms` and
 :func:`check_environment` (the conformance kit), and the checks every environment package runs on
@@ -39,7 +40,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ..conformance import check_environment
+from ..env.conformance import check_environment
 from ..plugins import PluginInfo, PluginManager, make_plugin_manager
 from .environment_checks import (
     assert_domain_environment,
@@ -51,6 +52,7 @@ from .environment_checks import (
     importable_reference,
 )
 from .fake_llm import ScriptedLLM
+from .plugin import TEST_PLUGINS
 from .stub_llm_server import StubLLMServer, StubReply
 
 __all__ = [
@@ -58,6 +60,7 @@ __all__ = [
     "ScriptedLLM",
     "StubLLMServer",
     "StubReply",
+    "TEST_PLUGINS",
     "assert_domain_environment",
     "assert_environment_conforms",
     "assert_hash_stable_across_processes",
@@ -74,8 +77,12 @@ __all__ = [
 
 
 def fresh_plugin_manager(**options: object) -> PluginManager:
-    """A plugin manager with only the built-in plugins (and ``options`` as for ``make_plugin_manager``)."""
+    """A plugin manager with the built-in plugins and the test kit's (the fake LLM backend), no installed ones.
+
+    ``options`` as for ``make_plugin_manager``; ``plugins`` are added after the test kit's.
+    """
     options.setdefault("load_entrypoints", False)
+    options["plugins"] = (*TEST_PLUGINS, *options.get("plugins", ()))  # type: ignore[misc]
     return make_plugin_manager(**options)  # type: ignore[arg-type]
 
 

@@ -1,6 +1,6 @@
 """Conformance helpers for tests: assert an environment passes the standard checks.
 
-``assert_environment_conforms(env)`` runs :func:`envfactory_core.conformance.check_environment`
+``assert_environment_conforms(env)`` runs :func:`envfactory_core.env.conformance.check_environment`
 and, on top, a hypothesis property: for call sequences hypothesis draws (valid and invalid calls,
 shrunk to a minimal failing sequence when one fails), no call crashes, failed and read calls leave
 the state unchanged, and replays agree. Domain packages call it from their own tests::
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ..conformance import check_environment, plan_calls
+from ..env.conformance import check_environment, plan_calls
 from ..env.environment import Environment
 from ..models import VerificationReport
 

@@ -28,7 +28,7 @@ from pathlib import Path
 import attrs
 
 from ..env import Environment
-from ..examples import bookshop, notes
+from ..env.examples import bookshop, notes
 from ..export import ExportItem, split_of
 from ..export.items import build_export_item, referenced_state_ids
 from ..graph import build_tool_graph, sample_chains
@@ -130,10 +130,10 @@ def write_run_store(example: ExampleExport, run_dir: str | Path) -> Path:
     Returns the run directory; ``envfactory export RUN_DIR`` and
     :func:`~envfactory_core.export.items.items_from_store` read it like any run.
     """
-    from ..pipeline.records import ItemResult
-    from ..pipeline.store import PipelineStore
     from ..serialize import record_id
     from ..store import RunStore
+    from ..store.pipeline import PipelineStore
+    from ..store.records import ItemResult
 
     directory = Path(run_dir)
     with RunStore(directory) as store:

@@ -15,11 +15,13 @@ computes one from the request. When the queue is empty, ``fake/echo`` answers wi
 message and any other model raises :class:`~envfactory_core.llm.ScriptExhaustedError` naming the
 request, so a test never passes on a reply it did not script.
 
-The fake is also a registered backend: while a script is *active* (``with fake.activate():``, or
-the ``fake_llm`` fixture), the built-in ``llm/fake`` component routes every ``fake/...`` model id
-to it, so code that builds its own :class:`~envfactory_core.llm.LLMClient` from the registry (a
-pipeline stage) talks to the test's script. Usage is estimated (4 characters a token) so cost
-accounting has something to count; the price table has a price for ``fake/*``.
+The fake is also a backend the test kit registers (``testing/fake``, from
+:mod:`~envfactory_core.testing.plugin`, in the test kit's plugin managers): while a script is
+*active* (``with fake.activate():``, or the ``fake_llm`` fixture), it routes every ``fake/...``
+model id to the script, so code that builds its own :class:`~envfactory_core.llm.LLMClient` from
+such a registry (a pipeline stage in a test) talks to the test's script. Usage is estimated (4
+characters a token) so cost accounting has something to count; the price table has a price for
+``fake/*``.
 """
 
 from __future__ import annotations
@@ -319,11 +321,12 @@ class _ActiveScript:
 
 
 class FakeBackend:
-    """Scripted fake models ``fake/...`` for tests and offline demos (``fake/echo`` repeats the user)."""
+    """Scripted fake models ``fake/...``, a test double (``fake/echo`` repeats the user)."""
 
     name = "fake"
     kind = "fake"
-    description = "Scripted fake models for tests and offline demos; fake/echo repeats the last user message."
+    description = "Test double: scripted fake models; fake/echo repeats the last user message."
+    needs_api_key = False
 
     def connect(self, endpoint: EndpointConfig) -> _ActiveScript:
         return _ActiveScript()

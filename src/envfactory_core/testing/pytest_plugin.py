@@ -16,7 +16,7 @@ from .fake_llm import ScriptedLLM
 
 @pytest.fixture
 def plugin_manager() -> PluginManager:
-    """A fresh plugin manager with only the built-in plugins."""
+    """A fresh plugin manager with the built-in plugins and the test kit's (the fake LLM backend ``testing/fake``)."""
     return fresh_plugin_manager()
 
 

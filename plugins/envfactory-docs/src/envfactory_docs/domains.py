@@ -28,8 +28,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
-from envfactory_core.catalog import environment_catalog
 from envfactory_core.contracts import EMBEDDER, ENVIRONMENT, LINKER, Embedder, Linker
+from envfactory_core.env.catalog import environment_catalog
 from envfactory_core.graph import InvalidSchema, LinkContext, flatten_tool, name_key, types_compatible
 from envfactory_core.graph.linkers import is_specific
 from envfactory_core.graph.records import Parameter, ToolNode

@@ -147,7 +147,7 @@ class Dispatcher:
     _queue: list[_Slot] = attrs.field(factory=list, init=False)
     _by_ref: dict[Any, _Slot] = attrs.field(factory=dict, init=False)
 
-    def results(self, function: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+    def results(self, function: Callable[[Any, Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         iterator = iter(items)
         exhausted = False
         window: deque[_Slot] = deque()
@@ -185,7 +185,7 @@ class Dispatcher:
         elsewhere = [worker for worker in free if worker.number not in slot.avoid]
         return min(elsewhere or free, key=lambda worker: (len(worker.running), worker.number))
 
-    def _send(self, function: Callable[[Any], Any]) -> None:
+    def _send(self, function: Callable[[Any, Any], Any]) -> None:
         while self._queue:
             slot = self._queue[0]
             worker = self._pick(slot)

@@ -55,7 +55,7 @@ class RayExecutor:
     _workers: list[Worker] = attrs.field(factory=list, init=False, repr=False)
     _shared: Any = attrs.field(default=None, init=False, repr=False)
 
-    def start(self, *, workers: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
+    def start(self, *, workers: int, initializer: Callable[..., Any], initargs: tuple[Any, ...]) -> None:
         self._check_options()
         count = max(1, workers)
         ray = import_ray()
@@ -82,7 +82,7 @@ class RayExecutor:
             worker.prepare()
             self._workers.append(worker)
 
-    def map(self, function: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+    def map(self, function: Callable[[Any, T], R], items: Iterable[T]) -> Iterator[R]:
         if not self._workers:
             raise RayExecutorError("the Ray executor was not started: call start() before map()")
         dispatcher = Dispatcher(

@@ -1,7 +1,7 @@
 """What a work item that keeps failing becomes.
 
 A pipeline work item (``(index, ToolChain)``) that failed on every attempt becomes a dropped
-:class:`~envfactory_core.pipeline.records.ItemResult` at stage ``executor`` with code
+:class:`~envfactory_core.store.records.ItemResult` at stage ``executor`` with code
 ``worker_failed`` and the error as its reason. The runner commits it like any dropped item: the
 run goes on, the run store says why the chain was dropped (``envfactory runs show``), and a resumed
 run does not redo it. The reason holds no process id, host or time, so it is the same on every
@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from envfactory_core.models import ToolChain
-from envfactory_core.pipeline.records import ItemResult
 from envfactory_core.serialize import record_id
+from envfactory_core.store.records import ItemResult
 
 from .errors import RayExecutorError
 

@@ -21,17 +21,18 @@ __all__ = ["WorkHost"]
 
 
 class WorkHost:
-    """One worker: ``prepare`` runs the initializer once per process, then ``run`` runs items."""
+    """One worker: ``prepare`` builds its state once per process, then ``run`` runs items with it."""
 
     def __init__(self) -> None:
         self._prepared = False
+        self._state: Any = None
 
-    def prepare(self, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> int:
-        """Run ``initializer(*initargs)`` unless this process already did; the process id, for logs."""
+    def prepare(self, initializer: Callable[..., Any], initargs: tuple[Any, ...]) -> int:
+        """Keep ``initializer(*initargs)`` unless this process already did; the process id, for logs."""
         if not self._prepared:
-            initializer(*initargs)
+            self._state = initializer(*initargs)
             self._prepared = True
         return os.getpid()
 
-    def run(self, function: Callable[[Any], Any], item: Any) -> Any:
-        return function(item)
+    def run(self, function: Callable[[Any, Any], Any], item: Any) -> Any:
+        return function(self._state, item)

@@ -88,7 +88,7 @@ class Chaos:
     fail_once: frozenset[int] = frozenset()
     fail_always: frozenset[int] = frozenset()
 
-    def __call__(self, item: int) -> int:
+    def __call__(self, state: Any, item: int) -> int:
         folder = Path(self.folder)
         _log(folder / "calls", str(item))
         if item in self.kill_always or (item in self.kill_once and first_time(folder / f"killed-{item}")):

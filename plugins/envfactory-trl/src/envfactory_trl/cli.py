@@ -9,10 +9,10 @@ from typing import Any
 import click
 from rich.table import Table
 
-from envfactory_core.catalog import environment_catalog
 from envfactory_core.cli.app import App, echo_json, handle_errors, pass_app, stdout_console
+from envfactory_core.env.catalog import environment_catalog
 from envfactory_core.errors import EnvFactoryError
-from envfactory_core.rollouts import RolloutTask
+from envfactory_core.rewards.rollouts import RolloutTask
 
 from .data import read_rows
 from .environments import environment_class

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from envfactory_core.errors import ConfigError, MissingDependencyError, Problem
-from envfactory_core.rollouts import RolloutTask
+from envfactory_core.rewards.rollouts import RolloutTask
 
 from .environments import environment_key
 

@@ -11,7 +11,7 @@ TRL's contract (trl 1.10 to 1.16, read in the wheels; exercised with 1.16.0):
 - with a dict factory each row's ``environment`` column picks the class, and only that class's
   tools are shown in that row's prompt — which is how a row sees exactly its environments' tools.
 
-Each instance holds one :class:`~envfactory_core.rollouts.Rollout`: ``reset`` closes the previous
+Each instance holds one :class:`~envfactory_core.rewards.rollouts.Rollout`: ``reset`` closes the previous
 one and opens a fresh world at the row's initial state (earlier turns' gold calls replayed);
 tool methods run calls on it and return the same JSON text the exported conversations hold.
 """
@@ -28,7 +28,7 @@ from envfactory_core.contracts import Reward
 from envfactory_core.env import Environment
 from envfactory_core.errors import ConfigError, Problem
 from envfactory_core.models import RewardResult, qualified_name
-from envfactory_core.rollouts import Rollout, RolloutTask, tool_result_text
+from envfactory_core.rewards.rollouts import Rollout, RolloutTask, tool_result_text
 
 from .methods import ToolMethod, build_tool_method
 

@@ -25,12 +25,12 @@ from typing import Any
 import attrs
 
 from envfactory_core import load_registry
-from envfactory_core.catalog import environment_catalog
 from envfactory_core.contracts import REWARD, Reward
 from envfactory_core.env import Environment
+from envfactory_core.env.catalog import environment_catalog
 from envfactory_core.options import apply_options
 from envfactory_core.registry import Registry
-from envfactory_core.rollouts import RolloutTask
+from envfactory_core.rewards.rollouts import RolloutTask
 
 from .compat import check_trl
 from .data import read_rows, training_dataset

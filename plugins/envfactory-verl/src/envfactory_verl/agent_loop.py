@@ -23,7 +23,7 @@ import itertools
 from typing import Any
 
 from envfactory_core.ids import canonical_json
-from envfactory_core.rollouts import RolloutTask
+from envfactory_core.rewards.rollouts import RolloutTask
 
 from .compat import check_verl
 from .sessions import TrajectoryStore, default_store

@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 
 from envfactory_core.env import Environment
-from envfactory_core.rollouts import Rollout, RolloutTask
+from envfactory_core.rewards.rollouts import Rollout, RolloutTask
 
 from .worker import current_worker
 

@@ -29,7 +29,7 @@ import contextlib
 import io
 from typing import Any
 
-from envfactory_core.rollouts import RolloutTask, tool_result_text
+from envfactory_core.rewards.rollouts import RolloutTask, tool_result_text
 
 from .compat import check_verl
 from .sessions import Handle, TrajectoryStore, default_store
@@ -44,7 +44,7 @@ from verl.utils.rollout_trace import rollout_trace_op  # noqa: E402
 __all__ = ["TASK_KWARG", "TRAJECTORY_FIELD", "EnvironmentTool"]
 
 TASK_KWARG = "envfactory_task"
-"""``create_kwargs`` key: the row's :class:`~envfactory_core.rollouts.RolloutTask` (or its row)."""
+"""``create_kwargs`` key: the row's :class:`~envfactory_core.rewards.rollouts.RolloutTask` (or its row)."""
 OWNER_KWARG = "envfactory_owner"
 """``create_kwargs`` key: the agent loop run that releases the trajectory."""
 TRAJECTORY_FIELD = "envfactory_trajectory"

@@ -21,9 +21,9 @@ from typing import Any
 
 import attrs
 
-from envfactory_core.catalog import environment_catalog
 from envfactory_core.contracts import REWARD, Reward
 from envfactory_core.env import Environment
+from envfactory_core.env.catalog import environment_catalog
 from envfactory_core.options import apply_options
 from envfactory_core.plugins import make_plugin_manager
 from envfactory_core.registry import Registry

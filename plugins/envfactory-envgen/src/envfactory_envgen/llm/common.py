@@ -51,7 +51,7 @@ def reference(name: str) -> str:
 @cache
 def example_module() -> str:
     """The shipped example environment, with the imports a generated module would write."""
-    text = resources.files("envfactory_core.examples").joinpath("notes.py").read_text(encoding="utf-8")
+    text = resources.files("envfactory_core.env.examples").joinpath("notes.py").read_text(encoding="utf-8")
     return text.replace("from ..env import", "from envfactory_core.env import").replace(
         "from ..models import", "from envfactory_core.models import"
     )

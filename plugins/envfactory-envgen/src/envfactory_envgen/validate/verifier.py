@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from envfactory_core.conformance import check_environment
+from envfactory_core.env.conformance import check_environment
 from envfactory_core.models import Check, VerificationReport
 
 from .scenarios import run_scenarios

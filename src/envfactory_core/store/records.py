@@ -1,4 +1,8 @@
-"""The pipeline's own records: work-item results and stage outcomes."""
+"""The records the pipeline's tables hold: what became of each work item.
+
+They live with the store, not the pipeline, so readers of a run (the exporters) need not import
+the pipeline that wrote it.
+"""
 
 from __future__ import annotations
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, TypedDict
 
-from ..env import Arg, Context, Environment, SeedContext, fake, table
-from ..models import Provenance
+from ...models import Provenance
+from .. import Arg, Context, Environment, SeedContext, fake, table
 
 environment = Environment(
     name="notes",
@@ -118,7 +118,7 @@ def delete_note(ctx: Context, note_id: str) -> Note:
     Args:
         note_id: The note's id.
     """
-    from ..env import ToolError
+    from .. import ToolError
 
     note = ctx.table("notes").require(note_id)
     if note["pinned"]:

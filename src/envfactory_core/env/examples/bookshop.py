@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal, TypedDict
 
-from ..env import Arg, Context, Environment, SeedContext, ToolError, fake, table
-from ..models import Provenance
+from ...models import Provenance
+from .. import Arg, Context, Environment, SeedContext, ToolError, fake, table
 
 POLICY = """\
 - An order can be cancelled only while its status is "placed", and only within 14 days of being placed.

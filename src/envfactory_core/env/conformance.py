@@ -32,10 +32,10 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from .env.environment import Environment
-from .env.generate import ArgumentGenerator
-from .ids import canonical_json
-from .models import Check, ToolResult, VerificationReport
+from ..ids import canonical_json
+from ..models import Check, ToolResult, VerificationReport
+from .environment import Environment
+from .generate import ArgumentGenerator
 
 __all__ = ["CallPlan", "check_environment", "lint_tool_source", "plan_calls", "run_plan"]
 

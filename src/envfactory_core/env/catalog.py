@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .contracts import ENVIRONMENT
-from .env import Environment
-from .errors import DuplicateComponentError, UnknownComponentError
-from .registry import Registry
+from ..contracts import ENVIRONMENT
+from ..errors import DuplicateComponentError, UnknownComponentError
+from ..registry import Registry
+from .environment import Environment
 
 __all__ = ["environment_catalog", "select_environments"]
 

@@ -23,12 +23,12 @@ from typing import Any
 
 import attrs
 
-from .contracts import Reward
-from .env import Environment, World, hash_world
-from .errors import ConfigError, Problem
-from .models import GoldCall, RewardResult, ToolCall, ToolResult, split_qualified_name
-from .models._validators import to_tuple
-from .rewards import RewardInput
+from ..contracts import Reward
+from ..env import Environment, World, hash_world
+from ..errors import ConfigError, Problem
+from ..models import GoldCall, RewardResult, ToolCall, ToolResult, split_qualified_name
+from ..models._validators import to_tuple
+from . import RewardInput
 
 __all__ = ["Rollout", "RolloutError", "RolloutTask", "WorldState", "tool_result_text"]
 

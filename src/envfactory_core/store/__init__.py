@@ -22,8 +22,8 @@ from typing import Any
 
 import sqlite_utils
 
-from .errors import StoreError
-from .ids import JsonValue, canonical_json, digest
+from ..errors import StoreError
+from ..ids import JsonValue, canonical_json, digest
 
 __all__ = ["STORE_FILENAME", "Migrations", "RunStore", "all_migrations", "register_migrations"]
 

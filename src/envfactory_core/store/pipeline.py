@@ -1,4 +1,8 @@
-"""The pipeline's tables in the run store, and reading them back."""
+"""The pipeline's tables in the run store, and reading them back.
+
+Writers (the pipeline) and readers (the exporters, ``envfactory export``) share this module, so a
+reader depends on the store, not on the pipeline.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import sqlite_utils
 from ..ids import canonical_json
 from ..models import Task, ToolChain, Trajectory
 from ..serialize import from_json, to_json
-from ..store import Migrations, RunStore, register_migrations
+from . import Migrations, RunStore, register_migrations
 from .records import ItemResult
 
 __all__ = ["PipelineStore", "pipeline_migrations"]
