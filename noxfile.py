@@ -30,6 +30,8 @@ PACKAGES = sorted(
     if (path / "pyproject.toml").exists()
 )
 TEST_TOOLS = ["pytest>=8", "hypothesis>=6.100", "setuptools>=70.1", "hatchling>=1.25"]
+TEST_KIT = "./plugins/envfactory-testing"
+"""The test kit every package's `test` extra names (not on an index yet): installed from here."""
 SIBLINGS = {"plugins/envfactory-trl": ["./plugins/envfactory-verl"]}
 """Distributions of this repository a package depends on (not on an index yet): installed from here."""
 
@@ -37,7 +39,7 @@ SIBLINGS = {"plugins/envfactory-trl": ["./plugins/envfactory-verl"]}
 @nox.session
 def tests(session: nox.Session) -> None:
     """The core's tests with only the core installed."""
-    session.install("-e", ".[test]", *TEST_TOOLS)
+    session.install("-e", ".[test]", TEST_KIT, *TEST_TOOLS)
     session.run("pytest", "tests", *session.posargs)
 
 
@@ -45,7 +47,8 @@ def tests(session: nox.Session) -> None:
 @nox.parametrize("pkg", PACKAGES)
 def package(session: nox.Session, pkg: str) -> None:
     """One plugin or domain package alone with the core: its own tests must pass."""
-    session.install(".", *SIBLINGS.get(pkg, []), f"./{pkg}[test]", *TEST_TOOLS)
+    kit = [] if pkg == TEST_KIT.removeprefix("./") else [TEST_KIT]
+    session.install(".", *kit, *SIBLINGS.get(pkg, []), f"./{pkg}[test]", *TEST_TOOLS)
     session.run("pytest", pkg, "-p", "no:cacheprovider", *session.posargs)
 
 
@@ -55,7 +58,14 @@ def trainer(session: nox.Session, pkg: str) -> None:
     """A trainer adapter with only the core and its trainer (the plugin's extra, CPU torch)."""
     extra = pkg.rsplit("-", 1)[1]
     session.install(
-        "-c", "requirements-heavy.txt", ".", *SIBLINGS.get(pkg, []), f"./{pkg}[{extra},test]", "torch", *TEST_TOOLS
+        "-c",
+        "requirements-heavy.txt",
+        ".",
+        TEST_KIT,
+        *SIBLINGS.get(pkg, []),
+        f"./{pkg}[{extra},test]",
+        "torch",
+        *TEST_TOOLS,
     )
     session.run("pytest", pkg, "-p", "no:cacheprovider", *session.posargs)
 

@@ -115,8 +115,9 @@ def measure(exporter_name: str, count: int, template_dir: Path) -> dict[str, Any
 
 def make_templates(directory: Path) -> int:
     """Real items (grounded, solved, scored) written as a canonical export the children read."""
+    from envfactory_testing.export_items import example_export
+
     from envfactory_core.export.canonical import CanonicalJsonl
-    from envfactory_core.testing.export_items import example_export
 
     example = example_export(tasks=8, seed=0, variants=True)
     CanonicalJsonl().export(iter(example.items), directory)

@@ -40,11 +40,11 @@ from pathlib import Path
 from typing import Any
 
 import _report  # noqa: F401  (imported first, it moves this folder to the end of sys.path)
+from envfactory_testing.stub_llm_server import StubLLMServer
 
 from envfactory_core.llm import ChatRequest, LLMClient, parse_settings
 from envfactory_core.models import Message
 from envfactory_core.store import RunStore
-from envfactory_core.testing.stub_llm_server import StubLLMServer
 
 REQUESTS = 1000
 CONCURRENCY = 64

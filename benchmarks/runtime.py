@@ -29,11 +29,11 @@ from pathlib import Path
 from typing import Any
 
 import _report  # imported first, it moves this folder to the end of sys.path
+from envfactory_testing.shared_data import shared_external
 
 from envfactory_core.env import Context, Environment, ToolError, table
 from envfactory_core.env.examples import bookshop
 from envfactory_core.ids import canonical_json
-from envfactory_core.testing.shared_data import shared_external
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = shared_external("tau_bench_airline", anchor=ROOT) / "data"

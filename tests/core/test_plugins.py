@@ -6,13 +6,13 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from envfactory_testing import fresh_plugin_manager, inline_plugin
 
 from envfactory_core import hookimpl
 from envfactory_core.contracts import ENVIRONMENT_CHECK, SAMPLER
 from envfactory_core.errors import DuplicateComponentError, PluginError, UnknownComponentError
 from envfactory_core.plugins import make_plugin_manager
 from envfactory_core.registry import Registry
-from envfactory_core.testing import fresh_plugin_manager, inline_plugin
 
 
 class Misspelled:

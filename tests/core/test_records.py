@@ -8,12 +8,12 @@ import subprocess
 import sys
 
 import pytest
+from envfactory_testing.strategies import records
 from hypothesis import given
 
 from envfactory_core.errors import RecordError
 from envfactory_core.models import RECORD_TYPES, Task, ToolSpec
 from envfactory_core.serialize import dumps, from_json, loads, record_id, to_json
-from envfactory_core.testing.strategies import records
 
 
 @pytest.mark.parametrize("record_type", RECORD_TYPES, ids=lambda cls: cls.__name__)

@@ -6,12 +6,12 @@ import datetime
 from typing import TypedDict
 
 import pytest
+from envfactory_testing import assert_environment_conforms
 
 from envfactory_core.env import Context, Environment, ToolError, table
 from envfactory_core.env.conformance import check_environment, lint_tool_source
 from envfactory_core.env.examples import EXAMPLES
 from envfactory_core.models import Provenance
-from envfactory_core.testing import assert_environment_conforms
 
 
 @pytest.mark.parametrize("environment", EXAMPLES, ids=lambda env: env.name)

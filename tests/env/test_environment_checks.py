@@ -8,11 +8,7 @@ from pathlib import Path
 from typing import Any, TypedDict
 
 import pytest
-
-from envfactory_core.env import Context, Environment, SeedContext, ToolError, table
-from envfactory_core.env.examples import bookshop
-from envfactory_core.models import Provenance
-from envfactory_core.testing import (
+from envfactory_testing import (
     assert_domain_environment,
     assert_hash_stable_across_processes,
     assert_seeds_vary,
@@ -21,6 +17,10 @@ from envfactory_core.testing import (
     assert_tool_path,
     importable_reference,
 )
+
+from envfactory_core.env import Context, Environment, SeedContext, ToolError, table
+from envfactory_core.env.examples import bookshop
+from envfactory_core.models import Provenance
 
 
 class Counter(TypedDict):

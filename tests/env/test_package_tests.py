@@ -10,7 +10,7 @@ from pathlib import Path
 EXAMPLES_PACKAGE = """\
 from envfactory_core.env import environments_plugin
 from envfactory_core.env.examples import bookshop, notes
-from envfactory_core.testing import EnvironmentPackageTests
+from envfactory_testing import EnvironmentPackageTests
 
 
 class TestExamples(EnvironmentPackageTests):
@@ -64,7 +64,7 @@ def test_a_plugin_that_misses_an_environment_fails(tmp_path: Path) -> None:
 
 def test_a_class_without_environments_is_a_usage_error(tmp_path: Path) -> None:
     source = (
-        "from envfactory_core.testing import EnvironmentPackageTests\n\n\n"
+        "from envfactory_testing import EnvironmentPackageTests\n\n\n"
         "class TestNothing(EnvironmentPackageTests):\n"
         "    pass\n"
     )

@@ -8,6 +8,7 @@ import random
 import threading
 from typing import Any
 
+from envfactory_testing.strategies import json_values
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +16,6 @@ from envfactory_core.env import Environment, World, hash_state, table
 from envfactory_core.env.conformance import plan_calls
 from envfactory_core.env.examples import bookshop, notes
 from envfactory_core.ids import canonical_json
-from envfactory_core.testing.strategies import json_values
 
 
 @settings(max_examples=40, deadline=None)

@@ -16,9 +16,10 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 
+from envfactory_testing.export_items import ExampleExport, example_export
+
 from envfactory_core.contracts import Exporter
 from envfactory_core.export import ExportItem, ExportResult
-from envfactory_core.testing.export_items import ExampleExport, example_export
 
 
 @pytest.fixture(scope="session")

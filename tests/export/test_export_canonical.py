@@ -10,6 +10,7 @@ from typing import Any
 
 import attrs
 import pytest
+from envfactory_testing.strategies import identifiers, json_objects, records
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +23,6 @@ from envfactory_core.export.canonical import (
     schema_problems,
 )
 from envfactory_core.models import EnvironmentSpec, Task, ToolSpec, Trajectory
-from envfactory_core.testing.strategies import identifiers, json_objects, records
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "reference" / "formats.md"
 

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from envfactory_testing import fresh_plugin_manager
+from envfactory_testing.export_items import ExampleExport, write_run_store
 
 from envfactory_core.cli import build_cli
 from envfactory_core.cli.app import App
 from envfactory_core.export.canonical import read_canonical
-from envfactory_core.testing import fresh_plugin_manager
-from envfactory_core.testing.export_items import ExampleExport, write_run_store
 
 FORMATS = ["core/jsonl", "core/messages", "core/openai_ft", "core/llamafactory"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from envfactory_testing.export_items import ExampleExport, write_run_store
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,7 +13,6 @@ from envfactory_core.errors import ConfigError
 from envfactory_core.export import ExportError, split_of
 from envfactory_core.export.items import ExportFilter, SplitRule, build_export_item, items_from_store
 from envfactory_core.store import RunStore
-from envfactory_core.testing.export_items import ExampleExport, write_run_store
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from envfactory_testing import fresh_plugin_manager
 
 from envfactory_core.cli import build_cli
 from envfactory_core.cli.app import App
 from envfactory_core.graph import ToolGraph
 from envfactory_core.serialize import to_json
-from envfactory_core.testing import fresh_plugin_manager
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from envfactory_testing import ScriptedLLM
 
 from envfactory_core.cli import build_cli
 from envfactory_core.cli.app import App
@@ -14,7 +15,6 @@ from envfactory_core.llm import ChatRequest, Usage
 from envfactory_core.models import Message
 from envfactory_core.plugins import PluginManager
 from envfactory_core.store import RunStore
-from envfactory_core.testing import ScriptedLLM
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from envfactory_testing import ScriptedLLM
 
 from envfactory_core.errors import MissingDependencyError, UnknownComponentError
 from envfactory_core.llm import (
@@ -28,7 +29,6 @@ from envfactory_core.llm import (
 from envfactory_core.models import Message
 from envfactory_core.registry import Registry
 from envfactory_core.store import RunStore
-from envfactory_core.testing import ScriptedLLM
 
 
 def ask(text: str, model: str = "fake/scripted", **fields: Any) -> ChatRequest:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from envfactory_testing import ScriptedLLM
 
 from envfactory_core.contracts import LLM_BACKEND
 from envfactory_core.llm import (
@@ -17,7 +18,6 @@ from envfactory_core.llm import (
 )
 from envfactory_core.models import Message
 from envfactory_core.registry import Registry
-from envfactory_core.testing import ScriptedLLM
 
 
 def ask(text: str, model: str = "fake/scripted") -> ChatRequest:

@@ -9,8 +9,7 @@ import urllib.request
 from typing import Any
 
 import pytest
-
-from envfactory_core.testing import StubLLMServer, StubReply
+from envfactory_testing import StubLLMServer, StubReply
 
 
 def post(url: str, body: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:

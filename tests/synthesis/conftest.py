@@ -16,6 +16,8 @@ from functools import cache
 from typing import Any
 
 import pytest
+from envfactory_testing import fresh_plugin_manager
+from envfactory_testing.fake_llm import ScriptedLLM
 
 from envfactory_core.env import Environment
 from envfactory_core.env.examples import bookshop, notes
@@ -36,8 +38,6 @@ from envfactory_core.synthesis.render import rows_by_table
 from envfactory_core.tasks import Grounder, ImplicitRefiner, MemoryStates, TemplateWriter
 from envfactory_core.tasks.context import TaskContext
 from envfactory_core.tasks.gates import GATES, run_gates
-from envfactory_core.testing import fresh_plugin_manager
-from envfactory_core.testing.fake_llm import ScriptedLLM
 
 ENVIRONMENTS: dict[str, Environment] = {"bookshop": bookshop, "notes": notes}
 MODEL = "fake/playbook"

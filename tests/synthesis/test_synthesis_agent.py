@@ -8,13 +8,13 @@ from functools import cache
 from typing import Any
 
 import pytest
+from envfactory_testing.fake_llm import ScriptedLLM
 
 from envfactory_core.llm import ChatRequest, ChatResponse, LLMToolCall, format_tool_call
 from envfactory_core.models import Task, Trajectory
 from envfactory_core.synthesis import LLMAgent
 from envfactory_core.tasks import MemoryStates
 from envfactory_core.tasks.context import DropTask
-from envfactory_core.testing.fake_llm import ScriptedLLM
 
 from .conftest import MODEL, Playbook, context_for, grounded
 

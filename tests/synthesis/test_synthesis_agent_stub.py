@@ -13,6 +13,7 @@ import urllib.request
 from typing import Any
 
 import attrs
+from envfactory_testing import StubLLMServer, StubReply
 
 from envfactory_core.llm import (
     ChatRequest,
@@ -28,7 +29,6 @@ from envfactory_core.llm.config import EndpointConfig, LLMSettings
 from envfactory_core.models import Message, ToolChain
 from envfactory_core.synthesis import LLMAgent
 from envfactory_core.tasks import Grounder, MemoryStates
-from envfactory_core.testing import StubLLMServer, StubReply
 
 from .conftest import ENVIRONMENTS, context_for
 

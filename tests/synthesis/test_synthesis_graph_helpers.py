@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from envfactory_testing.fake_llm import ScriptedLLM
 
 from envfactory_core.contracts import LABELLER, LINKER
 from envfactory_core.env.examples import bookshop, notes
@@ -15,7 +16,6 @@ from envfactory_core.graph import LexicalLinker, RuleLabeller, build_tool_graph
 from envfactory_core.llm import ChatRequest
 from envfactory_core.registry import Registry
 from envfactory_core.synthesis import LLMEdges, LLMLabeller, using_llm
-from envfactory_core.testing.fake_llm import ScriptedLLM
 
 from .conftest import MODEL, Playbook
 

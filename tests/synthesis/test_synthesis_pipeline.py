@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from envfactory_testing import TEST_PLUGINS
+from envfactory_testing.fake_llm import ScriptedLLM
 
 from envfactory_core.cli.app import App
 from envfactory_core.cli.llm import usage_command
@@ -19,8 +21,6 @@ from envfactory_core.pipeline import parse_pipeline
 from envfactory_core.plugins import make_plugin_manager
 from envfactory_core.registry import Registry
 from envfactory_core.synthesis import llm_pipeline
-from envfactory_core.testing import TEST_PLUGINS
-from envfactory_core.testing.fake_llm import ScriptedLLM
 
 from .conftest import MODEL, PLUGIN, Playbook
 

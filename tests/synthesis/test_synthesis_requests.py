@@ -8,13 +8,13 @@ from functools import cache
 
 import attrs
 import pytest
+from envfactory_testing.fake_llm import ScriptedLLM
 
 from envfactory_core.models import Task
 from envfactory_core.synthesis import LLMRefiner, LLMWriter
 from envfactory_core.synthesis.requests import derivable_identifiers, must_state
 from envfactory_core.tasks import MemoryStates, solvability_problems
 from envfactory_core.tasks.context import DropTask
-from envfactory_core.testing.fake_llm import ScriptedLLM
 
 from .conftest import MODEL, context_for, grounded
 

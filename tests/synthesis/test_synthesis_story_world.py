@@ -8,6 +8,7 @@ import json
 from typing import TypedDict
 
 import pytest
+from envfactory_testing.fake_llm import ScriptedLLM
 
 from envfactory_core.env import Context, Environment, table
 from envfactory_core.models import ToolChain
@@ -15,7 +16,6 @@ from envfactory_core.synthesis import LLMSeedState, LLMStory, reference_problems
 from envfactory_core.synthesis.render import rows_by_table
 from envfactory_core.tasks import Grounder, MemoryStates
 from envfactory_core.tasks.context import DropTask, TaskContext
-from envfactory_core.testing.fake_llm import ScriptedLLM
 
 from .conftest import ENVIRONMENTS, MODEL
 

@@ -6,6 +6,7 @@ import asyncio
 from functools import cache
 
 import pytest
+from envfactory_testing.fake_llm import ScriptedLLM
 
 from envfactory_core.errors import ConfigError
 from envfactory_core.models import Message, Task
@@ -13,7 +14,6 @@ from envfactory_core.rewards import RewardInput
 from envfactory_core.synthesis import AttemptsExhausted, LLMJudge, LLMUser, using_llm
 from envfactory_core.synthesis.requests import derivable_identifiers
 from envfactory_core.tasks import MemoryStates
-from envfactory_core.testing.fake_llm import ScriptedLLM
 
 from .conftest import MODEL, context_for, grounded
 

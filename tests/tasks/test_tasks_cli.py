@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from envfactory_testing import fresh_plugin_manager
 
 from envfactory_core import hookimpl
 from envfactory_core.cli import build_cli
@@ -18,7 +19,6 @@ from envfactory_core.store import RunStore
 from envfactory_core.store.pipeline import PipelineStore
 from envfactory_core.tasks import StoreStates, TaskContext, identifier_count
 from envfactory_core.tasks.gates import GATES, run_gates
-from envfactory_core.testing import fresh_plugin_manager
 
 KEYS = {
     "sampled",

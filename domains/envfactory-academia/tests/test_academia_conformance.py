@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 from envfactory_academia import ENVIRONMENTS, plugin
-
-from envfactory_core.testing import EnvironmentPackageTests
+from envfactory_testing import EnvironmentPackageTests
 
 BY_NAME = {environment.name: environment for environment in ENVIRONMENTS}
 

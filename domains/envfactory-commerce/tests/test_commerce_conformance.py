@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 from envfactory_commerce import ENVIRONMENTS, plugin, rentals
+from envfactory_testing import EnvironmentPackageTests, assert_tool_path
 
 from envfactory_core.env import Environment, Episode
-from envfactory_core.testing import EnvironmentPackageTests, assert_tool_path
 
 each_environment = pytest.mark.parametrize("environment", ENVIRONMENTS, ids=lambda environment: environment.name)
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 from envfactory_finance import ENVIRONMENTS, payments, plugin
+from envfactory_testing import EnvironmentPackageTests, assert_tool_path
 
 from envfactory_core.env import Environment, Episode
-from envfactory_core.testing import EnvironmentPackageTests, assert_tool_path
 
 each_environment = pytest.mark.parametrize("environment", ENVIRONMENTS, ids=lambda environment: environment.name)
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from envfactory_lifestyle import ENVIRONMENTS, plugin
-
-from envfactory_core.testing import EnvironmentPackageTests
+from envfactory_testing import EnvironmentPackageTests
 
 BY_NAME = {environment.name: environment for environment in ENVIRONMENTS}
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from envfactory_office import ENVIRONMENTS, plugin
-
-from envfactory_core.testing import EnvironmentPackageTests
+from envfactory_testing import EnvironmentPackageTests
 
 _BY_NAME = {environment.name: environment for environment in ENVIRONMENTS}
 

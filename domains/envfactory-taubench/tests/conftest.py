@@ -11,9 +11,9 @@ from envfactory_taubench.data import AirlineData, read_airline_data
 from envfactory_taubench.environment import build_environment
 from envfactory_taubench.replay import Replayer
 from envfactory_taubench.testing import POLICY, small_view
+from envfactory_testing.shared_data import shared_external
 
 from envfactory_core.env import Environment, Episode
-from envfactory_core.testing.shared_data import shared_external
 
 SHARED_DATA = shared_external("tau_bench_airline", anchor=__file__)
 """The shared ``external/`` folder beside the checkout, or under ``ENVFACTORY_SHARED_DIR``."""

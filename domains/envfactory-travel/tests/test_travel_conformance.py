@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from envfactory_testing import EnvironmentPackageTests
 from envfactory_travel import ENVIRONMENTS, plugin
-
-from envfactory_core.testing import EnvironmentPackageTests
 
 _BY_NAME = {environment.name: environment for environment in ENVIRONMENTS}
 

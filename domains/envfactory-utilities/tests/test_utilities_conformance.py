@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from envfactory_testing import EnvironmentPackageTests
 from envfactory_utilities import ENVIRONMENTS, plugin
 
 from envfactory_core.env import fake
-from envfactory_core.testing import EnvironmentPackageTests
 
 BY_NAME = {environment.name: environment for environment in ENVIRONMENTS}
 

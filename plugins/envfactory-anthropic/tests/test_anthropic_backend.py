@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from envfactory_anthropic import AnthropicBackend
+from envfactory_testing import StubLLMServer, StubReply
 
 from envfactory_core import load_registry
 from envfactory_core.contracts import LLM_BACKEND
@@ -28,7 +29,6 @@ from envfactory_core.llm import (
 )
 from envfactory_core.models import Message
 from envfactory_core.store import RunStore
-from envfactory_core.testing import StubLLMServer, StubReply
 
 LOOKUP = ToolDefinition(
     name="flights__search",

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 from envfactory_docs import plugin as docs_plugin
+from envfactory_testing import fresh_plugin_manager
 
 from envfactory_core import hookimpl
 from envfactory_core.cli import build_cli
 from envfactory_core.cli.app import App
 from envfactory_core.env.examples import bookshop, notes
-from envfactory_core.testing import fresh_plugin_manager
 
 START, END = "<!-- task-yield:start -->", "<!-- task-yield:end -->"
 

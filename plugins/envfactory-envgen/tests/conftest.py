@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from envfactory_envgen import plugin as envgen_plugin
 from envfactory_envgen.build import BuildSummary, run_build
+from envfactory_testing import fresh_plugin_manager
+from envfactory_testing.shared_data import requires_shared, shared_external
 
 from envfactory_core.plugins import PluginManager
 from envfactory_core.registry import Registry
-from envfactory_core.testing import fresh_plugin_manager
-from envfactory_core.testing.shared_data import requires_shared, shared_external
 
 OPENAPI = shared_external("openapi", anchor=__file__)
 needs_openapi = requires_shared(OPENAPI)

@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 from envfactory_envgen.build import run_build
 from envfactory_envgen.validate.checkpoints import Checkpoints
+from envfactory_testing import ScriptedLLM
 
 from envfactory_core.llm import LLMError
 from envfactory_core.registry import Registry
 from envfactory_core.store import RunStore
-from envfactory_core.testing import ScriptedLLM
 
 DATA = Path(__file__).parent / "data"
 METADATA = str(DATA / "taskboard_metadata.json")

@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 from envfactory_envgen.build import run_build
 from envfactory_envgen.loaders import McpListingSpecLoader, MetadataLoader, SketchLoader, resolve_loader_name
+from envfactory_testing import ScriptedLLM
 
 from envfactory_core.cli import build_cli
 from envfactory_core.cli.app import App
 from envfactory_core.registry import Registry
-from envfactory_core.testing import ScriptedLLM
 
 from .conftest import envgen_plugin_manager
 

@@ -10,13 +10,13 @@ import pytest
 from click.testing import CliRunner
 from envfactory_mcp import plugin as mcp_plugin
 from envfactory_mcp.listing import LISTING_FORMAT, ListingError, McpListingLoader, parse_source
+from envfactory_testing import fresh_plugin_manager
 
 from envfactory_core.cli import build_cli
 from envfactory_core.cli.app import App
 from envfactory_core.contracts import RESOURCE_LOADER, ResourceLoader
 from envfactory_core.errors import ConfigError
 from envfactory_core.registry import Registry
-from envfactory_core.testing import fresh_plugin_manager
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ import socket
 import pytest
 from click.testing import CliRunner
 from envfactory_mcp import plugin as mcp_plugin
+from envfactory_testing import fresh_plugin_manager
 
 from envfactory_core.cli import build_cli
 from envfactory_core.cli.app import App
-from envfactory_core.testing import fresh_plugin_manager
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from envfactory_openai import OpenAIBackend, OpenAIConnection
 from envfactory_openai.backend import TRANSPORTS as TRANSPORT_VALUES
 from envfactory_openai.backend import http_transport
 from envfactory_openai.direct import env_proxy, tls_context
+from envfactory_testing import StubLLMServer, StubReply
 
 from envfactory_core import load_registry
 from envfactory_core.contracts import LLM_BACKEND
@@ -45,7 +46,6 @@ from envfactory_core.llm import (
 )
 from envfactory_core.models import Message
 from envfactory_core.store import RunStore
-from envfactory_core.testing import StubLLMServer, StubReply
 
 ADD_EVENT = ToolDefinition(
     name="calendar__add_event",

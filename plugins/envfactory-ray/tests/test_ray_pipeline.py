@@ -29,7 +29,7 @@ The example environments make the default pipeline runnable with only the core i
 domain packages installed, it uses those too.
 """
 from envfactory_core import hookimpl
-from envfactory_core.testing.export_items import register_environments  # noqa: F401
+from envfactory_testing.export_items import register_environments  # noqa: F401
 from envfactory_ray.testing import ChaosWriter
 
 

@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from envfactory_testing.export_items import ExampleExport, example_export
 from envfactory_verl.exporter import VerlExporter
-
-from envfactory_core.testing.export_items import ExampleExport, example_export
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +50,7 @@ def example_plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     directory = tmp_path / "plugins"
     directory.mkdir()
     (directory / "examples.py").write_text(
-        "from envfactory_core.testing.export_items import register_environments  # noqa: F401\n", encoding="utf-8"
+        "from envfactory_testing.export_items import register_environments  # noqa: F401\n", encoding="utf-8"
     )
     monkeypatch.setenv("ENVFACTORY_PLUGINS_DIR", str(directory))
     return directory

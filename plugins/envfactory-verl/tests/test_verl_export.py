@@ -15,6 +15,7 @@ import attrs
 import pytest
 import yaml
 from click.testing import CliRunner
+from envfactory_testing.export_items import example_export, write_run_store
 from envfactory_verl.exporter import VerlExporter, row_problems
 from envfactory_verl.schema import verl_schema_problems
 
@@ -27,7 +28,6 @@ from envfactory_core.llm.hermes import format_tool_calls
 from envfactory_core.options import option_problems
 from envfactory_core.plugins import make_plugin_manager
 from envfactory_core.registry import Registry
-from envfactory_core.testing.export_items import example_export, write_run_store
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -121,7 +121,7 @@ def _reward_module(directory: Path, plugins_dir: Path, monkeypatch: pytest.Monke
     """Import the generated reward_fn.py as verl does, with the example environments installed."""
     plugins_dir.mkdir(exist_ok=True)
     (plugins_dir / "example_environments.py").write_text(
-        "from envfactory_core.testing.export_items import register_environments  # noqa: F401\n", encoding="utf-8"
+        "from envfactory_testing.export_items import register_environments  # noqa: F401\n", encoding="utf-8"
     )
     monkeypatch.setenv("ENVFACTORY_PLUGINS_DIR", str(plugins_dir))
     spec = importlib.util.spec_from_file_location("exported_reward_fn", directory / "reward_fn.py")

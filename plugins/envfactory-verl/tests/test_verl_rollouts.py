@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from envfactory_testing.export_items import ExampleExport, example_export
 from envfactory_verl.exporter import VerlExporter
 
 from envfactory_core.env import hash_world
@@ -15,7 +16,6 @@ from envfactory_core.llm.hermes import format_tool_call
 from envfactory_core.rewards.envfactory import EnvFactoryReward
 from envfactory_core.rewards.rollouts import Rollout, RolloutError, RolloutTask
 from envfactory_core.tasks.replay import replay_calls
-from envfactory_core.testing.export_items import ExampleExport, example_export
 
 
 @pytest.fixture(scope="module")

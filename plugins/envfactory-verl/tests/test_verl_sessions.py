@@ -6,11 +6,11 @@ import logging
 from typing import Any
 
 import pytest
+from envfactory_testing.export_items import ExampleExport
 from envfactory_verl.sessions import TrajectoryStore
 
 from envfactory_core.env import hash_world
 from envfactory_core.rewards.rollouts import RolloutTask
-from envfactory_core.testing.export_items import ExampleExport
 
 
 def _task(rows: list[dict[str, Any]], environment: str = "notes") -> RolloutTask:

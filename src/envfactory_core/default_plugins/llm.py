@@ -5,7 +5,7 @@ Its components live in namespace ``llm``: the synthesis components (``llm/story`
 ``llm/labeller``, ``llm/edges``). It also adds the ``envfactory llm`` commands. Vendor backends are
 separate plugins (``envfactory-openai``, ``envfactory-anthropic``); the prompt reference page comes
 from ``envfactory-docs``; the scripted fake backend is a test double that the test kit registers
-(:mod:`envfactory_core.testing.plugin`).
+(:mod:`envfactory_testing.plugin`).
 """
 
 from __future__ import annotations

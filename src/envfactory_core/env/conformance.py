@@ -17,7 +17,7 @@ An environment passes when its checks run green, not when someone says so:
   leaking through module globals and hidden randomness).
 
 :func:`check_environment` returns a :class:`VerificationReport` and never raises for a failed
-check; the pytest helpers in :mod:`envfactory_core.testing` assert on it.
+check; the pytest helpers in :mod:`envfactory_testing` assert on it.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ definitions) and ``await client.chat(request, stage="writer")``; the :class:`LLM
 the backend, limits concurrency, retries transient failures, caches by the full request in the run
 store, accounts tokens and cost per stage and model, and enforces budget caps. Vendor SDKs live in
 plugins (``envfactory-openai``, ``envfactory-anthropic``); the scripted fake for tests is in
-:mod:`envfactory_core.testing.fake_llm`.
+:mod:`envfactory_testing.fake_llm`.
 
 Importing this package registers the ``envfactory-llm`` tables with the run store.
 """

@@ -132,7 +132,7 @@ import pytest
 from envfactory_core.contracts import ENVIRONMENT
 from envfactory_core.plugins import make_plugin_manager
 from envfactory_core.registry import Registry
-from envfactory_core.testing import assert_environment_conforms
+from envfactory_testing import assert_environment_conforms
 from envfactory_envgen.validate.scenarios import run_scenarios
 from {package}.plugin import MODULES
 

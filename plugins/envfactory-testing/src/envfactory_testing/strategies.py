@@ -2,7 +2,7 @@
 
 Plugin authors use them for their own property tests::
 
-    from envfactory_core.testing.strategies import records
+    from envfactory_testing.strategies import records
 
     @given(records(Task))
     def test_my_exporter_keeps_every_task(task): ...
@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
-from ..ids import JsonValue
-from ..models import (
+from envfactory_core.ids import JsonValue
+from envfactory_core.models import (
     Binding,
     Check,
     ColumnSpec,

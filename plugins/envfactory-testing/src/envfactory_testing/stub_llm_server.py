@@ -15,7 +15,7 @@ re-run sent nothing. Streaming is not served (the backends do not stream).
 
 Use it in a thread (``with StubLLMServer(latency=0.1) as server:``) or, for benchmarks that must
 not share the client's interpreter lock, in its own process (:meth:`StubLLMServer.spawn`, or
-``python -m envfactory_core.testing.stub_llm_server --latency 0.1``).
+``python -m envfactory_testing.stub_llm_server --latency 0.1``).
 """
 
 from __future__ import annotations
@@ -479,7 +479,7 @@ class StubLLMServer:
     @classmethod
     def spawn(cls, *, latency: float = 0.0, record: bool = False) -> StubProcess:
         """Start the stub in its own Python process (so it does not compete for this one's GIL)."""
-        code = "from envfactory_core.testing.stub_llm_server import main; main()"
+        code = "from envfactory_testing.stub_llm_server import main; main()"
         command = [sys.executable, "-c", code, "--latency", str(latency)]
         if not record:
             command.append("--no-record")

@@ -1,4 +1,4 @@
-"""Fixtures envfactory ships for its own tests and for plugin authors (see ``envfactory_core.testing``)."""
+"""Fixtures envfactory ships for its own tests and for plugin authors (see ``envfactory_testing``)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from ..plugins import PluginInfo, PluginManager
-from ..registry import Registry
+from envfactory_core.plugins import PluginInfo, PluginManager
+from envfactory_core.registry import Registry
+
 from . import fresh_plugin_manager
 from .fake_llm import ScriptedLLM
 

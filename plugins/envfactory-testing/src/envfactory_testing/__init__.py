@@ -11,13 +11,13 @@ project that has ``envfactory-core`` installed:
     ``register_plugin(obj, name="mine")`` adds an inline plugin to ``plugin_manager`` for one test
     and always removes it afterwards.
 ``fake_llm``
-    A :class:`~envfactory_core.testing.fake_llm.ScriptedLLM`, active for the test: queue canned
+    A :class:`~envfactory_testing.fake_llm.ScriptedLLM`, active for the test: queue canned
     replies (text, tool calls, errors), inspect every request; ``fake/...`` model ids resolve to it
     in registries that include the test kit's plugin (:data:`TEST_PLUGINS`, backend ``testing/fake``).
 
 Functions: :func:`inline_plugin` (a context manager), :func:`assert_environment_conforms` and
 :func:`check_environment` (the conformance kit), and the checks every environment package runs on
-its environments (see :mod:`~envfactory_core.testing.environment_checks`):
+its environments (see :mod:`~envfactory_testing.environment_checks`):
 :func:`assert_seeds_vary` (``count`` seeds give ``count`` different states),
 :func:`assert_hash_stable_across_processes` (a seed's state hash is the same in a fresh process),
 :func:`assert_size_scales`, :func:`assert_sizes_give_valid_states`, :func:`assert_domain_environment`
@@ -29,8 +29,8 @@ environments, to subclass in its tests), :class:`ScriptedLLM` (the fake backend)
 :class:`StubLLMServer` and :class:`StubReply` (a local server speaking the OpenAI and Anthropic
 wire formats, for testing real SDK backends over HTTP).
 
-Modules: :mod:`~envfactory_core.testing.strategies` (hypothesis strategies for JSON values and
-every record) and :mod:`~envfactory_core.testing.export_items` (``example_export()``: real tasks,
+Modules: :mod:`~envfactory_testing.strategies` (hypothesis strategies for JSON values and
+every record) and :mod:`~envfactory_testing.export_items` (``example_export()``: real tasks,
 trajectories and export items from the example environments, and ``write_run_store()``, for
 testing exporters and trainer adapters).
 """
@@ -40,8 +40,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ..env.conformance import check_environment
-from ..plugins import PluginInfo, PluginManager, make_plugin_manager
+from envfactory_core.env.conformance import check_environment
+from envfactory_core.plugins import PluginInfo, PluginManager, make_plugin_manager
+
 from .environment_checks import (
     assert_domain_environment,
     assert_hash_stable_across_processes,

@@ -6,7 +6,7 @@ another process, and seeding at tiny and large sizes; and once, that the package
 exactly its environments. Subclass :class:`EnvironmentPackageTests`
 under a name pytest collects and say which environments and domain::
 
-    from envfactory_core.testing import EnvironmentPackageTests
+    from envfactory_testing import EnvironmentPackageTests
     from my_domain import ENVIRONMENTS, plugin
 
 
@@ -20,7 +20,7 @@ Each test runs once per environment (ids are the environment names). A package w
 do not all pass one check removes it by name, with the reason beside it, e.g.
 ``test_size_scales_the_state = None``. Domain-specific tests (a world sharing its people, tools on
 a realistic path) stay plain test functions next to the class; they can use the helpers of
-:mod:`envfactory_core.testing.environment_checks` too.
+:mod:`envfactory_testing.environment_checks` too.
 """
 
 from __future__ import annotations
@@ -30,10 +30,11 @@ from typing import ClassVar
 
 import pytest
 
-from ..contracts import ENVIRONMENT
-from ..env.environment import Environment
-from ..plugins import PluginInfo, PluginManager
-from ..registry import Registry
+from envfactory_core.contracts import ENVIRONMENT
+from envfactory_core.env.environment import Environment
+from envfactory_core.plugins import PluginInfo, PluginManager
+from envfactory_core.registry import Registry
+
 from .conformance import assert_environment_conforms
 from .environment_checks import (
     assert_domain_environment,

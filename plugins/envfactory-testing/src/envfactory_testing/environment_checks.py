@@ -1,10 +1,10 @@
 """Checks every environment package runs on its environments: seeds, sizes, shape, tools on a path.
 
-:class:`~envfactory_core.testing.EnvironmentPackageTests` runs the first five on each environment of
+:class:`~envfactory_testing.EnvironmentPackageTests` runs the first five on each environment of
 a package; use them one by one where a package needs another selection::
 
     import pytest
-    from envfactory_core.testing import assert_hash_stable_across_processes, assert_seeds_vary
+    from envfactory_testing import assert_hash_stable_across_processes, assert_seeds_vary
     from my_domain import ENVIRONMENTS
 
     each_environment = pytest.mark.parametrize("environment", ENVIRONMENTS, ids=lambda environment: environment.name)
@@ -31,8 +31,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from ..env.environment import Environment
-from ..env.episode import Episode
+from envfactory_core.env.environment import Environment
+from envfactory_core.env.episode import Episode
 
 __all__ = [
     "assert_domain_environment",

@@ -5,7 +5,7 @@ and, on top, a hypothesis property: for call sequences hypothesis draws (valid a
 shrunk to a minimal failing sequence when one fails), no call crashes, failed and read calls leave
 the state unchanged, and replays agree. Domain packages call it from their own tests::
 
-    from envfactory_core.testing import assert_environment_conforms
+    from envfactory_testing import assert_environment_conforms
 
     def test_storefront_conforms():
         assert_environment_conforms(storefront)
@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ..env.conformance import check_environment, plan_calls
-from ..env.environment import Environment
-from ..models import VerificationReport
+from envfactory_core.env.conformance import check_environment, plan_calls
+from envfactory_core.env.environment import Environment
+from envfactory_core.models import VerificationReport
 
 __all__ = ["assert_environment_conforms", "check_environment_property"]
 

@@ -1,18 +1,18 @@
 """The test kit's plugin: the scripted fake LLM backend, ``testing/fake``.
 
 A test double, not a production default: no installed envfactory registers it. The test kit's
-plugin managers (the ``plugin_manager`` fixture, :func:`~envfactory_core.testing.fresh_plugin_manager`)
+plugin managers (the ``plugin_manager`` fixture, :func:`~envfactory_testing.fresh_plugin_manager`)
 include it, and a test that builds its own manager adds it with
 ``make_plugin_manager(plugins=TEST_PLUGINS)``. Then ``fake/...`` model ids resolve to the active
-:class:`~envfactory_core.testing.fake_llm.ScriptedLLM` (``fake/echo`` works without one).
+:class:`~envfactory_testing.fake_llm.ScriptedLLM` (``fake/echo`` works without one).
 """
 
 from __future__ import annotations
 
 import sys
 
-from ..hookspecs import Register
-from ..plugins import hookimpl
+from envfactory_core.hookspecs import Register
+from envfactory_core.plugins import hookimpl
 
 __all__ = ["TEST_PLUGINS", "register_llm_backends"]
 

@@ -8,7 +8,7 @@ about a second, deterministically, from the ``bookshop`` and ``notes`` example e
 Some trajectories are varied so formats meet what real agents produce: reasoning on assistant
 messages, a failed call before the right one, and two calls in one assistant message::
 
-    from envfactory_core.testing.export_items import example_export
+    from envfactory_testing.export_items import example_export
 
     example = example_export(tasks=6)
     for item in example.items:
@@ -27,21 +27,21 @@ from pathlib import Path
 
 import attrs
 
-from ..env import Environment
-from ..env.examples import bookshop, notes
-from ..export import ExportItem, split_of
-from ..export.items import build_export_item, referenced_state_ids
-from ..graph import build_tool_graph, sample_chains
-from ..hookspecs import Register
-from ..models import Message, MessageToolCall, Step, Task, ToolCall, Trajectory
-from ..plugins import hookimpl, make_plugin_manager
-from ..registry import Registry
-from ..rewards.envfactory import EnvFactoryReward
-from ..rewards.state_diff import StateDiffReward
-from ..tasks import Grounder, ImplicitRefiner, MemoryStates, TaskContext, TemplateWriter
-from ..tasks.oracle import OracleAgent
-from ..tasks.replay import replay_calls
-from ..tasks.scoring import score_trajectory
+from envfactory_core.env import Environment
+from envfactory_core.env.examples import bookshop, notes
+from envfactory_core.export import ExportItem, split_of
+from envfactory_core.export.items import build_export_item, referenced_state_ids
+from envfactory_core.graph import build_tool_graph, sample_chains
+from envfactory_core.hookspecs import Register
+from envfactory_core.models import Message, MessageToolCall, Step, Task, ToolCall, Trajectory
+from envfactory_core.plugins import hookimpl, make_plugin_manager
+from envfactory_core.registry import Registry
+from envfactory_core.rewards.envfactory import EnvFactoryReward
+from envfactory_core.rewards.state_diff import StateDiffReward
+from envfactory_core.tasks import Grounder, ImplicitRefiner, MemoryStates, TaskContext, TemplateWriter
+from envfactory_core.tasks.oracle import OracleAgent
+from envfactory_core.tasks.replay import replay_calls
+from envfactory_core.tasks.scoring import score_trajectory
 
 __all__ = ["ExampleExport", "example_environments", "example_export", "register_environments", "write_run_store"]
 
@@ -130,10 +130,10 @@ def write_run_store(example: ExampleExport, run_dir: str | Path) -> Path:
     Returns the run directory; ``envfactory export RUN_DIR`` and
     :func:`~envfactory_core.export.items.items_from_store` read it like any run.
     """
-    from ..serialize import record_id
-    from ..store import RunStore
-    from ..store.pipeline import PipelineStore
-    from ..store.records import ItemResult
+    from envfactory_core.serialize import record_id
+    from envfactory_core.store import RunStore
+    from envfactory_core.store.pipeline import PipelineStore
+    from envfactory_core.store.records import ItemResult
 
     directory = Path(run_dir)
     with RunStore(directory) as store:

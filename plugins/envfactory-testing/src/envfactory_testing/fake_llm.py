@@ -16,7 +16,7 @@ message and any other model raises :class:`~envfactory_core.llm.ScriptExhaustedE
 request, so a test never passes on a reply it did not script.
 
 The fake is also a backend the test kit registers (``testing/fake``, from
-:mod:`~envfactory_core.testing.plugin`, in the test kit's plugin managers): while a script is
+:mod:`~envfactory_testing.plugin`, in the test kit's plugin managers): while a script is
 *active* (``with fake.activate():``, or the ``fake_llm`` fixture), it routes every ``fake/...``
 model id to the script, so code that builds its own :class:`~envfactory_core.llm.LLMClient` from
 such a registry (a pipeline stage in a test) talks to the test's script. Usage is estimated (4
@@ -36,10 +36,10 @@ from typing import Any, TypeAlias
 
 import attrs
 
-from ..ids import JsonValue, canonical_json
-from ..llm.client import Budget, LLMClient
-from ..llm.config import EndpointConfig, LLMSettings
-from ..llm.errors import (
+from envfactory_core.ids import JsonValue, canonical_json
+from envfactory_core.llm.client import Budget, LLMClient
+from envfactory_core.llm.config import EndpointConfig, LLMSettings
+from envfactory_core.llm.errors import (
     LLMAuthenticationError,
     LLMConnectionError,
     LLMError,
@@ -51,7 +51,14 @@ from ..llm.errors import (
     LLMTimeoutError,
     ScriptExhaustedError,
 )
-from ..llm.records import ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, LLMToolCall, Usage
+from envfactory_core.llm.records import (
+    ChatRequest,
+    ChatResponse,
+    EmbeddingRequest,
+    EmbeddingResponse,
+    LLMToolCall,
+    Usage,
+)
 
 __all__ = ["FakeBackend", "ScriptedLLM", "ToolCallSpec", "estimate_tokens"]
 
@@ -95,7 +102,7 @@ class ScriptedLLM:
 
     name = "fake"
     kind = "fake"
-    description = "Scripted fake LLM for tests: queued replies, recorded requests (envfactory_core.testing)."
+    description = "Scripted fake LLM for tests: queued replies, recorded requests (envfactory_testing)."
 
     def __init__(self) -> None:
         self.requests: list[ChatRequest] = []
