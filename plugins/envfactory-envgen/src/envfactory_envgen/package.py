@@ -86,7 +86,7 @@ requires-python = ">=3.11"
 dependencies = ["envfactory-core>=0.1", "envfactory-envgen>=0.1"]
 
 [project.optional-dependencies]
-test = ["pytest>=8", "hypothesis>=6.100"]
+test = ["envfactory-testing>=0.1", "pytest>=8", "hypothesis>=6.100"]
 
 [project.entry-points.envfactory]
 {entry} = "{package}.plugin"
@@ -132,8 +132,8 @@ import pytest
 from envfactory_core.contracts import ENVIRONMENT
 from envfactory_core.plugins import make_plugin_manager
 from envfactory_core.registry import Registry
-from envfactory_testing import assert_environment_conforms
 from envfactory_envgen.validate.scenarios import run_scenarios
+from envfactory_testing import assert_environment_conforms
 from {package}.plugin import MODULES
 
 
