@@ -129,27 +129,6 @@ def test_env_limits_the_tasks_to_that_environment(tmp_path: Path) -> None:
     assert all(task.environments == ("notes",) for task in tasks)
 
 
-# --- tasks examples --------------------------------------------------------------------------------
-
-
-def test_examples_writes_a_page_and_check_tells_whether_it_is_stale(tmp_path: Path) -> None:
-    page = tmp_path / "examples.md"
-    result = invoke("tasks", "examples", "--out", str(page), "--count", "2")
-    assert result.exit_code == 0, result.output
-    text = page.read_text(encoding="utf-8")
-    assert text.startswith("# Example tasks\n")
-    assert 1 <= text.count("**Gold calls.**") <= 2
-    assert text.count("**Raw request.**") == text.count("**Refined request.**") >= 1
-    fresh = invoke("tasks", "examples", "--out", str(page), "--count", "2", "--check")
-    assert fresh.exit_code == 0
-    assert "up to date" in fresh.output
-    page.write_text(text + "\nA hand edit.\n", encoding="utf-8")
-    stale = invoke("tasks", "examples", "--out", str(page), "--count", "2", "--check")
-    assert stale.exit_code == 1
-    assert "stale" in stale.output
-    assert page.read_text(encoding="utf-8").endswith("A hand edit.\n")  # --check never writes
-
-
 # --- bad input --------------------------------------------------------------------------------------
 
 

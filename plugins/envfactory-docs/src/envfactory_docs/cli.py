@@ -2,7 +2,8 @@
 
 ``docs domains`` renders ``docs/domains.md`` (the installed environments and how they link),
 ``docs prompts`` renders ``docs/reference/prompts.md`` (every shipped prompt template), and
-``docs tasks RUN`` writes the task-yield figures of a run into ``docs/explanation/tasks.md``.
+``docs tasks RUN`` writes the task-yield figures of a run into ``docs/explanation/tasks.md``, and
+``docs examples`` renders ``docs/examples/tasks.md`` (example tasks made offline).
 Each builds its page deterministically; ``--check`` writes nothing and exits 1 when the file on
 disk differs, naming the command that updates it.
 """
@@ -21,6 +22,7 @@ from envfactory_core.store import RunStore
 from envfactory_core.synthesis.templates import template_names
 
 from .domains import DEFAULT_LINKER, build_domains_catalog, render_domains_markdown
+from .examples import DEFAULT_EXAMPLES_PAGE, render_examples
 from .pages import exit_if_stale, page_difference, write_page
 from .prompts import DEFAULT_PROMPTS_PAGE, render_prompts_markdown
 from .sections import replace_section
@@ -28,6 +30,7 @@ from .tasks import DEFAULT_TASKS_PAGE, SECTION, stats_markdown
 
 __all__ = [
     "domains_command",
+    "examples_command",
     "prompts_command",
     "tasks_command",
 ]
@@ -173,3 +176,48 @@ def tasks_command(run_dir: Path, out: str, check: bool, as_json: bool) -> None:
         echo_json({"path": out, "changed": changed, "stats": stats})
     else:
         stderr_console().print(f"{'wrote' if changed else 'unchanged:'} the {SECTION} section of {out}.")
+
+
+@click.command("examples")
+@click.option(
+    "--out",
+    "out",
+    default=DEFAULT_EXAMPLES_PAGE,
+    show_default=True,
+    help="The Markdown file to write (or to check); '-' prints the page on stdout.",
+)
+@click.option("--count", type=click.IntRange(min=1), default=10, show_default=True, help="How many example tasks.")
+@click.option("--seed", type=int, default=0, show_default=True, help="The seed of the chains the tasks come from.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when the file differs from the rendered page.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_app
+@handle_errors
+def examples_command(app: App, out: str, count: int, seed: int, check: bool, as_json: bool) -> None:
+    """Render example tasks (raw request, refined request, gold calls) as a page (docs/examples/tasks.md).
+
+    The tasks are made offline from the installed domains, in a scratch run that is thrown away;
+    the same packages, count and seed give the same bytes. With --check nothing is written and the
+    command exits 1 when the file is missing or stale.
+    """
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        page = render_examples(app.registry, count=count, seed=seed, out=Path(scratch) / "run")
+    if out == "-":
+        if check or as_json:
+            fail("--check and --json need a file: give --out PATH")
+        sys.stdout.write(page)
+        return
+    if check:
+        difference = page_difference(page, out)
+        if as_json:
+            echo_json({"path": out, "up_to_date": not difference, "tasks": count})
+        exit_if_stale(difference, out, "docs examples")
+        if not as_json:
+            stderr_console().print(f"{out} is up to date ({count} tasks).", soft_wrap=True)
+        return
+    changed = write_page(page, out)
+    if as_json:
+        echo_json({"path": out, "changed": changed, "tasks": count})
+    else:
+        stderr_console().print(f"{'wrote' if changed else 'unchanged:'} {out} ({count} tasks).", soft_wrap=True)

@@ -1,4 +1,4 @@
-"""The envfactory plugin: the ``envfactory docs`` commands (``domains``, ``prompts``, ``tasks``).
+"""The envfactory plugin: the ``envfactory docs`` commands (``domains``, ``prompts``, ``tasks``, ``examples``).
 
 The generators (and the store, the tool graph and the templates they read) are imported when one
 of them runs or shows its help, not when ``envfactory --help`` lists the ``docs`` group.
@@ -19,6 +19,7 @@ COMMANDS = {
     "domains": "Render the catalogue of installed environments (docs/domains.md).",
     "prompts": "Render the prompt template reference (docs/reference/prompts.md).",
     "tasks": "Write the task-yield figures of RUN_DIR (an `envfactory tasks make` run) into a page.",
+    "examples": "Render example tasks (raw request, refined request, gold calls) as a page (docs/examples/tasks.md).",
 }
 """Each command's name and the first sentence of its help, which ``envfactory docs --help`` shows."""
 
