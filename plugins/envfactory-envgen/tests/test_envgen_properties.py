@@ -6,13 +6,14 @@ import random
 import re
 from datetime import UTC, datetime
 
-from envfactory_envgen.naming import identifier, plural, singular, snake, unique
+from envfactory_envgen.naming import identifier, plural, unique
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from envfactory_core.env.schema_values import SchemaValues
 from envfactory_core.models._validators import IDENTIFIER
+from envfactory_core.naming import singular_name, snake
 
 NOW = datetime(2025, 1, 15, 9, tzinfo=UTC)
 
@@ -28,7 +29,7 @@ def test_any_api_name_becomes_a_valid_identifier(name: str) -> None:
 @settings(max_examples=100)
 @given(st.from_regex(r"[a-z][a-z]{2,10}", fullmatch=True))
 def test_plural_then_singular_is_stable(word: str) -> None:
-    assert singular(plural(word)) == singular(word) or plural(singular(word)) == plural(word)
+    assert singular_name(plural(word)) == singular_name(word) or plural(singular_name(word)) == plural(word)
 
 
 def test_names_read_naturally() -> None:
@@ -37,7 +38,7 @@ def test_names_read_naturally() -> None:
     assert snake("PageSize") == "page_size"
     assert identifier("_dummy") == "dummy"
     assert identifier("class") == "class_"
-    assert [singular(word) for word in ("shelves", "policies", "addresses", "pets", "status")] == [
+    assert [singular_name(word) for word in ("shelves", "policies", "addresses", "pets", "status")] == [
         "shelf",
         "policy",
         "address",

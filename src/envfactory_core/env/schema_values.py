@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import math
 import random
-import re
 import string
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from ..ids import JsonValue
+from ..naming import snake, strip_plural
 from . import fake
 from .patterns import matches_pattern, pattern_string
 
@@ -65,19 +65,6 @@ _COUNT_WORDS = ("quantity", "qty", "count", "guests", "nights", "party_size", "s
 
 Columns = Mapping[str, Sequence[tuple[str, str]]]
 """Column name → the ``(table, column)`` pairs of the state that hold such values."""
-
-
-def _singular(name: str) -> str:
-    """``expense_ids`` → ``expense_id``, ``tags`` → ``tag``: enough to find the column of a list."""
-    if name.endswith("ies"):
-        return name[:-3] + "y"
-    return name[:-1] if name.endswith("s") else name
-
-
-def _snake(name: str) -> str:
-    """``createdAt`` → ``created_at``, so camel-case API fields meet the name hints."""
-    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
-    return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower()
 
 
 def _is_count(name: str) -> bool:
@@ -159,7 +146,7 @@ class SchemaValues:
 
     def _known_values(self, name: str, state: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> list[Any]:
         values: list[Any] = []
-        columns = self.columns.get(name) or self.columns.get(_singular(name), [])
+        columns = self.columns.get(name) or self.columns.get(strip_plural(name), [])
         for table, column in columns:
             for row in state.get(table, {}).values():
                 value = row.get(column)
@@ -171,7 +158,7 @@ class SchemaValues:
 
     def string(self, schema: Mapping[str, Any], rng: random.Random, name: str) -> str:
         """A string: by format, else by what the name says, within the pattern and length bounds."""
-        hint = _snake(name)
+        hint = snake(name, split_acronyms=False)
         drawn = self._hinted(schema, rng, hint)
         if drawn is not None and _fits(drawn, schema):
             return drawn

@@ -10,20 +10,12 @@ from __future__ import annotations
 import keyword
 import re
 
-__all__ = ["class_name", "identifier", "plural", "singular", "snake", "unique"]
+from envfactory_core.naming import singular_name, snake
 
-_CAMEL_1 = re.compile(r"([A-Z]+)([A-Z][a-z])")
-_CAMEL_2 = re.compile(r"([a-z0-9])([A-Z])")
+__all__ = ["class_name", "environment_name", "identifier", "plural", "unique"]
+
 _NON_WORD = re.compile(r"[^A-Za-z0-9]+")
 MAX_LENGTH = 64
-
-
-def snake(name: str) -> str:
-    """``balanceAccountId`` → ``balance_account_id``; ``If-Match`` → ``if_match``; ``PageSize`` → ``page_size``."""
-    text = _CAMEL_1.sub(r"\1_\2", name)
-    text = _CAMEL_2.sub(r"\1_\2", text)
-    text = _NON_WORD.sub("_", text).strip("_").lower()
-    return re.sub(r"_+", "_", text)
 
 
 def identifier(name: str, *, fallback: str = "value", max_length: int = MAX_LENGTH) -> str:
@@ -45,40 +37,9 @@ def class_name(name: str) -> str:
     return text if text and text[0].isalpha() else f"Api{text}"
 
 
-_IRREGULAR = {
-    "people": "person",
-    "children": "child",
-    "data": "data",
-    "media": "media",
-    "status": "status",
-    "metadata": "metadata",
-    "series": "series",
-    "news": "news",
-    "settings": "setting",
-}
-
-
-def singular(word: str) -> str:
-    """``shelves`` → ``shelf``, ``policies`` → ``policy``, ``addresses`` → ``address``, ``pets`` → ``pet``."""
-    head, _, last = word.rpartition("_")
-    prefix = f"{head}_" if head else ""
-    lower = last.lower()
-    if lower in _IRREGULAR:
-        return prefix + _IRREGULAR[lower]
-    if lower.endswith("ies") and len(lower) > 3:
-        return prefix + last[:-3] + "y"
-    if lower.endswith("ves") and len(lower) > 3:
-        return prefix + last[:-3] + "f"
-    if lower.endswith(("sses", "xes", "ches", "shes", "zzes")):
-        return prefix + last[:-2]
-    if lower.endswith("s") and not lower.endswith(("ss", "us", "is")):
-        return prefix + last[:-1]
-    return word
-
-
 def plural(word: str) -> str:
     """``pet`` → ``pets``, ``policy`` → ``policies``, ``address`` → ``addresses``; plurals stay."""
-    if singular(word) != word:
+    if singular_name(word) != word:
         return word
     lower = word.lower()
     if lower.endswith("y") and len(lower) > 1 and lower[-2] not in "aeiou":

@@ -14,8 +14,9 @@ import attrs
 
 from envfactory_core.ids import JsonValue
 from envfactory_core.models import EnvironmentSpec, ToolSpec
+from envfactory_core.naming import singular_name, snake
 
-from ..naming import plural, singular, snake
+from ..naming import plural
 from ..openapi.model import ApiBody, ApiDocument, ApiOperation, ApiParameter
 
 __all__ = ["spec_operations"]
@@ -63,7 +64,13 @@ def _split(tool: ToolSpec) -> tuple[str, str]:
 
 def _key_name(tool: ToolSpec, noun: str) -> str | None:
     properties = tool.parameters
-    for candidate in (f"{singular(noun)}_id", "id", f"{singular(noun)}_key", f"{singular(noun)}_name", "name"):
+    for candidate in (
+        f"{singular_name(noun)}_id",
+        "id",
+        f"{singular_name(noun)}_key",
+        f"{singular_name(noun)}_name",
+        "name",
+    ):
         if candidate in properties:
             return candidate
     ids = [name for name in properties if name.endswith("_id")]
@@ -94,7 +101,7 @@ def _list_items(schema: dict[str, JsonValue] | None) -> dict[str, JsonValue]:
 
 def _operation(tool: ToolSpec) -> ApiOperation:
     verb, noun = _split(tool)
-    collection = "/" + plural(singular(noun))
+    collection = "/" + plural(singular_name(noun))
     properties: dict[str, Any] = dict(tool.parameters)
     required = set(tool.required)
     key = _key_name(tool, noun) if verb in ("get", "update", "delete") else None
@@ -106,7 +113,7 @@ def _operation(tool: ToolSpec) -> ApiOperation:
         description=tool.description,
         response=response,
         response_status="200",
-        response_name=singular(noun) if response else "",
+        response_name=singular_name(noun) if response else "",
     )
     if key is not None:
         path_parameter = ApiParameter(
@@ -145,7 +152,7 @@ def _operation(tool: ToolSpec) -> ApiOperation:
             description=tool.description,
             response={"type": "array", "items": _list_items(tool.output_schema)},
             response_status="200",
-            response_item_name=singular(noun),
+            response_item_name=singular_name(noun),
         )
     if verb == "create":
         body = ApiBody(

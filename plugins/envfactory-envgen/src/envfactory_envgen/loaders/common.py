@@ -7,9 +7,9 @@ from typing import Any
 from envfactory_core.errors import Problem
 from envfactory_core.ids import JsonValue
 from envfactory_core.models import Effect
+from envfactory_core.naming import snake
 
 from ..documents import Document
-from ..naming import snake
 
 __all__ = ["READ_VERBS", "check_object_schema", "effect_of", "wrap_output"]
 

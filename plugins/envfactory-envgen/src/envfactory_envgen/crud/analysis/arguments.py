@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from envfactory_core.ids import JsonValue
+from envfactory_core.naming import singular_name, snake
 
-from ...naming import identifier, plural, singular, snake, unique
+from ...naming import identifier, plural, unique
 from ...openapi.model import ApiOperation, ApiParameter
 from ..plan import ArgumentPlan, TablePlan
 from .bodies import body_fields
@@ -172,7 +173,7 @@ class ArgumentMapper:
         return arguments, page_base, default_size
 
     def filter_for(self, table: TablePlan, parameter: ApiParameter) -> tuple[str, str] | None:
-        names = [snake(parameter.name), snake(singular(parameter.name)), snake(plural(parameter.name))]
+        names = [snake(parameter.name), snake(singular_name(parameter.name)), snake(plural(parameter.name))]
         is_array = parameter.schema.get("type") == "array"
         for name in names:
             if name not in table.column_names:

@@ -9,8 +9,9 @@ from typing import Any
 from envfactory_core.env.patterns import sample_pattern
 from envfactory_core.ids import JsonValue
 from envfactory_core.models import ColumnType
+from envfactory_core.naming import singular_name, snake
 
-from ...naming import identifier, singular, snake
+from ...naming import identifier
 from ..plan import ColumnPlan, KeyKind
 from .ledger import ApiResource
 from .paths import ApiPath
@@ -30,7 +31,7 @@ def scope_word(resource: ApiResource, index: int) -> str:
         if ApiPath.is_param(segment):
             seen += 1
             if seen == index:
-                return snake(singular(previous))
+                return snake(singular_name(previous))
         else:
             previous = segment
     return "parent"

@@ -6,7 +6,7 @@ import re
 
 import attrs
 
-from ...naming import snake
+from envfactory_core.naming import snake
 
 __all__ = ["ACTION_WORDS", "ApiPath", "is_action"]
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-from ...naming import snake
+from envfactory_core.naming import snake
+
 from ...openapi.model import ApiOperation
 from .ledger import ApiResource, Ledger
 from .paths import ApiPath, is_action

@@ -8,8 +8,8 @@ from typing import Any
 
 from envfactory_core.ids import JsonValue
 from envfactory_core.models import ColumnType
+from envfactory_core.naming import snake
 
-from ...naming import snake
 from ...openapi.model import ApiOperation
 
 __all__ = [

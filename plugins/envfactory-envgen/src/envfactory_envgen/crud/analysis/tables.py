@@ -6,8 +6,9 @@ import re
 from collections.abc import Iterable
 
 from envfactory_core.ids import JsonValue
+from envfactory_core.naming import singular_name, snake
 
-from ...naming import identifier, plural, singular, snake, unique
+from ...naming import identifier, plural, unique
 from ..plan import ColumnPlan, TablePlan
 from .bodies import body_properties
 from .keys import GENERIC_PARAMS, find_own_key, key_kind, key_type, param_schema, scope_word
@@ -55,7 +56,7 @@ def table_names(resources: Iterable[ApiResource]) -> dict[str, str]:
             name = word
             if len(group) > 1:
                 literals = [s for s in resource.path.segments[:-1] if not ApiPath.is_param(s)]
-                qualifier = snake(singular(literals[-1])) if literals else ""
+                qualifier = snake(singular_name(literals[-1])) if literals else ""
                 name = identifier(f"{qualifier}_{word}" if qualifier else word)
             names[resource.collection] = unique(name, taken)
     return names
@@ -68,7 +69,7 @@ def build_table(ledger: Ledger, resource: ApiResource, name: str) -> TablePlan |
     names = {identifier(key, fallback="field") for key in schema_properties(entity)}
     for operation in resource.ops + resource.other_ops:
         ledger.entity_names[operation.path] = names
-    label = singular(name)
+    label = singular_name(name)
     properties: dict[str, tuple[str, dict[str, JsonValue], bool]] = {}
     create_body = body_properties(ledger.entity_names, resource.create_ops)
     update_body = body_properties(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ...naming import identifier, singular, snake, unique
+from envfactory_core.naming import singular_name, snake
+
+from ...naming import identifier, unique
 from ...openapi.model import ApiOperation
 from ..plan import ArgumentPlan, TablePlan, ToolKind
 from .arguments import ArgumentMapper
@@ -215,7 +217,7 @@ class ToolWriter:
         if target is None or target.table is None or owner is None or owner.table is None:
             return False
         link = identifier(f"{owner.table.label}_id")
-        candidates = [link, identifier(f"{snake(singular(owner.literal))}_id")]
+        candidates = [link, identifier(f"{snake(singular_name(owner.literal))}_id")]
         column = next((name for name in candidates if name in target.table.column_names), None)
         if column is None:
             self.ledger.skip(
