@@ -55,12 +55,19 @@ class ToolWriter:
             default_page_size=default_size,
         )
 
-    def list_tool(self, resource: ApiResource, operation: ApiOperation, *, kind_name: str | None = None) -> None:
-        table = resource.table
-        assert table is not None
+    def _path_keys(self, table: TablePlan, operation: ApiOperation) -> list[ArgumentPlan] | None:
+        """The key arguments the path of ``operation`` names, or ``None`` after recording why it is skipped."""
         keys = self.arguments.key_arguments(table, operation, whole=False) if ApiPath.of(operation.path).params else []
         if isinstance(keys, str):
             self.ledger.skip(operation, keys)
+            return None
+        return keys
+
+    def list_tool(self, resource: ApiResource, operation: ApiOperation, *, kind_name: str | None = None) -> None:
+        table = resource.table
+        assert table is not None
+        keys = self._path_keys(table, operation)
+        if keys is None:
             return
         self.add_list_tool(
             operation,
@@ -103,9 +110,8 @@ class ToolWriter:
     def create_tool(self, resource: ApiResource, operation: ApiOperation) -> None:
         table = resource.table
         assert table is not None
-        keys = self.arguments.key_arguments(table, operation, whole=False) if ApiPath.of(operation.path).params else []
-        if isinstance(keys, str):
-            self.ledger.skip(operation, keys)
+        keys = self._path_keys(table, operation)
+        if keys is None:
             return
         taken = {argument.name for argument in keys}
         properties, required, dropped = body_fields(operation, self.ledger.entity_names)
