@@ -23,7 +23,7 @@ from envfactory_core.synthesis.templates import template_names
 
 from .domains import DEFAULT_LINKER, build_domains_catalog, render_domains_markdown
 from .examples import DEFAULT_EXAMPLES_PAGE, render_examples
-from .pages import exit_if_stale, page_difference, write_page
+from .pages import exit_if_stale, page_difference, publish_page, write_page
 from .prompts import DEFAULT_PROMPTS_PAGE, render_prompts_markdown
 from .sections import replace_section
 from .tasks import DEFAULT_TASKS_PAGE, SECTION, stats_markdown
@@ -115,24 +115,15 @@ def prompts_command(out: str, check: bool, as_json: bool) -> None:
     """
     page = render_prompts_markdown()
     count = len(template_names())
-    if out == "-":
-        if check or as_json:
-            fail("--check and --json need a file: give --out PATH")
-        sys.stdout.write(page)
-        return
-    if check:
-        difference = page_difference(page, out)
-        if as_json:
-            echo_json({"path": out, "up_to_date": not difference, "templates": count})
-        exit_if_stale(difference, out, "docs prompts")
-        if not as_json:
-            stderr_console().print(f"{out} is up to date ({count} templates).")
-        return
-    changed = write_page(page, out)
-    if as_json:
-        echo_json({"path": out, "changed": changed, "templates": count})
-    else:
-        stderr_console().print(f"{'wrote' if changed else 'unchanged:'} {out} ({count} templates).")
+    publish_page(
+        page,
+        out,
+        check=check,
+        as_json=as_json,
+        command="docs prompts",
+        figures={"templates": count},
+        summary=f"{count} templates",
+    )
 
 
 @click.command("tasks")
@@ -203,21 +194,12 @@ def examples_command(app: App, out: str, count: int, seed: int, check: bool, as_
 
     with tempfile.TemporaryDirectory() as scratch:
         page = render_examples(app.registry, count=count, seed=seed, out=Path(scratch) / "run")
-    if out == "-":
-        if check or as_json:
-            fail("--check and --json need a file: give --out PATH")
-        sys.stdout.write(page)
-        return
-    if check:
-        difference = page_difference(page, out)
-        if as_json:
-            echo_json({"path": out, "up_to_date": not difference, "tasks": count})
-        exit_if_stale(difference, out, "docs examples")
-        if not as_json:
-            stderr_console().print(f"{out} is up to date ({count} tasks).", soft_wrap=True)
-        return
-    changed = write_page(page, out)
-    if as_json:
-        echo_json({"path": out, "changed": changed, "tasks": count})
-    else:
-        stderr_console().print(f"{'wrote' if changed else 'unchanged:'} {out} ({count} tasks).", soft_wrap=True)
+    publish_page(
+        page,
+        out,
+        check=check,
+        as_json=as_json,
+        command="docs examples",
+        figures={"tasks": count},
+        summary=f"{count} tasks",
+    )

@@ -8,13 +8,16 @@ that fell behind the code it describes.
 from __future__ import annotations
 
 import difflib
+import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import click
 
-from envfactory_core.cli.app import fail
+from envfactory_core.cli.app import echo_json, fail, stderr_console
 
-__all__ = ["exit_if_stale", "page_difference", "stale_diff", "write_page"]
+__all__ = ["exit_if_stale", "page_difference", "publish_page", "stale_diff", "write_page"]
 
 
 def stale_diff(current: str | None, expected: str, *, path: str = "docs/domains.md", limit: int = 40) -> list[str]:
@@ -61,3 +64,32 @@ def write_page(page: str, out: str) -> bool:
     if changed:
         path.write_text(page, encoding="utf-8")
     return changed
+
+
+def publish_page(
+    page: str, out: str, *, check: bool, as_json: bool, command: str, figures: Mapping[str, Any], summary: str
+) -> None:
+    """Print ``page`` (``out`` is ``-``), check the file against it (``check``) or write it.
+
+    Every page command reports the same way: with ``as_json`` one JSON object (the path, whether it
+    was up to date or changed, and ``figures``) on stdout, else a line on stderr ending in
+    ``summary``; a stale file exits 1 naming ``command``, which updates it.
+    """
+    if out == "-":
+        if check or as_json:
+            fail("--check and --json need a file: give --out PATH")
+        sys.stdout.write(page)
+        return
+    if check:
+        difference = page_difference(page, out)
+        if as_json:
+            echo_json({"path": out, "up_to_date": not difference, **figures})
+        exit_if_stale(difference, out, command)
+        if not as_json:
+            stderr_console().print(f"{out} is up to date ({summary}).", soft_wrap=True)
+        return
+    changed = write_page(page, out)
+    if as_json:
+        echo_json({"path": out, "changed": changed, **figures})
+    else:
+        stderr_console().print(f"{'wrote' if changed else 'unchanged:'} {out} ({summary}).", soft_wrap=True)
