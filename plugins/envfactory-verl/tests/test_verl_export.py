@@ -251,7 +251,7 @@ def test_jsonl_option_writes_the_same_rows(items: tuple[ExportItem, ...], export
             assert pq.ParquetFile(directory / f"{split}.parquet").num_row_groups >= 2
 
 
-def test_missing_pyarrow_names_the_extra(
+def test_missing_pyarrow_names_the_install_command(
     items: tuple[ExportItem, ...], export_to: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     real_import = builtins.__import__
@@ -262,5 +262,5 @@ def test_missing_pyarrow_names_the_extra(
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_pyarrow)
-    with pytest.raises(MissingDependencyError, match=r'pip install "envfactory-core\[parquet\]"'):
+    with pytest.raises(MissingDependencyError, match=r'pip install "pyarrow>=15"'):
         export_to(VerlExporter(), items)

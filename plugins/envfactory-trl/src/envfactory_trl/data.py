@@ -46,9 +46,7 @@ def read_rows(path: str | Path, *, split: str = "train") -> list[dict[str, Any]]
         try:
             import pyarrow.parquet as pq
         except ImportError as error:
-            raise MissingDependencyError(
-                "pyarrow", 'pip install "envfactory-core[parquet]"', "reading parquet"
-            ) from error
+            raise MissingDependencyError("pyarrow", 'pip install "pyarrow>=15"', "reading parquet") from error
         rows: list[dict[str, Any]] = pq.read_table(str(path)).to_pylist()
         return rows
     with path.open(encoding="utf-8") as handle:

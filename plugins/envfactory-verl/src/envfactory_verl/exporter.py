@@ -1,6 +1,6 @@
 """``verl/verl``: verl RL parquet, its tool config, and a reward function that scores its rows.
 
-Needs ``pyarrow`` (``pip install "envfactory-core[parquet]"``). Writes, per split, a parquet file
+Needs ``pyarrow`` (a dependency of envfactory-verl). Writes, per split, a parquet file
 of rows in verl's RL dataset shape::
 
     {"data_source": "envfactory/bookshop", "agent_name": "envfactory_agent", "ability": "tool_use",
@@ -56,7 +56,7 @@ __all__ = ["NAMESPACE", "PARQUET_INSTALL", "VerlExporter", "reward_module_source
 NAMESPACE = "verl"
 """The plugin's namespace (its entry point name): the exporter's full name is ``verl/verl``."""
 
-PARQUET_INSTALL = 'pip install "envfactory-core[parquet]"'
+PARQUET_INSTALL = 'pip install "pyarrow>=15"'
 TOOLS_FILE = "tools.yaml"
 REWARD_FILE = "reward_fn.py"
 CONFIG_FILE = "verl_config.yaml"
@@ -139,9 +139,7 @@ class VerlExporter:
     """verl RL parquet (one row per turn or per task) with tools.yaml, reward_fn.py and verl_config.yaml."""
 
     name: str = "verl"
-    description: str = (
-        "verl RL parquet + normalised tools.yaml + compute_score module (needs pyarrow: the parquet extra)."
-    )
+    description: str = "verl RL parquet + normalised tools.yaml + compute_score module."
     rows: Literal["turn", "task"] = "turn"
     data_source: str = "envfactory"
     """Prefix of each row's ``data_source`` (``envfactory/bookshop+notes``)."""
