@@ -7,44 +7,17 @@ names the packages that import each other.
 
 from __future__ import annotations
 
-import pytest
-
-grimp = pytest.importorskip("grimp")
+import grimp
+import rustworkx
 
 
 def strongly_connected(nodes: list[str], edges: dict[str, set[str]]) -> list[list[str]]:
-    """Tarjan's algorithm: the groups of nodes that import each other, directly or around a loop."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    groups: list[list[str]] = []
-
-    def visit(node: str) -> None:
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        on_stack.add(node)
-        for other in sorted(edges[node]):
-            if other not in index:
-                visit(other)
-                low[node] = min(low[node], low[other])
-            elif other in on_stack:
-                low[node] = min(low[node], index[other])
-        if low[node] == index[node]:
-            group = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                group.append(member)
-                if member == node:
-                    break
-            if len(group) > 1:
-                groups.append(sorted(group))
-
-    for node in nodes:
-        if node not in index:
-            visit(node)
-    return groups
+    """The groups of two or more nodes that import each other, directly or around a loop."""
+    graph = rustworkx.PyDiGraph()
+    index = {node: graph.add_node(node) for node in nodes}
+    graph.add_edges_from_no_data([(index[node], index[other]) for node in nodes for other in edges[node]])
+    groups = [sorted(graph[i] for i in component) for component in rustworkx.strongly_connected_components(graph)]
+    return sorted(group for group in groups if len(group) > 1)
 
 
 def package_cycles(graph: object, package: str) -> list[list[str]]:

@@ -10,8 +10,6 @@ import sys
 import tomllib
 from pathlib import Path
 
-import pytest
-
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 PLUGINS = DOCS / "plugins"
 
@@ -56,7 +54,6 @@ def test_the_packaged_plugin_declares_what_the_page_says() -> None:
 
 
 def test_the_testing_page_tests_pass_against_the_packaged_plugin(tmp_path: Path) -> None:
-    pytest.importorskip("envfactory_core.contracts", reason="the registry is asked by Kind objects")
     package = tmp_path / "src" / "envfactory_brevity"
     package.mkdir(parents=True)
     (package / "__init__.py").write_text("")
@@ -78,9 +75,6 @@ def test_the_testing_page_tests_pass_against_the_packaged_plugin(tmp_path: Path)
 
 
 def test_the_domain_package_passes_its_standard_tests(tmp_path: Path) -> None:
-    env = pytest.importorskip("envfactory_core.env")
-    if not hasattr(env, "environments_plugin"):
-        pytest.skip("envfactory_core.env has no environments_plugin")
     page = PLUGINS / "writing-a-domain.md"
     package = tmp_path / "src" / "envfactory_mobility"
     package.mkdir(parents=True)

@@ -12,6 +12,8 @@ from types import ModuleType
 from typing import Any
 
 import attrs
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -28,9 +30,6 @@ from envfactory_core.llm.hermes import format_tool_calls
 from envfactory_core.options import option_problems
 from envfactory_core.plugins import make_plugin_manager
 from envfactory_core.registry import Registry
-
-pa = pytest.importorskip("pyarrow")
-pq = pytest.importorskip("pyarrow.parquet")
 
 
 @pytest.fixture(scope="module")
