@@ -35,6 +35,7 @@ class LazyCommand(click.Command):
         if not module or not attribute:
             raise PluginError(plugin, f"lazy command {name!r}: target {target!r} is not 'module:attribute'")
         self.target = target
+        self._module, self._attribute = module, attribute
         self.plugin = plugin
         self._command: click.Command | None = None
 
@@ -47,7 +48,7 @@ class LazyCommand(click.Command):
         """The real command, imported on first use; errors name the plugin that registered it."""
         if self._command is not None:
             return self._command
-        module_name, _, attribute = self.target.partition(":")
+        module_name, attribute = self._module, self._attribute
         try:
             module = importlib.import_module(module_name)
         except Exception as error:

@@ -28,8 +28,6 @@ class ArgumentGenerator:
     """
 
     def __init__(self, environment: Environment, *, future_only: bool = False) -> None:
-        self.environment = environment
-        self.future_only = future_only
         columns: dict[str, list[tuple[str, str]]] = {}
         for table in environment.state_schema.tables:
             for column in table.columns:

@@ -30,10 +30,9 @@ from ..errors import ConfigError, Problem
 from ..llm.hermes import parse_text_tool_calls
 from ..models import GoldCall, ToolCall, split_qualified_name
 from ..rewards import RewardInput
+from ..rewards.rollouts import FIX_EXPORT
 
 __all__ = ["parse_ground_truth", "score_response"]
-
-_FIX_EXPORT = "export the rows with `envfactory export RUN --format verl` (verl/verl)"
 
 
 def _json(value: Any, default: Any) -> Any:
@@ -103,7 +102,7 @@ def score_response(
     if missing:
         raise ConfigError(
             "this row cannot be scored",
-            [Problem(location=f"extra_info.{key}", message="missing", fix=_FIX_EXPORT) for key in missing],
+            [Problem(location=f"extra_info.{key}", message="missing", fix=FIX_EXPORT) for key in missing],
         )
     initial = _json(info["initial_state"], {})
     gold_state = _json(info["gold_state"], {})

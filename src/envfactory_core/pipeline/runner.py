@@ -50,7 +50,6 @@ from .work import (
     llm_client,
     needs_llm,
     process_item,
-    spec_id,
     uses_llm,
     worker_init,
 )
@@ -280,7 +279,6 @@ def _item_stages(
         environments={environment.name: environment for environment in environments},
         seed=pipeline.settings.seed,
         llm=llm() if uses_llm(pipeline, registry) else None,
-        spec_id=spec_id(spec),
     )
     if isinstance(executor, LocalExecutor) and options.workers <= 1:
         executor.start(workers=1, initializer=lambda: driver, initargs=())

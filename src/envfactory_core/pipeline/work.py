@@ -84,7 +84,6 @@ class WorkerContext:
     environments: Mapping[str, Environment]
     seed: int
     llm: Any = None
-    spec_id: str = ""
 
 
 def build_context(spec: WorkerSpec) -> WorkerContext:
@@ -149,24 +148,18 @@ def llm_client(registry: Registry, run_dir: str, options: LLMOptions) -> Any:
     )
 
 
-def spec_id(spec: WorkerSpec) -> str:
-    from ..serialize import record_id
-
-    return record_id(attrs.evolve(spec, graph_json=""))
-
-
 def worker_init(spec: WorkerSpec, inherited: WorkerContext | None = None) -> WorkerContext:
     """Executor initializer: this worker's context, built once; the executor passes it to every item.
 
     A worker forked from the driver is given the driver's context (``inherited``) for the same run,
     and keeps it instead of rebuilding it (loading plugins, reading the graph) in every process.
     """
-    if inherited is not None and inherited.spec_id == spec_id(spec):
+    if inherited is not None:
         if inherited.llm is None:
             return inherited
         # A client's database connection and event-loop thread do not survive a fork: open our own.
         return attrs.evolve(inherited, llm=llm_client(inherited.registry, spec.run_dir, spec.llm))
-    return attrs.evolve(build_context(spec), spec_id=spec_id(spec))
+    return build_context(spec)
 
 
 def _dropped(index: int, chain_id: str, stage: str, code: str, reason: str, **extra: Any) -> ItemResult:

@@ -30,11 +30,12 @@ from ..models import GoldCall, RewardResult, ToolCall, ToolResult, split_qualifi
 from ..models._validators import to_tuple
 from . import RewardInput
 
-__all__ = ["Rollout", "RolloutError", "RolloutTask", "WorldState", "tool_result_text"]
+__all__ = ["FIX_EXPORT", "Rollout", "RolloutError", "RolloutTask", "WorldState", "tool_result_text"]
 
 WorldState = dict[str, Any]
 
-_FIX_EXPORT = "export the rows with `envfactory export RUN --format verl` (verl/verl)"
+FIX_EXPORT = "export the rows with `envfactory export RUN --format verl` (verl/verl)"
+"""The fix a problem with a verl row names: where rows that roll out and score come from."""
 
 
 class RolloutError(ConfigError):
@@ -52,13 +53,13 @@ def _json_field(
     value = info.get(key)
     if value is None:
         if required:
-            problems.append(Problem(location=f"extra_info.{key}", message="missing", fix=_FIX_EXPORT))
+            problems.append(Problem(location=f"extra_info.{key}", message="missing", fix=FIX_EXPORT))
         return default
     if isinstance(value, (bytes, str)):
         try:
             return json.loads(value) if value else default
         except json.JSONDecodeError as error:
-            problems.append(Problem(location=f"extra_info.{key}", message=f"not JSON: {error.msg}", fix=_FIX_EXPORT))
+            problems.append(Problem(location=f"extra_info.{key}", message=f"not JSON: {error.msg}", fix=FIX_EXPORT))
             return default
     return value
 
@@ -119,11 +120,11 @@ class RolloutTask:
         if not isinstance(extra_info, Mapping):
             raise RolloutError(
                 "this row cannot be rolled out",
-                [Problem(location="extra_info", message="must be an object", fix=_FIX_EXPORT)],
+                [Problem(location="extra_info", message="must be an object", fix=FIX_EXPORT)],
             )
         environments = _strings(extra_info.get("environments"))
         if not environments:
-            problems.append(Problem(location="extra_info.environments", message="missing or empty", fix=_FIX_EXPORT))
+            problems.append(Problem(location="extra_info.environments", message="missing or empty", fix=FIX_EXPORT))
         initial = _json_field(extra_info, "initial_state", problems, {})
         gold_state = _json_field(extra_info, "gold_state", problems, {})
         prefix_entries = _json_field(extra_info, "prefix_calls", problems, [], required=False)
@@ -133,11 +134,11 @@ class RolloutTask:
                 gold_entries = json.loads(ground_truth) if ground_truth else []
             except json.JSONDecodeError as error:
                 problems.append(
-                    Problem(location="reward_model.ground_truth", message=f"not JSON: {error.msg}", fix=_FIX_EXPORT)
+                    Problem(location="reward_model.ground_truth", message=f"not JSON: {error.msg}", fix=FIX_EXPORT)
                 )
                 gold_entries = []
         elif ground_truth is None:
-            problems.append(Problem(location="reward_model.ground_truth", message="missing", fix=_FIX_EXPORT))
+            problems.append(Problem(location="reward_model.ground_truth", message="missing", fix=FIX_EXPORT))
             gold_entries = []
         for key, value in (("initial_state", initial), ("gold_state", gold_state)):
             if not isinstance(value, Mapping):

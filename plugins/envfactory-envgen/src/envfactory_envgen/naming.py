@@ -8,13 +8,11 @@ API name deterministically and keep the words readable (``snake_case``).
 from __future__ import annotations
 
 import keyword
-import re
 
 from envfactory_core.naming import singular_name, snake
 
-__all__ = ["class_name", "environment_name", "identifier", "plural", "unique"]
+__all__ = ["environment_name", "identifier", "plural", "unique"]
 
-_NON_WORD = re.compile(r"[^A-Za-z0-9]+")
 MAX_LENGTH = 64
 
 
@@ -28,13 +26,6 @@ def identifier(name: str, *, fallback: str = "value", max_length: int = MAX_LENG
     if len(text) > max_length:
         text = text[:max_length].rstrip("_")
     return text
-
-
-def class_name(name: str) -> str:
-    """``swagger petstore`` → ``SwaggerPetstore``."""
-    parts = [part for part in _NON_WORD.split(snake(name)) if part]
-    text = "".join(part.capitalize() for part in "_".join(parts).split("_"))
-    return text if text and text[0].isalpha() else f"Api{text}"
 
 
 def plural(word: str) -> str:

@@ -24,6 +24,7 @@ from envfactory_core.env import Context, ToolError
 from envfactory_core.env.patterns import sample_pattern
 from envfactory_core.env.schema_values import SchemaValues
 from envfactory_core.env.state import StateWriteError
+from envfactory_core.env.values import seed_id, seed_token
 from envfactory_core.ids import JsonValue
 
 __all__ = [
@@ -41,7 +42,6 @@ NOW = "$now"
 """Marks a column the service sets to the environment's clock."""
 
 Row = dict[str, JsonValue]
-_TOKEN = "0123456789abcdefghjkmnpqrstvwxyz"
 
 
 @attrs.frozen(kw_only=True)
@@ -264,8 +264,8 @@ def delete_row(
 
 
 def new_token(rng: random.Random, prefix: str, length: int = 10) -> str:
-    token = "".join(rng.choice(_TOKEN) for _ in range(length))
-    return f"{prefix}_{token}" if prefix else token
+    """A seeded key shaped like the ids tools issue (``prefix_4k2m…``), or the bare token without a prefix."""
+    return seed_id(rng, prefix, length) if prefix else seed_token(rng, length)
 
 
 def seed_key(

@@ -29,16 +29,13 @@ class ApiResource:
     literal: str
     parent: ApiResource | None = None
     item_param: str = ""
-    item_template: str = ""
     list_ops: list[ApiOperation] = attrs.Factory(list)
     create_ops: list[ApiOperation] = attrs.Factory(list)
     get_ops: list[ApiOperation] = attrs.Factory(list)
     update_ops: list[ApiOperation] = attrs.Factory(list)
     delete_ops: list[ApiOperation] = attrs.Factory(list)
     other_ops: list[ApiOperation] = attrs.Factory(list)
-    strong: bool = False
     table: TablePlan | None = None
-    entity_name: str = ""
 
     @property
     def ops(self) -> list[ApiOperation]:

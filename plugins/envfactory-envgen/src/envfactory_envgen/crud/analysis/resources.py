@@ -39,10 +39,9 @@ class ResourceFinder:
             elif not path.segments:
                 self.ledger.skip(operation, "the API root is not a resource")
             elif path.ends_with_param and len(path.segments) >= 2 and not ApiPath.is_param(path.segments[-2]):
-                resource = self.resource(path.parent(), strong=True)
+                resource = self.resource(path.parent())
                 if not resource.item_param:
                     resource.item_param = path.params[-1]
-                    resource.item_template = operation.path
                 {
                     "GET": resource.get_ops,
                     "DELETE": resource.delete_ops,
@@ -63,7 +62,7 @@ class ResourceFinder:
             elif operation.method == "GET" and list_items(operation) is not None and not is_action(path.last):
                 later.append(operation)
             elif operation.method == "POST" and self.creates(operation) and not is_action(path.last):
-                self.collection_op(self.resource(path, strong=False), operation, later)
+                self.collection_op(self.resource(path), operation, later)
             else:
                 later.append(operation)
         # list-only collections become resources unless another rule explains them better
@@ -76,7 +75,7 @@ class ResourceFinder:
                 if self.view_target(operation) or self.related_target(operation):
                     remaining.append(operation)
                 else:
-                    self.collection_op(self.resource(path, strong=False), operation, remaining)
+                    self.collection_op(self.resource(path), operation, remaining)
             else:
                 remaining.append(operation)
         return remaining
@@ -102,12 +101,11 @@ class ResourceFinder:
         else:
             later.append(operation)
 
-    def resource(self, path: ApiPath, *, strong: bool) -> ApiResource:
+    def resource(self, path: ApiPath) -> ApiResource:
         found = self.ledger.resources.get(path.norm)
         if found is None:
-            found = ApiResource(collection=path.norm, path=path, literal=path.last, strong=strong)
+            found = ApiResource(collection=path.norm, path=path, literal=path.last)
             self.ledger.resources[path.norm] = found
-        found.strong = found.strong or strong
         return found
 
     def merge_split_collections(self) -> None:
@@ -129,11 +127,9 @@ class ResourceFinder:
                 literal_for_param = [x for x, y in pairs if ApiPath.is_param(x) and not ApiPath.is_param(y)]
                 if literal_for_param and all(x == y or ApiPath.is_param(x) for x, y in pairs):
                     collection_side.item_param = item_side.item_param
-                    collection_side.item_template = item_side.item_template
                     collection_side.get_ops.extend(item_side.get_ops)
                     collection_side.update_ops.extend(item_side.update_ops)
                     collection_side.delete_ops.extend(item_side.delete_ops)
-                    collection_side.strong = True
                     del self.ledger.resources[item_side.collection]
                     self.ledger.notes.append(
                         f"{item_side.path.template} and {collection_side.path.template} are read as one collection"

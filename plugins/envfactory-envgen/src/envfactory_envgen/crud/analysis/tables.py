@@ -65,7 +65,6 @@ def table_names(resources: Iterable[ApiResource]) -> dict[str, str]:
 def build_table(ledger: Ledger, resource: ApiResource, name: str) -> TablePlan | None:
     """The table of a collection: parent key columns first, then its own key, then the entity's properties."""
     entity_name, entity = entity_schema(resource)
-    resource.entity_name = entity_name
     names = {identifier(key, fallback="field") for key in schema_properties(entity)}
     for operation in resource.ops + resource.other_ops:
         ledger.entity_names[operation.path] = names
@@ -96,7 +95,7 @@ def build_table(ledger: Ledger, resource: ApiResource, name: str) -> TablePlan |
     for index, param in enumerate(params):
         column = identifier(param, fallback="parent")
         owner = parent_table.label if parent_table is not None else scope_word(resource, index)
-        if column == own_key or (column in GENERIC_PARAMS and column in properties) or column in GENERIC_PARAMS:
+        if column == own_key or column in GENERIC_PARAMS:
             column = identifier(f"{owner}_{snake(param)}")
         if parent_table is not None:
             parent_key = parent_table.key[index]
