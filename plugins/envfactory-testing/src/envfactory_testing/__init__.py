@@ -30,10 +30,10 @@ environments, to subclass in its tests), :class:`ScriptedLLM` (the fake backend)
 wire formats, for testing real SDK backends over HTTP).
 
 Modules: :mod:`~envfactory_testing.requirements` (``require_program``/``require_module``: skip
-where a machine lacks a tool, fail in CI), :mod:`~envfactory_testing.strategies` (hypothesis strategies for JSON values and
-every record) and :mod:`~envfactory_testing.export_items` (``example_export()``: real tasks,
-trajectories and export items from the example environments, and ``write_run_store()``, for
-testing exporters and trainer adapters).
+where a machine lacks a tool, fail in CI), :mod:`~envfactory_testing.strategies` (hypothesis
+strategies for JSON values and every record) and :mod:`~envfactory_testing.export_items`
+(``example_export()``: real tasks, trajectories and export items from the example environments,
+and ``write_run_store()``, for testing exporters and trainer adapters).
 """
 
 from __future__ import annotations
