@@ -176,6 +176,7 @@ STAGE_TYPES: dict[str, StageType] = {
                 "core/minimal",
                 "core/read_answer",
                 "core/solvable",
+                "core/quality",
                 "core/unique",
             ),
             multiple=True,

@@ -9,6 +9,12 @@ Each argument of each step gets its value from, in order:
    ``cancel_order(customer_id, order_id)`` picks an order and its own customer (``state``);
 3. a user value: realistic, from the schema and the environment's clock (``user``).
 
+The user's own fields (name, email, phone) come from one persona for the whole chain, and each
+address holds together (city, country, postal code); values no one would give (a 64 kg parcel, a
+date range ending before what it asks about existed) are drawn again. A grounded chain whose values
+do not serve one goal (environments sharing nothing, a write undone) is grounded again on another
+world, else dropped (``incoherent:…``), as the sampler judged it.
+
 Masked arguments (pagination, limits, formatting) keep their defaults. A step that fails is retried
 with other values a bounded number of times; a chain that still cannot be grounded is dropped with
 the reason. The result is a :class:`~envfactory_core.models.Task` whose requests are still empty:
@@ -28,12 +34,15 @@ import attrs
 
 from ..env import Environment, World
 from ..env.generate import ArgumentGenerator
+from ..env.plausible import value_problems
 from ..graph import ToolGraph
 from ..graph.labellers import RuleLabeller
 from ..graph.records import Parameter
 from ..ids import JsonValue
 from ..models import ArgumentSource, GoldCall, Task, TaskKind, ToolCall, ToolChain, ToolSpec, Turn, split_qualified_name
 from ..serialize import record_id
+from .persona import fit_people, fit_places, persona_for
+from .quality import coherence_problems
 from .states import MemoryStates, WorldStates
 from .values import MASKED_NAMES, values_at
 
@@ -117,6 +126,12 @@ class Grounder:
                 return World.open(chosen, seed=world_seed, size=self.state_size, states=given)
 
             outcome = self._ground(chain, open_world, {env.name: env for env in chosen}, probe, rng, graph, world_seed)
+            incoherent = coherence_problems(outcome.task) if outcome.task is not None else []
+            if incoherent:
+                # The values do not serve one goal (nothing shared, a write undone): try another world.
+                code, reason = incoherent[0]
+                outcome = Grounded(task=None, code=f"incoherent:{code}", reason=reason)
+                continue
             if outcome.task is not None:
                 for state in probe.states.values():
                     states.put(state)
@@ -207,6 +222,17 @@ class Grounder:
             arguments, sources, origins = self._arguments(
                 spec, qualified, environment, state, bound, outputs, rng, graph, labeller, attempt, tried
             )
+            user = {name for name, source in sources.items() if source == "user"}
+            persona = persona_for(record_id(chain))
+            if spec.effect == "write":
+                # What a write records about the user is theirs; reads look up what the state holds.
+                if attempt % 2 == 0:
+                    fit_people(arguments, user, spec.parameters, persona)
+                fit_places(arguments, user, spec.parameters, persona, rng)
+            implausible = value_problems(arguments, now=environment.clock, effect=spec.effect, earlier=outputs)
+            if implausible and attempt < self.attempts - 1:
+                last_error, last_kind = "implausible values: " + "; ".join(implausible[:2]), "implausible"
+                continue
             result = world.call(qualified, arguments)
             if result.ok and spec.effect == "read" and not _feeds_later(result.output, feeds):
                 last_error, last_kind = "the output has nothing for the later steps to use", "empty_output"
