@@ -8,19 +8,19 @@ what became of them (``envfactory docs examples``, from envfactory-docs, renders
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import click
 
+from ..env import Environment
 from ..pipeline import parse_pipeline, run_pipeline
 from ..pipeline.config import component_problem
 from ..pipeline.runner import RunOptions
 from ..registry import Registry
 from ..store import RunStore
 from ..store.pipeline import PipelineStore
-from ..env import Environment
 from ..tasks.requests import identifier_count, solvability_problems
 from .app import App, echo_json, fail, handle_errors, pass_app, stdout_console
 

@@ -33,7 +33,6 @@ def singular(word: str) -> str:
     return word[:-1] if word.endswith("s") else word
 
 
-
 _MAKES = frozenset(
     {"create", "add", "book", "schedule", "submit", "place", "reserve", "register", "enroll", "open", "plan", "make"}
 )
@@ -69,7 +68,9 @@ def chain_problems(index: GraphIndex, positions: Sequence[int], bindings: Sequen
                 problems.append(f"{kind}: {tools[later]} after {tools[earlier]}")
     distinct = sorted(set(envs))
     if len(distinct) > 1:
-        edges = {(envs[b.source_step], envs[b.target_step]) for b in bindings if envs[b.source_step] != envs[b.target_step]}
+        edges = {
+            (envs[b.source_step], envs[b.target_step]) for b in bindings if envs[b.source_step] != envs[b.target_step]
+        }
         personal = {
             env
             for position, env in zip(positions, envs, strict=True)

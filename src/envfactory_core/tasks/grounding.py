@@ -16,9 +16,10 @@ do not serve one goal (environments sharing nothing, a write undone) is grounded
 world, else dropped (``incoherent:…``), as the sampler judged it.
 
 Masked arguments (pagination, limits, formatting) keep their defaults. A step that fails is retried
-with other values a bounded number of times; a chain that still cannot be grounded is dropped with
-the reason. The result is a :class:`~envfactory_core.models.Task` whose requests are still empty:
-a writer fills them.
+with other values a bounded number of times; when it still fails after ``min_prefix`` (2) steps
+succeeded, the task is those first steps (the world supports that much of the goal; its provenance
+says ``grounded_steps``), else the chain is dropped with the reason. The result is a
+:class:`~envfactory_core.models.Task` whose requests are still empty: a writer fills them.
 """
 
 from __future__ import annotations
@@ -48,6 +49,12 @@ from .values import MASKED_NAMES, values_at
 
 __all__ = ["Grounded", "Grounder"]
 
+_PERSON_THINGS = frozenset(
+    {"customer", "contact", "applicant", "application", "traveler", "passenger", "patron", "user", "payee",
+     "employee", "guest", "member", "profile", "reservation", "booking", "rental", "order", "shipment", "student",
+     "attendee", "viewing", "hold", "enrollment"}
+)  # fmt: skip
+"""Objects of tools whose ``name`` is the name of the person they are for."""
 _SEARCH_NAMES = frozenset({"query", "q", "search", "keyword", "keywords", "term", "text"})
 _TEXT_COLUMNS = ("title", "name", "summary", "subject", "description")
 _FACT_FIELDS = (
@@ -93,6 +100,7 @@ class Grounder:
     backtracks: int = attrs.field(default=6, validator=attrs.validators.ge(0))
     optional_rate: float = attrs.field(default=0.3, validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)])
     state_size: int | None = None
+    min_prefix: int = attrs.field(default=2, validator=attrs.validators.ge(0))
 
     def ground(
         self,
@@ -178,6 +186,8 @@ class Grounder:
                 sources = sorted({binding.source_step for binding in chain.bindings if binding.target_step == step})
                 if not sources or backtracks >= self.backtracks:
                     code, reason = detail
+                    if self.min_prefix and step >= self.min_prefix:
+                        break  # the world supports the chain's first steps: they make the task
                     return Grounded(
                         task=None, code=f"step_failed:{code}", reason=f"step {step} ({chain.tools[step]}) {reason}"
                     )
@@ -195,7 +205,14 @@ class Grounder:
                 step = back
         finally:
             world.close()
-        return Grounded(task=self._task(chain, turns, gold_calls, open_world, environments, states, seed))
+        done = len(gold_calls)
+        kept_turns = [tuple(index for index in turn if index < done) for turn in turns]
+        task = self._task(
+            chain, [turn for turn in kept_turns if turn], gold_calls, open_world, environments, states, seed
+        )
+        if done < len(chain.tools):
+            task = task.with_changes(provenance={**task.provenance, "grounded_steps": f"{done} of {len(chain.tools)}"})
+        return Grounded(task=task)
 
     def _ground_step(
         self,
@@ -227,7 +244,8 @@ class Grounder:
             if spec.effect == "write":
                 # What a write records about the user is theirs; reads look up what the state holds.
                 if attempt % 2 == 0:
-                    fit_people(arguments, user, spec.parameters, persona)
+                    named = bool(set(tool_name.split("_")[1:]) & _PERSON_THINGS)
+                    fit_people(arguments, user, spec.parameters, persona, named=named)
                 fit_places(arguments, user, spec.parameters, persona, rng)
             implausible = value_problems(arguments, now=environment.clock, effect=spec.effect, earlier=outputs)
             if implausible and attempt < self.attempts - 1:

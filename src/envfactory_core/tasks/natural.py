@@ -121,21 +121,26 @@ def _value_phrase(name: str, value: JsonValue, rng: random.Random, phrase: ToolP
     label = argument_label(name)
     said = _say(value)
     if isinstance(value, bool):
-        words = label.replace("include ", "").replace(" only", "")
         if label.startswith("include "):
+            words = label.removeprefix("include ")
             return f"yes, with {words} ones too" if value else f"no {words} ones"
-        return f"yes to {label}" if value else f"no {label}"
+        if label in ("pets", "smoking", "parking", "breakfast"):
+            return f"with {label}, yes" if value else f"no {label}"
+        return f"{label}: {'yes' if value else 'no'}"
     if name in ("email", "user_email", "customer_email", "owner_email"):
         return rng.choice((f"for {said}", f"under {said}", f"with the email {said}"))
     if name in ("query", "q", "search", "keyword", "keywords", "term", "text"):
         return rng.choice((f"matching {said}", f"that mention {said}", f"for {said}"))
-    if name in ("title", "name", "subject", "full_name"):
-        return rng.choice((f"called {said}", f"named {said}", f"titled {said}")) if name != "name" else f"for {said}"
+    if name in ("title", "subject"):
+        return rng.choice((f"called {said}", f"titled {said}"))
+    if name in ("name", "full_name"):
+        person = isinstance(value, str) and bool(re.fullmatch(r"[A-Z][a-z'-]+( [A-Z][a-z'-]+)+", value))
+        return f"for {said}" if person and phrase.thing in _PEOPLE else rng.choice((f"called {said}", f"named {said}"))
     if name in ("city", "location"):
         return f"in {said}"
     if name in ("status", "state"):
         return rng.choice((f"that are {said}", f"with status {said}")) if phrase.intent == "find" else f"to {said}"
-    if name in ("description", "body", "note", "message", "reason", "content", "comment", "text_body"):
+    if name in ("description", "body", "note", "message", "reason", "comment", "text_body"):
         return rng.choice((f"saying {said}", f"with the note {said}", f"that reads {said}"))
     if _is_date(value):
         if name in ("date", "day") or (name.endswith("_date") and not (_START.search(name) or _END.search(name))):
@@ -151,11 +156,33 @@ def _value_phrase(name: str, value: JsonValue, rng: random.Random, phrase: ToolP
         return f"in {said}"
     if name in ("tags", "labels"):
         return f"tagged {said}"
-    return f"{label} {said}"
+    return f"{_GENERIC}{label} {said}"
 
 
-def _values_text(parts: Sequence[str]) -> str:
-    return join_words([part for part in parts if part])
+_PEOPLE = frozenset(
+    {"customer", "contact", "applicant", "application", "traveler", "traveller", "passenger", "patron", "user",
+     "payee", "employee", "guest", "member", "profile", "reservation", "booking", "rental", "order", "shipment",
+     "student", "attendee", "alert contact", "draft order", "viewing", "hold", "enrollment"}
+)  # fmt: skip
+"""Things that belong to a person: a ``name`` given for one is the person's."""
+
+_GENERIC = "\x00"
+"""Marks a plain ``label value`` part: the first one of a clause reads ``with label value``."""
+
+
+def _joined(parts: Sequence[str], lead: str = "with ") -> str:
+    """Parts joined; the first plain ``label value`` part gets ``lead``, the other plain ones none."""
+    out, led = [], False
+    for part in parts:
+        if part.startswith(_GENERIC):
+            part = part[1:] if led else lead + part[1:]
+            led = True
+        out.append(part)
+    return join_words(out)
+
+
+def _values_text(parts: Sequence[str], lead: str = "with ") -> str:
+    return _joined([part for part in parts if part], lead)
 
 
 # --- the composer ---------------------------------------------------------------------------------
@@ -183,7 +210,7 @@ class Composer:
             return ""
         found = descriptor(output, field, value)
         if found is None:
-            return f"{argument_label(argument.partition('.')[0])} {_say(value)}"
+            return f"the {thing} {_say(value)}"
         key, shown = found
         verbal = {
             "title": "titled",
@@ -191,8 +218,8 @@ class Composer:
             "subject": "about",
             "email": "for",
             "city": "in",
-            "date": "on",
-            "start_time": "at",
+            "date": "dated",
+            "start_time": "starting",
             "summary": "about",
             "description": "described as",
         }.get(key, f"with {argument_label(key)}")
@@ -217,7 +244,14 @@ class Composer:
         reference = ""
         if not self.state_all:
             for argument, origin in sorted(call.bindings.items()):
-                noun = re.sub(r" IDs?$", "", argument_label(argument.partition(".")[0])) or phrase.thing
+                top = argument.partition(".")[0]
+                noun = re.sub(r" IDs?$", "", argument_label(top)) or phrase.thing
+                if not re.search(r"(^|_)ids?$", top):
+                    # A bound value that is not an id is said as itself, when the output had several.
+                    step, field = origin.split(":", 1)
+                    if ambiguous(self.task.gold_calls[int(step)].output, field):
+                        parts.append(_value_phrase(top, call.call.arguments.get(top), self.rng, phrase))
+                    continue
                 hint = self._hint(call, argument, origin, noun)
                 if not hint:
                     continue
@@ -229,6 +263,10 @@ class Composer:
                     parts.append(hint)
         for name in self._stated(call):
             value = call.call.arguments[name]
+            noun = re.sub(r" IDs?$", "", argument_label(name))
+            if not reference and name.endswith("_id") and noun == phrase.thing and isinstance(value, (str, int)):
+                reference = f"the {phrase.thing} {_say(value)}"
+                continue
             if not self.state_all and self.said and stated_in(value, self.said):
                 continue
             parts.append(_value_phrase(name, value, self.rng, phrase))
@@ -319,7 +357,7 @@ class Composer:
         after = [index for index in calls if index > main]
         for index in before:
             call = task.gold_calls[index]
-            phrase, _, parts = self.call_parts(call)
+            _, _, parts = self.call_parts(call)
             feeds = any(
                 int(origin.split(":", 1)[0]) == index
                 for later in calls
@@ -327,11 +365,11 @@ class Composer:
             )
             if call.effect == "read" and feeds and not self.state_all:
                 if parts:
-                    text = _values_text(parts)
+                    text = _values_text(parts, lead="by ")
                     self.said += " " + text
                     lead = rng.choice(
                         (
-                            "To find it, look {t}.",
+                            "To find it, search {t}.",
                             "You can find it {t}.",
                             "It should show up when you search {t}.",
                             "Look it up {t}.",

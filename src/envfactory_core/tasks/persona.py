@@ -66,10 +66,18 @@ def _accepts(value: str, schema: Any) -> bool:
 
 
 def fit_people(
-    arguments: dict[str, JsonValue], user: set[str], properties: Mapping[str, Any], persona: Persona
+    arguments: dict[str, JsonValue],
+    user: set[str],
+    properties: Mapping[str, Any],
+    persona: Persona,
+    *,
+    named: bool = True,
 ) -> None:
-    """Give the user's own fields (``name``, ``email``, ``phone``, unprefixed) the persona's values."""
+    """Give the user's own fields (``email``, ``phone``, unprefixed; ``name`` when ``named``: the tool
+    records a person, not a collection or a label) the persona's values."""
     for name in sorted(user):
+        if not named and name in ("name", "full_name"):
+            continue
         value = persona.value(name)
         if value is not None and isinstance(arguments.get(name), str) and _accepts(value, properties.get(name)):
             arguments[name] = value
@@ -119,10 +127,10 @@ def fit_places(
         if country_key and country_key in user:
             current = arguments.get(country_key)
             wanted["country"] = city.country if isinstance(current, str) and len(current) > 3 else city.country_code
-        for kind, value in wanted.items():
-            key = keys.get(kind)
-            if key and key in user and _accepts(value, properties.get(key)):
-                arguments[key] = value
+        for kind, fitted in wanted.items():
+            target = keys.get(kind)
+            if target and target in user and _accepts(fitted, properties.get(target)):
+                arguments[target] = fitted
     for key, value in arguments.items():
         if key in user and isinstance(value, dict):
             inner = properties.get(key, {})
