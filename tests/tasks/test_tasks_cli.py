@@ -32,6 +32,8 @@ KEYS = {
     "implicit_share",
     "identifiers_stated",
     "mean_gold_calls",
+    "solvable_share",
+    "quality",
 }
 
 

@@ -357,7 +357,9 @@ class Composer:
         after = [index for index in calls if index > main]
         for index in before:
             call = task.gold_calls[index]
-            _, _, parts = self.call_parts(call)
+            phrase, reference, parts = self.call_parts(call)
+            if reference not in ("", f"the {phrase.thing}", f"that {phrase.thing}"):
+                parts = [f"for {reference}", *parts]
             feeds = any(
                 int(origin.split(":", 1)[0]) == index
                 for later in calls
