@@ -4,7 +4,7 @@ values a person would give, and closing messages taken from the tool outputs."""
 from __future__ import annotations
 
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import attrs
 from hypothesis import given, settings
@@ -103,7 +103,7 @@ def test_the_figures_are_shares_of_turns_and_tasks() -> None:
 
 
 def test_implausible_values_are_named_and_plausible_ones_pass() -> None:
-    now = datetime(2025, 6, 16, tzinfo=timezone.utc)
+    now = datetime(2025, 6, 16, tzinfo=UTC)
     assert value_problems({"monthly_income": 75.96})
     assert not value_problems({"monthly_income": 4200.0})
     assert value_problems({"weight_kg": 64.0})
@@ -130,7 +130,7 @@ def test_fitted_addresses_hold_together(seed: int) -> None:
 def test_unbounded_money_and_weights_are_drawn_where_a_person_would_give_them() -> None:
     from envfactory_core.env.schema_values import SchemaValues
 
-    values = SchemaValues(datetime(2025, 6, 16, tzinfo=timezone.utc))
+    values = SchemaValues(datetime(2025, 6, 16, tzinfo=UTC))
     rng = random.Random(3)
     low, high, _ = plausible_range("monthly_income") or (0, 0, 0)
     for _ in range(50):
@@ -164,7 +164,8 @@ def test_gated_requests_never_paste_a_description_and_have_a_story(seed: int) ->
     spans = description_spans(context.descriptions.values())
     for turn in task.turns:
         assert not copies_description(turn.request, spans), turn.request
-        assert "(" not in turn.request and not repeated_references(turn.request), turn.request
+        assert "(" not in turn.request, turn.request
+        assert not repeated_references(turn.request), turn.request
     assert task.story.strip()
     assert task_problems(task, spans, context) == []
 
@@ -186,5 +187,6 @@ def test_the_closing_message_reports_the_outputs() -> None:
     found = _call("restaurants", "search_restaurants", {}, {"restaurants": [{"name": "Casa Serra"}]}, effect="read")
     task = attrs.evolve(_task([booked, found], ["x"], kind="read"), answer_facts=("Casa Serra",))
     message = closing_message(task, (0, 1), {0: booked.output, 1: found.output}, last_turn=True)
-    assert "booked the reservation" in message and "RSV4411" in message
+    assert "booked the reservation" in message
+    assert "RSV4411" in message
     assert 'I found 1 restaurant: "Casa Serra"' in message or "Casa Serra" in message

@@ -68,9 +68,9 @@ def _items(output: JsonValue) -> list[Any]:
     return []
 
 
-def _found(output: JsonValue, thing: str, things: str) -> str:
-    items = _items(output)
-    if items or (isinstance(output, Mapping) and any(isinstance(v, list) for v in output.values())):
+def _found(output: JsonValue, thing: str, things: str, listing: bool) -> str:
+    items = _items(output) if listing else []
+    if listing and (items or isinstance(output, (list, Mapping))):
         named = []
         for item in items[:3]:
             if isinstance(item, Mapping):
@@ -98,7 +98,7 @@ def closing_message(task: Task, turn_calls: Sequence[int], outputs: Mapping[int,
     if last_turn and task.kind == "read" and turn_calls:
         last = task.gold_calls[turn_calls[-1]]
         phrase = phrase_for(last.call.tool, effect=last.effect)
-        found = _found(outputs.get(turn_calls[-1], last.output), phrase.thing, phrase.things)
+        found = _found(outputs.get(turn_calls[-1], last.output), phrase.thing, phrase.things, phrase.intent == "find")
         text = found + "."
         missing = [fact for fact in task.answer_facts if fact.lower() not in text.lower()]
         if missing:

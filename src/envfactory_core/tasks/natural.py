@@ -307,7 +307,7 @@ class Composer:
             noun = f"{phrase.article} {phrase.thing}" if phrase.thing != "it" else "it"
             head = rng.choice((f"{verb} {noun}", f"{verb} {noun}", f"get {noun} {past(verb)}"))
             if phrase.intent == "create" and verb in ("create", "add", "make"):
-                head = rng.choice((f"set up {phrase.article} new {phrase.thing}", f"{verb} {noun}", f"start {noun}"))
+                head = rng.choice((f"set up {phrase.article} new {phrase.thing}", f"{verb} {noun}", f"add {noun}"))
         else:
             target = reference or f"the {phrase.thing}"
             if verb == "decide":
@@ -429,7 +429,7 @@ def write_story(task: Task, context: TaskContext, rng: random.Random) -> str:
         phrase = phrase_of(call, context)
         if phrase.intent == "find" or phrase.intent in ("get", "count"):
             continue
-        goals.append(f"{phrase.verb} {'a' if phrase.intent in ('create', 'send') else 'the'} {phrase.thing}")
+        goals.append(f"{phrase.verb} {phrase.article if phrase.intent in ('create', 'send') else 'the'} {phrase.thing}")
     if not goals:
         last = phrase_of(task.gold_calls[-1], context)
         goals.append(f"find out about the {last.things if last.intent == 'find' else last.thing}")

@@ -177,14 +177,17 @@ def tasks_command(run_dir: Path, out: str, check: bool, as_json: bool) -> None:
     show_default=True,
     help="The Markdown file to write (or to check); '-' prints the page on stdout.",
 )
-@click.option("--count", type=click.IntRange(min=1), default=10, show_default=True, help="How many example tasks.")
-@click.option("--seed", type=int, default=0, show_default=True, help="The seed of the chains the tasks come from.")
+@click.option("--count", type=click.IntRange(min=1), default=20, show_default=True, help="How many example tasks.")
+@click.option("--seed", type=int, default=3, show_default=True, help="The seed of the chains the tasks come from.")
+@click.option(
+    "-n", "chains", type=click.IntRange(min=1), default=300, show_default=True, help="Chains the run samples."
+)
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when the file differs from the rendered page.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 @handle_errors
-def examples_command(app: App, out: str, count: int, seed: int, check: bool, as_json: bool) -> None:
-    """Render example tasks (raw request, refined request, gold calls) as a page (docs/examples/tasks.md).
+def examples_command(app: App, out: str, count: int, seed: int, chains: int, check: bool, as_json: bool) -> None:
+    """Render kept tasks of `tasks make -n N --seed S` (story, requests, gold calls, final answer) as a page.
 
     The tasks are made offline from the installed domains, in a scratch run that is thrown away;
     the same packages, count and seed give the same bytes. With --check nothing is written and the
@@ -193,7 +196,7 @@ def examples_command(app: App, out: str, count: int, seed: int, check: bool, as_
     import tempfile
 
     with tempfile.TemporaryDirectory() as scratch:
-        page = render_examples(app.registry, count=count, seed=seed, out=Path(scratch) / "run")
+        page = render_examples(app.registry, count=count, seed=seed, chains=chains, out=Path(scratch) / "run")
     publish_page(
         page,
         out,
