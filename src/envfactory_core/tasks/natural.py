@@ -22,6 +22,7 @@ import attrs
 from ..ids import JsonValue
 from ..models import GoldCall, Task
 from .context import TaskContext
+from .persona import persona_for
 from .phrase_model import ToolPhrase, phrase_for
 from .phrasing import ambiguous, argument_label, descriptor, join_words, render_value
 from .values import stated_in
@@ -67,6 +68,11 @@ def _say(value: JsonValue) -> str:
     if isinstance(value, list):
         return join_words([_say(item) for item in value]) or "none"
     return render_value(value)
+
+
+def phrase_of_tool(tool: str) -> ToolPhrase:
+    """The phrase model of a tool from its name alone."""
+    return phrase_for(tool)
 
 
 def phrase_of(call: GoldCall, context: TaskContext) -> ToolPhrase:
@@ -126,7 +132,7 @@ def _value_phrase(name: str, value: JsonValue, rng: random.Random, phrase: ToolP
             return f"yes, with {words} ones too" if value else f"no {words} ones"
         if label in ("pets", "smoking", "parking", "breakfast"):
             return f"with {label}, yes" if value else f"no {label}"
-        return f"{label}: {'yes' if value else 'no'}"
+        return f"{_GENERIC}{label} set to {'yes' if value else 'no'}"
     if name in ("email", "user_email", "customer_email", "owner_email"):
         return rng.choice((f"for {said}", f"under {said}", f"with the email {said}"))
     if name in ("query", "q", "search", "keyword", "keywords", "term", "text"):
@@ -150,6 +156,14 @@ def _value_phrase(name: str, value: JsonValue, rng: random.Random, phrase: ToolP
         if _END.search(name):
             return f"until {said}"
         return f"{label} {said}"
+    unit = re.fullmatch(r"(.+)_(kg|g|lb|lbs|cm|mm|in|m|km)", name)
+    if unit and isinstance(value, (int, float)) and not isinstance(value, bool):
+        measure = {"length": "long", "width": "wide", "height": "high", "depth": "deep"}.get(unit.group(1))
+        return (
+            f"{said} {unit.group(2)} {measure}"
+            if measure
+            else f"{argument_label(unit.group(1))} {said} {unit.group(2)}"
+        )
     if name in ("amount", "price", "total"):
         return f"for {said}"
     if name in ("currency", "currency_code"):
@@ -308,6 +322,13 @@ class Composer:
             head = rng.choice((f"{verb} {noun}", f"{verb} {noun}", f"get {noun} {past(verb)}"))
             if phrase.intent == "create" and verb in ("create", "add", "make"):
                 head = rng.choice((f"set up {phrase.article} new {phrase.thing}", f"{verb} {noun}", f"add {noun}"))
+        elif phrase.into:
+            target = reference or f"the {phrase.thing}"
+            moved = next((part for part in parts if part.startswith("for the ")), "")
+            if moved:
+                parts = [part for part in parts if part != moved]
+                values = _values_text(parts)
+            head = f"{verb} {moved.removeprefix('for ') or 'them'} {phrase.into} {target}"
         else:
             target = reference or f"the {phrase.thing}"
             if verb == "decide":
@@ -367,17 +388,18 @@ class Composer:
             )
             if call.effect == "read" and feeds and not self.state_all:
                 if parts:
-                    text = _values_text(parts, lead="by ")
+                    text = _values_text(parts)
                     self.said += " " + text
+                    group = phrase.things if phrase.intent == "find" else phrase.thing + "s"
                     lead = rng.choice(
                         (
-                            "To find it, search {t}.",
-                            "You can find it {t}.",
-                            "It should show up when you search {t}.",
-                            "Look it up {t}.",
+                            "To find it, look through the {g} {t}.",
+                            "It's among the {g} {t}.",
+                            "You'll find it among the {g} {t}.",
+                            "Look for it in the {g} {t}.",
                         )
                     )
-                    sentences.append(lead.format(t=text))
+                    sentences.append(lead.format(g=group, t=text))
                 continue
             clause = self.clause(call)
             self.said += " " + clause
@@ -409,7 +431,8 @@ def _persona(task: Task) -> tuple[str, str]:
         for key, value in call.call.arguments.items():
             if not isinstance(value, str):
                 continue
-            if not name and key in _NAME_KEYS and call.sources.get(key) == "user" and " " in value:
+            personal = phrase_of_tool(call.call.tool).thing in _PEOPLE
+            if not name and personal and key in _NAME_KEYS and call.sources.get(key) == "user" and " " in value:
                 name = value
             if not city and key == "city" and call.sources.get(key) == "user":
                 city = value
@@ -422,12 +445,24 @@ def _persona(task: Task) -> tuple[str, str]:
 def write_story(task: Task, context: TaskContext, rng: random.Random) -> str:
     """Who the user is, what they want done and by when, from the task's values and phrase models."""
     name, city = _persona(task)
+    persona = persona_for(task.chain_id) if task.chain_id else None
+    if persona is not None:
+        own = {persona.person.email, persona.person.full_name, persona.person.phone}
+        if any(
+            isinstance(value, str) and value in own
+            for call in task.gold_calls
+            for value in call.call.arguments.values()
+        ):
+            name, city = persona.person.full_name, persona.person.city.name
     who = name or rng.choice(("A user", "Someone", "A customer"))
     where = f" in {city}" if city else ""
     goals = []
     for call in task.gold_calls:
         phrase = phrase_of(call, context)
         if phrase.intent == "find" or phrase.intent in ("get", "count"):
+            continue
+        if phrase.into:
+            goals.append(f"{phrase.verb} something {phrase.into} the {phrase.thing}")
             continue
         goals.append(f"{phrase.verb} {phrase.article if phrase.intent in ('create', 'send') else 'the'} {phrase.thing}")
     if not goals:

@@ -121,6 +121,8 @@ class ToolPhrase:
     plural: bool
     effect: str
     qualifiers: tuple[str, ...] = ()
+    into: str = ""
+    """``to`` or ``from`` when the object is where things go: ``add_to_collection`` adds *to* a collection."""
 
     @property
     def things(self) -> str:
@@ -146,7 +148,7 @@ def _qualifiers(parameters: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _derive(tool: str, first_word: str, effect: str) -> tuple[str, Intent, str, bool]:
+def _derive(tool: str, first_word: str, effect: str) -> tuple[str, Intent, str, bool, str]:
     words = [word for word in tool.lower().split("_") if word]
     verb = words[0] if words else tool
     rest = words[1:]
@@ -159,6 +161,9 @@ def _derive(tool: str, first_word: str, effect: str) -> tuple[str, Intent, str, 
         else:
             verb, rest = ("find" if effect == "read" else "update"), words
     intent = _INTENTS.get(verb, "do")
+    if rest[:1] in (["to"], ["from"]) and len(rest) > 1:
+        # add_to_collection, remove_from_shopping_list: the object is where things go (or leave).
+        return verb, "update", " ".join(_label(word) for word in rest[1:]), False, rest[0]
     if verb == "add" and len(rest) >= 3 and "to" in rest:
         rest = rest[: rest.index("to")]
     if "to" in rest and intent in ("create", "send"):
@@ -170,7 +175,7 @@ def _derive(tool: str, first_word: str, effect: str) -> tuple[str, Intent, str, 
         rest = [*rest[:-1], singular(rest[-1])]
     thing = " ".join(_label(word) for word in rest) or "it"
     thing = _OBJECTS.get(thing, thing)
-    return verb, intent, thing, plural
+    return verb, intent, thing, plural, ""
 
 
 def phrase_for(
@@ -178,7 +183,7 @@ def phrase_for(
 ) -> ToolPhrase:
     """The phrase model of one tool (derived once per tool name and kept)."""
     first = re.split(r"\W+", description.strip(), maxsplit=1)[0] if description.strip() else ""
-    verb, intent, thing, plural = _derive(tool, first, effect)
+    verb, intent, thing, plural, into = _derive(tool, first, effect)
     return ToolPhrase(
         tool=tool,
         verb=verb,
@@ -187,4 +192,5 @@ def phrase_for(
         plural=plural or intent == "find",
         effect=effect,
         qualifiers=_qualifiers(parameters or {}),
+        into=into,
     )

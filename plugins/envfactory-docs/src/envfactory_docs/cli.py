@@ -18,6 +18,7 @@ import click
 
 from envfactory_core.cli.app import App, echo_json, fail, handle_errors, pass_app, stderr_console
 from envfactory_core.cli.tasks import task_stats
+from envfactory_core.env.catalog import environment_catalog
 from envfactory_core.store import RunStore
 from envfactory_core.synthesis.templates import template_names
 
@@ -137,8 +138,9 @@ def prompts_command(out: str, check: bool, as_json: bool) -> None:
 )
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when the page's section differs from the run's.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's figures and the result as JSON.")
+@pass_app
 @handle_errors
-def tasks_command(run_dir: Path, out: str, check: bool, as_json: bool) -> None:
+def tasks_command(app: App, run_dir: Path, out: str, check: bool, as_json: bool) -> None:
     """Write the task-yield figures of RUN_DIR (an `envfactory tasks make` run) into a page.
 
     The section between the page's `<!-- task-yield:start -->` and `<!-- task-yield:end -->`
@@ -147,7 +149,7 @@ def tasks_command(run_dir: Path, out: str, check: bool, as_json: bool) -> None:
     """
     store = RunStore(run_dir, create=False)
     try:
-        stats = task_stats(store)
+        stats = task_stats(store, environment_catalog(app.registry))
         settings = json.loads(store.get_meta("pipeline") or "{}").get("settings", {})
     finally:
         store.close()

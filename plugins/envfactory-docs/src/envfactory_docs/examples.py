@@ -9,9 +9,11 @@ built from the tool outputs.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from pathlib import Path
 
 from envfactory_core.cli.tasks import task_pipeline_text
+from envfactory_core.models import Task
 from envfactory_core.pipeline import parse_pipeline, run_pipeline
 from envfactory_core.pipeline.runner import RunOptions
 from envfactory_core.registry import Registry
@@ -20,7 +22,7 @@ from envfactory_core.store.pipeline import PipelineStore
 from envfactory_core.tasks.answers import closing_message
 from envfactory_core.tasks.phrasing import render_value
 
-__all__ = ["DEFAULT_EXAMPLES_PAGE", "render_examples"]
+__all__ = ["DEFAULT_EXAMPLES_PAGE", "examples_markdown", "render_examples"]
 
 DEFAULT_EXAMPLES_PAGE = "docs/examples/tasks.md"
 
@@ -37,6 +39,11 @@ def render_examples(
         kept = [task for _, task, _ in PipelineStore(store).kept()]
     finally:
         store.close()
+    return examples_markdown(kept, count=count, seed=seed, chains=chains, pick=pick)
+
+
+def examples_markdown(kept: Sequence[Task], *, count: int, seed: int, chains: int, pick: int = 0) -> str:
+    """The page of ``count`` of the ``kept`` tasks of a ``tasks make -n chains --seed seed`` run."""
     chosen = sorted(random.Random(f"examples:{pick}").sample(range(len(kept)), min(count, len(kept))))
     lines = [
         "# Example tasks",
