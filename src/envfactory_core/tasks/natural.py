@@ -147,7 +147,9 @@ def _value_phrase(name: str, value: JsonValue, rng: random.Random, phrase: ToolP
     if name in ("status", "state"):
         return rng.choice((f"that are {said}", f"with status {said}")) if phrase.intent == "find" else f"to {said}"
     if name in ("description", "body", "note", "message", "reason", "comment", "text_body"):
-        return rng.choice((f"saying {said}", f"with the note {said}", f"that reads {said}"))
+        return rng.choice(
+            (f"saying {said}", f"with the note {said}", f"that reads {said}", f"described as {said}", f"noting {said}")
+        )
     if _is_date(value):
         if name in ("date", "day") or (name.endswith("_date") and not (_START.search(name) or _END.search(name))):
             return f"{label} {said}" if name != "date" else f"on {said}"
@@ -310,18 +312,38 @@ class Composer:
                     f"look up the {phrase.things}",
                     f"check the {phrase.things}",
                     f"go through the {phrase.things}",
+                    f"list the {phrase.things}",
+                    f"show me the {phrase.things}",
+                    f"pull up the {phrase.things}",
                 )
             )
         elif phrase.intent in ("get", "count"):
             target = reference or f"the {phrase.thing}"
             head = rng.choice(
-                (f"pull up {target}", f"look at {target}", f"check {target}", f"get the details of {target}")
+                (
+                    f"pull up {target}",
+                    f"look at {target}",
+                    f"check {target}",
+                    f"get the details of {target}",
+                    f"show me {target}",
+                    f"bring up {target}",
+                    f"open {target}",
+                )
             )
         elif phrase.intent in ("create", "send", "pay") and not reference:
             noun = f"{phrase.article} {phrase.thing}" if phrase.thing != "it" else "it"
             head = rng.choice((f"{verb} {noun}", f"{verb} {noun}", f"get {noun} {past(verb)}"))
             if phrase.intent == "create" and verb in ("create", "add", "make"):
-                head = rng.choice((f"set up {phrase.article} new {phrase.thing}", f"{verb} {noun}", f"add {noun}"))
+                head = rng.choice(
+                    (
+                        f"set up a new {phrase.thing}",
+                        f"{verb} {noun}",
+                        f"add {noun}",
+                        f"make a new {phrase.thing}",
+                        f"open a new {phrase.thing}",
+                        f"put in {noun}",
+                    )
+                )
         elif phrase.into:
             target = reference or f"the {phrase.thing}"
             moved = next((part for part in parts if part.startswith("for the ")), "")
@@ -359,6 +381,11 @@ class Composer:
                     "Could you {g} for me and tell me what's there?",
                     "Please {g} and let me know what you find.",
                     "I want to {g}; tell me what it shows.",
+                    "Would you {g}? I'd like to know what's there.",
+                    "Can you {g}? Tell me what you find there.",
+                    "Help me {g} and sum up what you find.",
+                    "Let's {g}. What does it say?",
+                    "I need to {g}, so tell me what turns up.",
                 )
             )
         else:
@@ -371,6 +398,11 @@ class Composer:
                     "Please {g}.",
                     "I want to {g}.",
                     "Help me {g}, please.",
+                    "Would you {g}?",
+                    "I'm hoping to {g}.",
+                    "Let's {g}.",
+                    "Go ahead and {g}.",
+                    "Time to {g}.",
                 )
             )
         sentences.append(_capital(opening.format(g=goal)))
@@ -397,6 +429,12 @@ class Composer:
                             "It's among the {g} {t}.",
                             "You'll find it among the {g} {t}.",
                             "Look for it in the {g} {t}.",
+                            "It's one of the {g} {t}.",
+                            "It should be in the {g} {t}.",
+                            "Check the {g} {t} to find it.",
+                            "The one I mean is with the {g} {t}.",
+                            "Search the {g} {t}; it's there.",
+                            "You can spot it in the {g} {t}.",
                         )
                     )
                     sentences.append(lead.format(g=group, t=text))
