@@ -120,6 +120,17 @@ def test_the_same_seed_makes_the_same_figures(made: tuple[Path, dict[str, Any]],
     _, stats = made
     again = invoke("tasks", "make", "-n", "12", "--seed", "5", "--out", str(tmp_path / "again"), "--json")
     assert json.loads(again.stdout) == stats
+    # The same bytes, not only the same counts: every kept task's record, story and requests included.
+    first, second = (_kept_records(path) for path in (made[0], tmp_path / "again"))
+    assert first == second
+    assert first
+
+
+def _kept_records(run: Path) -> list[str]:
+    from envfactory_core.serialize import dumps
+
+    with RunStore(run, create=False) as store:
+        return [dumps(task) for _, task, _ in PipelineStore(store).kept()]
 
 
 def test_env_limits_the_tasks_to_that_environment(tmp_path: Path) -> None:
