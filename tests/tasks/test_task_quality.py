@@ -190,3 +190,30 @@ def test_the_closing_message_reports_the_outputs() -> None:
     assert "booked the reservation" in message
     assert "RSV4411" in message
     assert 'I found 1 restaurant: "Casa Serra"' in message or "Casa Serra" in message
+
+
+def test_participles_are_english() -> None:
+    from envfactory_core.tasks.natural import participle
+
+    words = ["book", "submit", "cancel", "withdraw", "plan", "create", "pay", "open", "reply", "send"]
+    assert [participle(word) for word in words] == [
+        "booked",
+        "submitted",
+        "cancelled",
+        "withdrawn",
+        "planned",
+        "created",
+        "paid",
+        "opened",
+        "replied",
+        "sent",
+    ]
+
+
+def test_a_write_tasks_reading_turn_reports_what_it_found() -> None:
+    found = _call(
+        "notes", "search_notes", {"query": "Kickoff"}, {"notes": [{"title": "Roadmap Kickoff"}]}, effect="read"
+    )
+    made = _call("notes", "create_note", {"title": "Q3"}, {"note_id": "n1", "title": "Q3"})
+    task = _task([found, made], ["x"])
+    assert closing_message(task, (0,), {0: found.output}, last_turn=False) == 'I found 1 note: "Roadmap Kickoff".'

@@ -12,9 +12,10 @@ from typing import Any
 
 from ..ids import JsonValue
 from ..models import Task
-from .natural import human_date, past
+from .natural import human_date, participle
 from .phrase_model import phrase_for
 from .phrasing import argument_label, join_words, render_value
+from .values import stated_in
 
 __all__ = ["closing_message"]
 
@@ -84,6 +85,15 @@ def _found(output: JsonValue, thing: str, things: str, listing: bool) -> str:
     return f"Here is the {thing}: " + join_words(facts) if facts else f"I looked at the {thing}"
 
 
+def _said(fact: str, text: str) -> bool:
+    """Whether ``fact`` is in ``text`` as a person may write it (``486.0`` as 486, a time as 16 June at 14:00)."""
+    try:
+        number = float(fact)
+    except ValueError:
+        return stated_in(fact, text)
+    return stated_in(int(number) if number.is_integer() else number, text) or stated_in(fact, text)
+
+
 def closing_message(task: Task, turn_calls: Sequence[int], outputs: Mapping[int, Any], last_turn: bool) -> str:
     """What the assistant says after the turn's calls: writes done, facts found, from ``outputs``."""
     sentences = []
@@ -93,14 +103,16 @@ def closing_message(task: Task, turn_calls: Sequence[int], outputs: Mapping[int,
         output = outputs.get(index, gold.output)
         if gold.effect == "write":
             facts = _facts(output)
-            sentence = f"I've {past(phrase.verb)} the {phrase.thing}"
+            sentence = f"I've {participle(phrase.verb)} the {phrase.thing}"
             sentences.append(sentence + (": " + join_words(facts) if facts else "") + ".")
-    if last_turn and task.kind == "read" and turn_calls:
+    reads_only = all(task.gold_calls[index].effect == "read" for index in turn_calls)
+    if turn_calls and ((last_turn and task.kind == "read") or reads_only):
         last = task.gold_calls[turn_calls[-1]]
         phrase = phrase_for(last.call.tool, effect=last.effect)
         found = _found(outputs.get(turn_calls[-1], last.output), phrase.thing, phrase.things, phrase.intent == "find")
         text = found + "."
-        missing = [fact for fact in task.answer_facts if fact.lower() not in text.lower()]
+        facts = task.answer_facts if last_turn else ()
+        missing = [fact for fact in facts if not _said(fact, text)]
         if missing:
             text += " In short: " + join_words(missing) + "."
         sentences.append(text)

@@ -27,7 +27,7 @@ from .phrase_model import ToolPhrase, phrase_for
 from .phrasing import ambiguous, argument_label, descriptor, join_words, render_value
 from .values import stated_in
 
-__all__ = ["Composer", "human_date", "phrase_of", "write_story"]
+__all__ = ["Composer", "human_date", "participle", "phrase_of", "write_story"]
 
 _MONTHS = (
     "January",
@@ -98,13 +98,18 @@ _PAST = {
     "pay": "paid",
     "put": "put",
     "shut": "shut",
-    "withdraw": "withdrew",
+    "withdraw": "withdrawn",
+    "take": "taken",
+    "give": "given",
+    "write": "written",
+    "choose": "chosen",
+    "begin": "begun",
     "checkout": "checked out",
 }
 
 
-def past(verb: str) -> str:
-    """``book`` → ``booked``, ``send`` → ``sent``, ``submit`` → ``submitted``."""
+def participle(verb: str) -> str:
+    """``book`` → ``booked``, ``send`` → ``sent``, ``withdraw`` → ``withdrawn``, ``submit`` → ``submitted``."""
     if verb in _PAST:
         return _PAST[verb]
     if verb.endswith("e"):
@@ -112,7 +117,7 @@ def past(verb: str) -> str:
     if verb.endswith("y") and verb[-2:-1] not in "aeiou":
         return verb[:-1] + "ied"
     if re.fullmatch(r"[^aeiou]*[aeiou][bdgmnprt]", verb) or verb in ("submit", "admit", "commit", "refer", "cancel"):
-        return verb + verb[-1] if verb != "cancel" else "cancelled"
+        return verb + verb[-1] + "ed" if verb != "cancel" else "cancelled"
     return verb + "ed"
 
 
@@ -332,7 +337,7 @@ class Composer:
             )
         elif phrase.intent in ("create", "send", "pay") and not reference:
             noun = f"{phrase.article} {phrase.thing}" if phrase.thing != "it" else "it"
-            head = rng.choice((f"{verb} {noun}", f"{verb} {noun}", f"get {noun} {past(verb)}"))
+            head = rng.choice((f"{verb} {noun}", f"{verb} {noun}", f"get {noun} {participle(verb)}"))
             if phrase.intent == "create" and verb in ("create", "add", "make"):
                 head = rng.choice(
                     (
