@@ -80,8 +80,15 @@ def _found(output: JsonValue, thing: str, things: str, listing: bool) -> str:
                     named.append(render_value(label))
         count = len(items)
         head = f"I found {count} {thing if count == 1 else things}" if count else f"I found no {things}"
-        return head + (": " + join_words(named) + (" and more" if count > len(named) else "") if named else "")
+        text = head + (": " + join_words(named) + (" and more" if count > len(named) else "") if named else "")
+        if count == 1 and isinstance(items[0], Mapping):
+            facts = [fact for fact in _facts(items[0], limit=4) if not fact.startswith(("title ", "name "))]
+            text += (", with " + join_words(facts)) if facts else ""
+        return text
     facts = _facts(output, limit=4)
+    if not facts and isinstance(output, Mapping):
+        nested = [value for value in output.values() if isinstance(value, Mapping)]
+        facts = _facts(nested[0], limit=4) if len(nested) == 1 else []
     return f"Here is the {thing}: " + join_words(facts) if facts else f"I looked at the {thing}"
 
 
@@ -114,6 +121,6 @@ def closing_message(task: Task, turn_calls: Sequence[int], outputs: Mapping[int,
         facts = task.answer_facts if last_turn else ()
         missing = [fact for fact in facts if not _said(fact, text)]
         if missing:
-            text += " In short: " + join_words(missing) + "."
+            text += " Worth knowing: " + join_words(missing) + "."
         sentences.append(text)
     return " ".join(sentences) or "Done."
