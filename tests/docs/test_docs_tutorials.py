@@ -54,7 +54,7 @@ def test_the_compose_a_pipeline_custom_task_gate_works(tmp_path: Path) -> None:
         '[[stage]]\nstage = "environments"\noptions = { names = ["bookshop", "notes"] }\n\n'
         '[[stage]]\nstage = "graph"\n\n[[stage]]\nstage = "sample"\noptions = { max_tools = 3 }\n\n'
         '[[stage]]\nstage = "ground"\n\n[[stage]]\nstage = "write"\n\n[[stage]]\nstage = "refine"\n\n'
-        + gate.replace("max_characters = 400", "max_characters = 150")
+        + gate.replace("max_characters = 400", "max_characters = 80")
     )
     env = {key: value for key, value in os.environ.items() if not key.startswith("ENVFACTORY_")}
     env["ENVFACTORY_LOAD_PLUGINS"] = ""

@@ -65,7 +65,7 @@ def _stage_line(stage: dict[str, Any]) -> str:
     return json.dumps(detail)
 
 
-def print_summary(outcome: RunOutcome) -> None:
+def print_summary(outcome: RunOutcome, quality: dict[str, Any] | None = None) -> None:
     console = stdout_console()
     table = Table(title=f"envfactory run → {outcome.out}", show_header=True)
     table.add_column("stage")
@@ -77,6 +77,22 @@ def print_summary(outcome: RunOutcome) -> None:
         table.add_row("dropped", f"{count} × {reason}", "")
     for reward, mean in outcome.rewards.items():
         table.add_row("reward", f"{reward}: mean {mean:.3f}", "")
+    if quality and quality.get("user_turns"):
+        table.add_row(
+            "quality",
+            f"description copy {quality['description_copy_share']:.1%}, "
+            f"parenthesis {quality['parenthesis_share']:.1%}, "
+            f"distinct 4-grams {quality['distinct_4gram_ratio']:.2f}, repeated references "
+            f"{quality['repeated_reference_share']:.1%}, implicit {quality['implicit_share']:.0%}, solvable "
+            f"{quality['solvable_share']:.0%}",
+            "",
+        )
+        table.add_row(
+            "coherence",
+            f"undo pairs {quality['undo_pair_share']:.1%}, value-range violations {quality['value_range_violations']}, "
+            f"unshared environments {quality['cross_environment_unshared']} of {quality['cross_environment_tasks']}",
+            "",
+        )
     for export in outcome.exports:
         noun = "record" if export["records"] == 1 else "records"
         table.add_row("file", f"{export['path']} ({export['records']} {noun})", "")
@@ -219,10 +235,21 @@ def run_command(
     enabled = not quiet and sys.stderr.isatty()
     with _ProgressReporter(enabled) as reporter:
         outcome = run_pipeline(pipeline, app.registry, options, pipeline_text=text, report=reporter)
+    quality = run_quality(app, out)
     if as_json:
-        echo_json(_outcome_json(outcome))
+        echo_json({**_outcome_json(outcome), "quality": quality})
     else:
-        print_summary(outcome)
+        print_summary(outcome, quality)
+
+
+def run_quality(app: App, out: Path) -> dict[str, Any]:
+    """The quality figures of the run's kept tasks (those ``envfactory tasks stats`` reports)."""
+    from ..env.catalog import environment_catalog
+    from .tasks import task_stats
+
+    with RunStore(out, create=False) as store:
+        stats = task_stats(store, environment_catalog(app.registry))
+    return {**stats["quality"], "implicit_share": stats["implicit_share"], "solvable_share": stats["solvable_share"]}
 
 
 @click.group("runs")

@@ -189,7 +189,7 @@ def tasks_command(app: App, run_dir: Path, out: str, check: bool, as_json: bool)
 @pass_app
 @handle_errors
 def examples_command(app: App, out: str, count: int, seed: int, chains: int, check: bool, as_json: bool) -> None:
-    """Render kept tasks of `tasks make -n N --seed S` (story, requests, gold calls, final answer) as a page.
+    """Render kept tasks (story, requests, gold calls, final answer) as a page (docs/examples/tasks.md).
 
     The tasks are made offline from the installed domains, in a scratch run that is thrown away;
     the same packages, count and seed give the same bytes. With --check nothing is written and the
