@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import signal
 import socket
 import threading
@@ -13,6 +14,7 @@ import anyio
 import uvicorn
 from mcp.server.stdio import stdio_server
 
+from .frontdoor import FrontDoor
 from .server import EnvironmentServer
 
 __all__ = ["HttpOptions", "http_app", "serve_http", "serve_stdio"]
@@ -39,17 +41,19 @@ class HttpOptions:
         stateless: bool = False,
         session_idle_timeout: float | None = 1800.0,
         json_response: bool = True,
+        token: str | None = None,
     ) -> None:
         self.stateless = stateless
         self.session_idle_timeout = session_idle_timeout
         self.json_response = json_response
+        self.token = token
 
 
 def http_app(server: EnvironmentServer, *, host: str = "127.0.0.1", options: HttpOptions | None = None) -> Any:
     """The ASGI app serving ``server`` at ``/mcp`` (its lifespan runs the SDK's session manager)."""
     options = options or HttpOptions()
     lowlevel = server.mcp_server(stream_scoped=False)
-    return lowlevel.streamable_http_app(
+    app = lowlevel.streamable_http_app(
         streamable_http_path=MCP_PATH,
         json_response=options.json_response,
         stateless_http=options.stateless,
@@ -57,6 +61,24 @@ def http_app(server: EnvironmentServer, *, host: str = "127.0.0.1", options: Htt
         max_sessions=server.pool.max_episodes,
         host=host,
     )
+    return FrontDoor(
+        app,
+        token=options.token,
+        sessions_per_client=server.client_limit,
+        # The SDK's open sessions by id (for the per-client count; None: count until DELETE).
+        live_sessions=lambda: getattr(lowlevel.session_manager, "_server_instances", None),
+        stateless=options.stateless,
+    )
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is a loopback address (or ``localhost``): only this machine can connect."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def bind(host: str, port: int) -> socket.socket:
