@@ -104,12 +104,15 @@ def child_env(delay: float = 0.0, **extra: str) -> dict[str, str]:
 
 
 def command(*args: str) -> list[str]:
-    return [sys.executable, "-c", "from envfactory_core.cli import main; main()", "--plugins-dir", str(PLUGIN_DIR), *args]
+    entry = "from envfactory_core.cli import main; main()"
+    return [sys.executable, "-c", entry, "--plugins-dir", str(PLUGIN_DIR), *args]
 
 
 def envfactory(*args: str, delay: float = 0.0, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``envfactory`` in a child process; its output must hold no traceback, whatever it exits with."""
-    done = subprocess.run(command(*args), capture_output=True, text=True, env=env or child_env(delay), timeout=300)
+    done = subprocess.run(
+        command(*args), check=False, capture_output=True, text=True, env=env or child_env(delay), timeout=300
+    )
     assert_no_traceback(done.stdout, done.stderr)
     return done
 

@@ -26,7 +26,8 @@ def test_a_non_finite_number_in_a_pipeline_file_is_refused_and_nothing_is_writte
     out = tmp_path / "out"
     refused = envfactory("run", str(path), "--out", str(out))
     assert refused.returncode == 2
-    assert location in refused.stderr and "not a finite number" in refused.stderr
+    assert location in refused.stderr
+    assert "not a finite number" in refused.stderr
     assert not out.exists(), "a pipeline file that fails to load must write nothing"
     record("bad inputs refused")
 
@@ -37,7 +38,8 @@ def test_a_pipeline_file_that_is_not_utf8_is_refused_and_nothing_is_written(tmp_
     out = tmp_path / "out"
     refused = envfactory("run", str(path), "--out", str(out))
     assert refused.returncode == 2
-    assert "not UTF-8" in refused.stderr and "save the file as UTF-8" in refused.stderr
+    assert "not UTF-8" in refused.stderr
+    assert "save the file as UTF-8" in refused.stderr
     assert not out.exists()
     record("bad inputs refused")
 
@@ -55,7 +57,8 @@ def test_bad_json_arguments_on_the_command_line_are_refused(case: str) -> None:
     text, expected = BAD_ARGS[case]
     refused = envfactory("envs", "call", "bookshop", "search_books", "--args", text)
     assert refused.returncode == 2
-    assert "--args" in refused.stderr and expected in refused.stderr
+    assert "--args" in refused.stderr
+    assert expected in refused.stderr
     record("bad inputs refused")
 
 

@@ -169,13 +169,16 @@ def test_a_named_episode_belongs_to_the_session_that_opened_it_unless_shared(ser
     ]
     for result in foreign:
         error = _error(result)
-        assert error["kind"] == "invalid_arguments" and "belongs to another session" in error["message"]
+        assert error["kind"] == "invalid_arguments"
+        assert "belongs to another session" in error["message"]
     record("hostile requests answered", len(foreign))
     still = owner.call(mine, "notes__get_note", {"note_id": note_id}, episode_id="private")
-    assert still["isError"] is False and still["structuredContent"]["title"] == "secret"
+    assert still["isError"] is False
+    assert still["structuredContent"]["title"] == "secret"
     owner.call(mine, "notes__create_note", {"title": "ours"}, episode_id="together", episode_shared=True)
     seen = stranger.call(theirs, "notes__search_notes", {"query": "ours"}, episode_id="together")
-    assert seen["isError"] is False and "ours" in json.dumps(seen["structuredContent"])
+    assert seen["isError"] is False
+    assert "ours" in json.dumps(seen["structuredContent"])
     owner.close()
     stranger.close()
 
@@ -217,7 +220,7 @@ def test_clients_hanging_up_leave_nothing_stuck_and_sigterm_exits_cleanly() -> N
                 "jsonrpc": "2.0",
                 "id": 1,
                 "method": "initialize",
-                "params": {"protocolVersion": PROTOCOL, "capabilities": {}, "clientInfo": {"name": "x", "version": "1"}},
+                "params": {"protocolVersion": PROTOCOL, "capabilities": {}, "clientInfo": {"name": "x"}},
             }
         ).encode()
         threads = [
@@ -257,12 +260,14 @@ def test_a_token_is_required_when_set_and_off_loopback() -> None:
     refused = subprocess.run(
         command("serve", "local/notes", "--transport", "http", "--host", "0.0.0.0", "--port", "0"),
         env=child_env(ENVFACTORY_LOAD_PLUGINS="envfactory-mcp"),
+        check=False,
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert refused.returncode == 2
-    assert "--token" in refused.stderr and "ENVFACTORY_MCP_TOKEN" in refused.stderr
+    assert "--token" in refused.stderr
+    assert "ENVFACTORY_MCP_TOKEN" in refused.stderr
     assert_no_traceback(refused.stderr)
     record("hostile requests answered")
 

@@ -51,7 +51,9 @@ def _kill_in(stage: str, out: Path, pipeline_file: Path, delay: float) -> set[st
     return stages_done(out)
 
 
-def test_a_kill_in_every_stage_resumes_to_identical_exports(tmp_path: Path, pipeline_file: Path, reference: Path) -> None:
+def test_a_kill_in_every_stage_resumes_to_identical_exports(
+    tmp_path: Path, pipeline_file: Path, reference: Path
+) -> None:
     out = tmp_path / "killed"
     for stage in ("verify", "graph", "sample", "items", "export"):
         done = _kill_in(stage, out, pipeline_file, delay=0.6)
@@ -154,10 +156,11 @@ def test_a_killed_two_worker_run_leaves_no_process(tmp_path: Path, tmp_path_fact
     process.send_signal(signal.SIGKILL)
     process.wait()
     record("kills survived")
-    gone, alive = psutil.wait_procs(workers, timeout=10)
+    _gone, alive = psutil.wait_procs(workers, timeout=10)
     alive = [worker for worker in alive if worker.is_running() and worker.status() != psutil.STATUS_ZOMBIE]
     assert not alive, f"workers left running after the run was killed: {[w.pid for w in alive]}"
     interrupted = envfactory("runs", "show", str(out), "--json")
     assert json.loads(interrupted.stdout)["state"] == "interrupted"
     text = envfactory("runs", "show", str(out))
-    assert "interrupted" in text.stderr and "chains ran out" not in text.stderr
+    assert "interrupted" in text.stderr
+    assert "chains ran out" not in text.stderr

@@ -68,7 +68,8 @@ def test_a_damaged_store_is_a_clear_error_and_either_way_out_works(
         refused = envfactory(*args)
         assert refused.returncode == 2
         assert f"the run store {store} is damaged" in refused.stderr
-        assert f"envfactory runs restore {out}" in refused.stderr and "--restart" in refused.stderr
+        assert f"envfactory runs restore {out}" in refused.stderr
+        assert "--restart" in refused.stderr
         assert store.read_bytes() == damaged_bytes, "a damaged store must not be written to"
     record("corruptions recognised")
     way_out = ("runs", "restore", str(out)) if damage in {"empty", "scribbled"} else None
@@ -91,7 +92,8 @@ def test_a_store_from_a_newer_release_is_refused(
     NEWER[change](out / "run.sqlite")
     refused = envfactory("runs", "show", str(out))
     assert refused.returncode == 2
-    assert "newer" in refused.stderr and str(out / "run.sqlite") in refused.stderr
+    assert "newer" in refused.stderr
+    assert str(out / "run.sqlite") in refused.stderr
     record("corruptions recognised")
 
 
@@ -101,7 +103,8 @@ def test_missing_and_changed_exports_are_written_again(tmp_path: Path, pipeline_
     shutil.rmtree(exports)
     again = envfactory("run", str(pipeline_file), "--out", str(out), "--json")
     summary = json.loads(again.stdout)
-    assert summary["did_work"] is True and len(summary["repaired_exports"]) == len(output_files(reference))
+    assert summary["did_work"] is True
+    assert len(summary["repaired_exports"]) == len(output_files(reference))
     assert set(summary["repaired_exports"].values()) == {"missing"}
     assert output_files(out) == output_files(reference)
     record("corruptions recognised")
@@ -109,7 +112,8 @@ def test_missing_and_changed_exports_are_written_again(tmp_path: Path, pipeline_
     tampered.write_bytes(tampered.read_bytes().replace(b'"', b"'", 1))
     untouched = {p: p.stat().st_mtime_ns for p in exports.rglob("*") if p.is_file() and "messages" not in str(p)}
     text = envfactory("run", str(pipeline_file), "--out", str(out))
-    assert "missing or changed" in text.stderr and "(changed)" in text.stderr
+    assert "missing or changed" in text.stderr
+    assert "(changed)" in text.stderr
     assert output_files(out) == output_files(reference)
     # only the exporter with a changed file ran again
     assert {p: p.stat().st_mtime_ns for p in untouched} == untouched

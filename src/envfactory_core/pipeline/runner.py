@@ -177,7 +177,7 @@ def _verify_stage(
             cached = cache.get(key) if key is not None else None
             if key is not None and previous is not None and previous["check_key"] == key:
                 counts["resumed"] += 1
-                passed, detail = previous["passed"], previous["detail"]
+                ok, detail = bool(previous["passed"]), str(previous["detail"])
             else:
                 if cached is not None:
                     result = from_json(VerificationReport, json.loads(cached))
@@ -187,7 +187,7 @@ def _verify_stage(
                     result = verifier.verify_environment(environment)
                     source = "verified"
                     counts["verified"] += 1
-                passed = result.passed
+                ok = result.passed
                 detail = "; ".join(f"{check.name}: {check.detail}" for check in result.failures)[:500]
                 store.save_environment_check(
                     spec.name,
@@ -201,7 +201,7 @@ def _verify_stage(
                 )
                 if key is not None and source == "verified":
                     cache.put(key, canonical_json(to_json(result)))
-            if passed:
+            if ok:
                 kept.append(environment)
             else:
                 failed[environment.name] = detail
@@ -520,7 +520,7 @@ def run_pipeline(
 
 def run_state(store: PipelineStore, stage_types: list[str], target: int) -> str:
     """``complete``, ``interrupted`` (a stage or some chains left to do) or ``exhausted`` (chains ran out)."""
-    expected = [name for name in ("environments", "verify", "graph", "sample") if name in stage_types]
+    expected: list[str] = [name for name in ("environments", "verify", "graph", "sample") if name in stage_types]
     if "sample" in stage_types:
         expected.append("items")
     if "export" in stage_types:
