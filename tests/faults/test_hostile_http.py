@@ -14,8 +14,14 @@ from typing import Any
 
 import httpx
 import pytest
+from envfactory_testing.requirements import require_module
 
 from .conftest import PLUGIN_DIR, assert_no_traceback, child_env, command, record
+
+
+@pytest.fixture(autouse=True)
+def _needs_the_mcp_plugin() -> None:
+    require_module("envfactory_mcp", "pip install -e ./plugins/envfactory-mcp (requirements-test.txt)")
 
 LIMIT = 6
 PROTOCOL = "2025-11-25"
