@@ -23,6 +23,7 @@ from .conftest import PLUGIN_DIR, assert_no_traceback, child_env, command, recor
 def _needs_the_mcp_plugin() -> None:
     require_module("envfactory_mcp", "pip install -e ./plugins/envfactory-mcp (requirements-test.txt)")
 
+
 LIMIT = 6
 PROTOCOL = "2025-11-25"
 HEADERS = {"accept": "application/json, text/event-stream", "content-type": "application/json"}
