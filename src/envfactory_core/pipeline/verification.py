@@ -51,13 +51,11 @@ def _file_digest(path: str, mtime_ns: int, size: int) -> str:
 def _code_digest(function: Callable[..., Any]) -> str | None:
     """The sha256 of the source file that defines ``function`` (None when there is none to read)."""
     target = inspect.unwrap(function)
-    module = sys.modules.get(getattr(target, "__module__", "") or "")
-    filename = getattr(module, "__file__", None) if module is not None else None
-    if not filename:
-        try:
-            filename = inspect.getsourcefile(target)
-        except TypeError:
-            filename = None
+    code = getattr(target, "__code__", None)
+    filename = code.co_filename if code is not None else None
+    if not filename or not os.path.isfile(filename):
+        module = sys.modules.get(getattr(target, "__module__", "") or "")
+        filename = getattr(module, "__file__", None) if module is not None else None
     if not filename or not os.path.isfile(filename):
         return None
     status = os.stat(filename)
