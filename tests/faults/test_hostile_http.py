@@ -244,10 +244,40 @@ def test_clients_hanging_up_leave_nothing_stuck_and_sigterm_exits_cleanly() -> N
         assert stats["live"] <= 1, stats  # only this client's own session episode, if any
         answer = client.call(session, "notes__search_notes", {})
         assert answer["isError"] is False
-        client.close()
+        # At SIGTERM: an open SSE stream and requests whose bodies never finish are still in flight.
+        stream = threading.Thread(target=_hold_stream, args=(client, session), daemon=True)
+        stream.start()
+        held = [_held_open(running.port) for _ in range(10)]
+        time.sleep(0.5)
+        record("hostile requests answered", len(held) + 1)
     finally:
+        started = time.monotonic()
         output = running.stop()
+    assert time.monotonic() - started < 5  # drained, not cut off at uvicorn's grace limit
     assert "stopped" in output
+    for sock in held:
+        sock.close()
+    client.close()
+
+
+def _hold_stream(client: Client, session: str) -> None:
+    headers = {**client.headers, "accept": "text/event-stream", "mcp-session-id": session}
+    try:
+        with client.http.stream("GET", client.url, headers={**headers, "mcp-protocol-version": PROTOCOL}) as response:
+            for _ in response.iter_bytes():
+                pass
+    except httpx.HTTPError:
+        return
+
+
+def _held_open(port: int) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+    head = (
+        f"POST /mcp HTTP/1.1\r\nhost: 127.0.0.1:{port}\r\naccept: application/json, text/event-stream\r\n"
+        "content-type: application/json\r\ncontent-length: 500\r\n\r\n{"
+    )
+    sock.sendall(head.encode())
+    return sock
 
 
 def test_a_token_is_required_when_set_and_off_loopback() -> None:

@@ -69,6 +69,23 @@ class FrontDoor:
         self.sessions: dict[str, set[str]] = {}
         self.opening: dict[str, int] = {}
         self.refused = 0
+        self.draining = False
+        self._in_flight: set[anyio.CancelScope] = set()
+
+    def is_draining(self) -> bool:
+        """Whether :meth:`drain` was called (it may have been while a request was awaiting)."""
+        return self.draining
+
+    def drain(self) -> None:
+        """The server is stopping: end every request still in flight (open SSE streams, slow bodies) cleanly.
+
+        Each one is cancelled and its response completed (an open stream is ended, an unanswered
+        request gets 503), so the server exits without waiting out its grace period and without
+        tracebacks of requests cancelled at the end.
+        """
+        self.draining = True
+        for scope in list(self._in_flight):
+            scope.cancel()
 
     def _authorized(self, scope: Scope) -> bool:
         if self.token is None:
@@ -146,8 +163,40 @@ class FrontDoor:
         """Run the app; cancel it when the client disconnects before the response is complete.
 
         The request body is read here first (the SDK reads it whole anyway), so any later
-        ``http.disconnect`` means the client has gone.
+        ``http.disconnect`` means the client has gone. While the server drains, the request is
+        cancelled and its response completed here (an open stream ended, an unanswered request
+        answered 503).
         """
+        if self.draining:
+            await _answer(send, 503, "the server is shutting down")
+            return
+        state = {"started": False}
+        finished = anyio.Event()
+
+        async def sent(message: Message) -> None:
+            await send(message)
+            if message["type"] == "http.response.start":
+                state["started"] = True
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                finished.set()
+
+        with anyio.CancelScope() as request_scope:
+            self._in_flight.add(request_scope)
+            try:
+                await self._run(scope, receive, sent, finished)
+            finally:
+                self._in_flight.discard(request_scope)
+        if self.is_draining() and not finished.is_set():
+            with anyio.CancelScope(shield=True):
+                try:
+                    if state["started"]:
+                        await send({"type": "http.response.body", "body": b"", "more_body": False})
+                    else:
+                        await _answer(send, 503, "the server is shutting down")
+                except OSError:
+                    return  # the client is gone as well
+
+    async def _run(self, scope: Scope, receive: Receive, send: Send, finished: anyio.Event) -> None:
         body = bytearray()
         while True:
             message = await receive()
@@ -157,7 +206,6 @@ class FrontDoor:
             if not message.get("more_body", False):
                 break
         replayed = False
-        finished = anyio.Event()
 
         async def replay() -> Message:
             nonlocal replayed
@@ -166,11 +214,6 @@ class FrontDoor:
                 return {"type": "http.request", "body": bytes(body), "more_body": False}
             await finished.wait()
             return {"type": "http.disconnect"}
-
-        async def sent(message: Message) -> None:
-            await send(message)
-            if message["type"] == "http.response.body" and not message.get("more_body", False):
-                finished.set()
 
         async with anyio.create_task_group() as group:
 
@@ -184,7 +227,6 @@ class FrontDoor:
 
             group.start_soon(watch_disconnect)
             try:
-                await self.app(scope, replay, sent)
+                await self.app(scope, replay, send)
             finally:
-                finished.set()
                 group.cancel_scope.cancel()

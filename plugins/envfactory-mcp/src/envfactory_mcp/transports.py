@@ -20,6 +20,8 @@ from .server import EnvironmentServer
 __all__ = ["HttpOptions", "http_app", "serve_http", "serve_stdio"]
 
 MCP_PATH = "/mcp"
+DRAIN_GRACE = 1.0
+"""Seconds a stopping server gives requests in flight before it ends them (uvicorn's own limit is 5)."""
 
 
 async def serve_stdio(server: EnvironmentServer) -> None:
@@ -155,9 +157,18 @@ async def serve_http(
         if ready is not None:
             ready(url)
 
+    async def drain_when_stopping() -> None:
+        """Once SIGTERM/SIGINT arrived: a moment for short requests, then end what is still open."""
+        while not uvicorn_server.should_exit:
+            await anyio.sleep(0.05)
+        await anyio.sleep(DRAIN_GRACE)
+        if isinstance(app, FrontDoor):
+            app.drain()
+
     try:
         async with anyio.create_task_group() as group:
             group.start_soon(announce)
+            group.start_soon(drain_when_stopping)
             await uvicorn_server.serve(sockets=[sock])
             group.cancel_scope.cancel()
     finally:
