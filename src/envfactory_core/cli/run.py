@@ -41,7 +41,7 @@ def _outcome_json(outcome: RunOutcome) -> dict[str, Any]:
         "dropped_by_reason": outcome.drop_reasons,
         "rewards": outcome.rewards,
         "exports": outcome.exports,
-        "complete": outcome.state == "complete",
+        "complete": outcome.state in ("complete", "exhausted"),
         "state": outcome.state,
         "stopped": outcome.stopped,
         "repaired_exports": outcome.repaired_exports,
@@ -324,7 +324,7 @@ def runs_list(root: Path, as_json: bool) -> None:
                 "kept": outcome.kept,
                 "target": outcome.target,
                 "stages": [stage["stage"] for stage in outcome.stages],
-                "complete": outcome.state == "complete",
+                "complete": outcome.state in ("complete", "exhausted"),
                 "state": outcome.state,
             }
         )
