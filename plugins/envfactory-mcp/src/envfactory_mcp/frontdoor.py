@@ -128,6 +128,8 @@ class FrontDoor:
             and SESSION_HEADER not in headers
         )
         if not opens_session:
+            if scope.get("method") == "DELETE" and SESSION_HEADER in headers:
+                self.sessions.get(client, set()).discard(bytes(headers[SESSION_HEADER]).decode("latin-1"))
             await self._serve(scope, receive, send)
             return
         assert self.sessions_per_client is not None

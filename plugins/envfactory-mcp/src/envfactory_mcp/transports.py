@@ -67,7 +67,7 @@ def http_app(server: EnvironmentServer, *, host: str = "127.0.0.1", options: Htt
         app,
         token=options.token,
         sessions_per_client=server.client_limit,
-        # The SDK's open sessions by id (for the per-client count; None: count until DELETE).
+        # The SDK's open sessions by id, so sessions that idled out stop counting (else: until DELETE).
         live_sessions=lambda: getattr(lowlevel.session_manager, "_server_instances", None),
         stateless=options.stateless,
     )
