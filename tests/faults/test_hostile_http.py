@@ -139,10 +139,16 @@ def _error(result: dict[str, Any]) -> dict[str, Any]:
 def test_unclosed_sessions_of_one_client_do_not_lock_out_another(server: Server) -> None:
     """Must-show 3 (sessions): client A opens sessions and never closes them; B still gets one."""
     hostile, other = Client(server.url, "127.0.0.1"), Client(server.url, "127.0.0.2")
-    statuses = [hostile.initialize().status_code for _ in range(LIMIT + 20)]
+    responses = [hostile.initialize() for _ in range(LIMIT + 20)]
+    statuses = [response.status_code for response in responses]
     assert statuses[:LIMIT] == [200] * LIMIT
     assert set(statuses[LIMIT:]) == {429}
     record("hostile requests answered", len(statuses))
+    ended = responses[0].headers["mcp-session-id"]
+    hostile.http.delete(
+        server.url, headers={**hostile.headers, "mcp-session-id": ended, "mcp-protocol-version": PROTOCOL}
+    )
+    assert hostile.initialize().status_code == 200  # an ended session no longer counts
     session = other.session()
     created = other.call(session, "notes__create_note", {"title": "mine"})
     assert created["isError"] is False
