@@ -118,8 +118,8 @@ def closing_message(task: Task, turn_calls: Sequence[int], outputs: Mapping[int,
         phrase = phrase_for(last.call.tool, effect=last.effect)
         found = _found(outputs.get(turn_calls[-1], last.output), phrase.thing, phrase.things, phrase.intent == "find")
         text = found + "."
-        facts = task.answer_facts if last_turn else ()
-        missing = [fact for fact in facts if not _said(fact, text)]
+        wanted = task.answer_facts if last_turn else ()
+        missing = [fact for fact in wanted if not _said(fact, text)]
         if missing:
             text += " Worth knowing: " + join_words(missing) + "."
         sentences.append(text)
