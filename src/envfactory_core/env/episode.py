@@ -21,6 +21,7 @@ from ..models import EnvironmentSpec, StateDiff, Step, ToolCall, ToolFailure, To
 from .arguments import DEFAULT_MAX_STRING_CHARS, ArgumentValidator
 from .errors import ToolError
 from .state import EncodedTable, StateCodec, StateWriteError, combine_digests, diff_rows, diff_states
+from .state_view import StateView
 from .tables import TableView
 from .tools import ToolDefinition
 
@@ -67,6 +68,9 @@ class TemplateHost(EpisodeHost, Protocol):
 
 
 _ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+
+_RESET_SAVEPOINT = "ef_reset"
+"""The savepoint an episode holds open from its reset on: rolling back to it is the next reset."""
 
 
 def _connect() -> sqlite3.Connection:
@@ -237,13 +241,33 @@ class Episode(EpisodeBase):
     # --- lifecycle -----------------------------------------------------------------------------
 
     def _use(self, template: Template) -> None:
+        """Copy ``template`` in, then open the reset savepoint every later call runs inside."""
+        if self.connection.in_transaction:
+            self.connection.execute("ROLLBACK")
         self.template = template
         template.copy_into(self.connection)
         self.environment.codec.install_triggers(self.connection)
         self.connection.execute("DELETE FROM _ef_dirty")
+        self.connection.execute(f"SAVEPOINT {_RESET_SAVEPOINT}")
         self._tables = {name: table.copy() for name, table in template.tables.items()}
         self._hash: str | None = template.state_hash
+        self._view: StateView | None = None
         self._changed: dict[str, set[str]] = {}
+        self.steps = []
+
+    def _rewind(self) -> None:
+        """Back to the template by rolling back to the reset savepoint: only the pages written move.
+
+        Rows written but not yet flushed are in the rolled-back ``_ef_dirty`` table too, and the
+        encoded tables are copy-on-write, so only the tables flushed since are copied again.
+        """
+        self.connection.execute(f"ROLLBACK TO {_RESET_SAVEPOINT}")
+        tables = self.template.tables
+        for name in self._changed:
+            self._tables[name] = tables[name].copy()
+        self._hash = self.template.state_hash
+        self._view = None
+        self._changed = {}
         self.steps = []
 
     def reset(
@@ -252,10 +276,11 @@ class Episode(EpisodeBase):
         """Back to this episode's initial state, or to a new seed's or state's."""
         self._check_open()
         if seed is not None or state is not None:
-            template = self.environment.template(seed=seed, state=state, size=size)
+            self._use(self.environment.template(seed=seed, state=state, size=size))
+        elif self.connection.in_transaction:
+            self._rewind()
         else:
-            template = self.template
-        self._use(template)
+            self._use(self.template)
 
     def close(self) -> None:
         if not self._closed:
@@ -356,6 +381,7 @@ class Episode(EpisodeBase):
                 table.set(key, canonical_json(codec.decode_row(found)))
             self._changed.setdefault(table_name, set()).add(key)
         self._hash = None
+        self._view = None
 
     def state_hash(self) -> str:
         """The state hash (``sha256:…``); only tables touched since the last hash are re-hashed."""
@@ -370,6 +396,14 @@ class Episode(EpisodeBase):
         self._check_open()
         self._flush()
         return _decode(self._tables)
+
+    def state_view(self) -> StateView:
+        """The state as a read-only mapping that decodes rows on access (the same until a write)."""
+        self._check_open()
+        self._flush()
+        if self._view is None:
+            self._view = StateView({name: table.snapshot() for name, table in self._tables.items()})
+        return self._view
 
     def changed_rows(self) -> dict[str, set[str]]:
         """Keys written since the last reset (a superset of the rows that differ)."""

@@ -101,6 +101,11 @@ class EncodedTable:
         clone._table_digest = self._table_digest
         return clone
 
+    def snapshot(self) -> EncodedTable:
+        """A copy that later writes to this table never reach (both share buckets until written)."""
+        self._owned.clear()
+        return self.copy()
+
     def _writable(self, bucket: str) -> dict[str, str]:
         if bucket not in self._owned:
             self._buckets[bucket] = dict(self._buckets.get(bucket, {}))
