@@ -141,8 +141,11 @@ class EncodedTable:
             for bucket, rows in self._buckets.items():
                 if bucket not in self._digests:
                     self._digests[bucket] = _sha(_object_json(rows))
+            # Bucket names and digests are hex, so their JSON is the text in quotes: this is
+            # _object_json({bucket: json.dumps(digest)}) without an encoder call per bucket.
+            digests = self._digests
             self._table_digest = _sha(
-                _object_json({bucket: json.dumps(value) for bucket, value in self._digests.items()})
+                "{" + ",".join(f'"{bucket}":"{digests[bucket]}"' for bucket in sorted(digests)) + "}"
             )
         return self._table_digest
 

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import json
 import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .schema import TABLE_NAMES, row_to_record
+from .schema import OPTIONAL_FIELDS, SYNTHETIC_KEYS, TABLE_NAMES, row_to_record
 
 if TYPE_CHECKING:
     from envfactory_core.env import Episode, Template
@@ -236,13 +237,39 @@ class TupleTextHash:
         flush()
 
 
+def _tuples(value: Any) -> Any:
+    """Lists to tuples, below objects already parsed as sorted ``(key, value)`` tuples."""
+    if isinstance(value, list):
+        return tuple(_tuples(item) for item in value)
+    if isinstance(value, tuple):
+        return tuple((key, _tuples(item)) for key, item in value)
+    return value
+
+
+def _encoded_record_text(table_name: str, key: str, row_json: str) -> str:
+    """:func:`_record_text` from a row's canonical JSON (sorted keys), without building dicts.
+
+    Parsing each object straight to its tuple of pairs gives the benchmark's sorted form, since
+    canonical JSON lists keys in sorted order; only rows holding arrays need a walk (lists become
+    tuples). The row's own key column and absent optional fields are dropped, as in the view.
+    """
+    pairs = json.loads(row_json, object_pairs_hook=tuple)
+    if "[" in row_json:
+        pairs = _tuples(pairs)
+    synthetic = SYNTHETIC_KEYS.get(table_name)
+    optional = OPTIONAL_FIELDS.get(table_name, frozenset())
+    record = tuple(
+        (field, value) for field, value in pairs if field != synthetic and not (value is None and field in optional)
+    )
+    return str((key, record))
+
+
 class _TemplateTexts:
     """Every record's text of one template, by table and key, and its incremental hash."""
 
     def __init__(self, template: Template) -> None:
-        state = template.canonical_state()
         texts = {
-            name: {key: _record_text(name, key, row) for key, row in state.get(name, {}).items()}
+            name: {key: _encoded_record_text(name, key, row) for key, row in template.tables[name].items()}
             for name in TABLE_NAMES
         }
         self.hash = TupleTextHash(texts)
