@@ -71,6 +71,7 @@ _ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 
 _RESET_SAVEPOINT = "ef_reset"
 """The savepoint an episode holds open from its reset on: rolling back to it is the next reset."""
+_ROLLBACK_TO_RESET = f"ROLLBACK TO {_RESET_SAVEPOINT}"
 
 
 def _connect() -> sqlite3.Connection:
@@ -258,23 +259,26 @@ class Episode(EpisodeBase):
     def _rewind(self) -> None:
         """Back to the template by rolling back to the reset savepoint: only the pages written move.
 
-        Rows written but not yet flushed are in the rolled-back ``_ef_dirty`` table too, and the
-        encoded tables are copy-on-write, so only the tables flushed since are copied again.
+        Rows written but not yet flushed are in the rolled-back ``_ef_dirty`` table too; the
+        encoded tables take back the template's buckets for the keys flushed since, so the cost is
+        in the rows written, not in the size of the state.
         """
-        self.connection.execute(f"ROLLBACK TO {_RESET_SAVEPOINT}")
-        tables = self.template.tables
-        for name in self._changed:
-            self._tables[name] = tables[name].copy()
-        self._hash = self.template.state_hash
+        self.connection.execute(_ROLLBACK_TO_RESET)
+        template = self.template
+        if self._changed:
+            for name, keys in self._changed.items():
+                self._tables[name].restore(template.tables[name], keys)
+            self._changed = {}
+        self._hash = template.state_hash
         self._view = None
-        self._changed = {}
         self.steps = []
 
     def reset(
         self, *, seed: int | None = None, state: Mapping[str, Any] | None = None, size: int | None = None
     ) -> None:
         """Back to this episode's initial state, or to a new seed's or state's."""
-        self._check_open()
+        if self._closed:
+            self._check_open()
         if seed is not None or state is not None:
             self._use(self.environment.template(seed=seed, state=state, size=size))
         elif self.connection.in_transaction:
