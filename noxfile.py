@@ -102,6 +102,6 @@ def imports(session: nox.Session) -> None:
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Run every benchmark script (each prints a table and a closing JSON line)."""
-    session.install("-r", "requirements-test.txt", "networkx")
+    session.install("-r", "requirements-bench.txt")
     for script in sorted(ROOT.glob("benchmarks/[!_]*.py")):  # _report.py and the like are helpers, not benchmarks
         session.run("python", str(script.relative_to(ROOT)), *session.posargs)
