@@ -62,3 +62,39 @@ def test_two_episodes_reset_independently() -> None:
         assert one.state() != two.state()
         one.reset()
         assert one.state() == two.state()
+
+
+@settings(max_examples=15, deadline=None)
+@given(rng=st.randoms(use_true_random=False), seed=st.integers(0, 3))
+def test_the_lazy_state_view_reads_as_the_decoded_state(rng: random.Random, seed: int) -> None:
+    """Same tables, keys, order and rows as ``state()`` after every call; a view kept is not changed later."""
+    state = bookshop.template(seed=seed).canonical_state()
+    plan = plan_calls(bookshop, rng, state, 8)
+    with bookshop.episode(seed=seed) as episode:
+        for tool, arguments in plan:
+            before = episode.state_view()
+            frozen = episode.state()  # the view is read only after the call below
+            episode.call(tool, arguments)
+            view = episode.state_view()
+            decoded = episode.state()
+            assert list(view) == list(decoded)
+            for name, rows in decoded.items():
+                assert list(view[name]) == list(rows)
+                assert {key: view[name][key] for key in rows} == rows
+                assert len(view[name]) == len(rows)
+            assert {name: dict(rows) for name, rows in before.items()} == frozen
+        episode.reset()
+        assert {name: dict(rows) for name, rows in episode.state_view().items()} == bookshop.initial_state(seed=seed)
+
+
+def test_a_view_kept_across_writes_to_the_same_row_keeps_its_values() -> None:
+    with bookshop.episode(seed=0) as episode:
+        isbn = next(iter(episode.state()["books"]))
+        episode.table("books").update(isbn, {"stock": 1})
+        first = episode.state_view()
+        episode.table("books").update(isbn, {"stock": 2})
+        second = episode.state_view()
+        assert first["books"][isbn]["stock"] == 1
+        assert second["books"][isbn]["stock"] == 2
+        episode.reset()
+        assert episode.state_view()["books"][isbn] == bookshop.initial_state(seed=0)["books"][isbn]
