@@ -1,7 +1,8 @@
 """Episodes: isolated, resettable copies of an environment's state.
 
 An episode owns a private in-memory SQLite database copied from a template with the SQLite backup
-API. Each call runs inside a savepoint: if the tool refuses (``ToolError``) or crashes, the
+API, then holds a savepoint open that a reset rolls back to (so a reset costs what was written,
+not the size of the state). Each call runs inside a savepoint: if the tool refuses (``ToolError``) or crashes, the
 savepoint is rolled back and the state is exactly as before. Triggers record which rows a call
 touched, so the state hash and the diff since reset re-encode only those rows.
 """

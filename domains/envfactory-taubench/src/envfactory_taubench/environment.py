@@ -1,7 +1,8 @@
 """The tau-bench airline environment on the EnvFactory SDK.
 
 The benchmark has one initial state (its data files), so the seed factory returns that state for
-every seed; episodes are copied from one cached template with the SQLite backup API. The
+every seed; episodes are copied from one cached template with the SQLite backup API and reset
+by a savepoint rollback. The
 environment is an evaluation set: marked ``evaluation_only`` and as overlapping
 "tau-bench airline", so no pipeline samples it for training data unless it names it.
 """
