@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from typing import Any
 
 import _report  # imported first, it takes this folder off sys.path
 
@@ -134,7 +135,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     if args.write_docs:
         write_docs(text, load)
-    figures = {
+    figures: dict[str, Any] = {
         f"{name}_{measure_name}": round(value, 1)
         for name, result in results.items()
         for measure_name, value in result.items()
