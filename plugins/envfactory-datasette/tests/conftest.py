@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from envfactory_testing.requirements import require_module, require_program
 
 REPO = Path(__file__).resolve().parents[3]
@@ -153,9 +152,10 @@ def datasette_url(real_run: Path) -> Iterator[str]:
             try:
                 with urllib.request.urlopen(f"{url}/-/versions.json", timeout=2):
                     break
-            except OSError:
+            except OSError as error:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"datasette did not start: {(real_run.parent / 'datasette.log').read_text()}")
+                    log_text = (real_run.parent / "datasette.log").read_text()
+                    raise RuntimeError(f"datasette did not start: {log_text}") from error
                 time.sleep(0.2)
         yield url
     finally:

@@ -190,7 +190,8 @@ def test_report_page_renders_its_charts_offline(
     assert charts.count() >= 4
     for index in range(charts.count()):
         box = charts.nth(index).bounding_box()
-        assert box["width"] > 100 and box["height"] > 10
+        assert box["width"] > 100
+        assert box["height"] > 10
     assert page.locator("svg.ef-chart rect.ef-bar").count() >= 8
     assert page.locator(".ef-sample").count() == 3
     assert page.locator(".ef-sample .ef-transcript").count() >= 1

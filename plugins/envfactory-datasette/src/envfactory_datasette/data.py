@@ -382,8 +382,7 @@ def run_summary(connection: sqlite3.Connection) -> dict[str, Any]:
     ]
     kinds = connection.execute("SELECT kind, COUNT(*) FROM tasks GROUP BY kind ORDER BY 2 DESC").fetchall()
     environments = connection.execute(
-        "SELECT e.value, COUNT(*) FROM tasks AS t, json_each(t.body, '$.environments') AS e "
-        "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20"
+        "SELECT environment, COUNT(*) FROM task_environments GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20"
     ).fetchall()
     llm: list[dict[str, Any]] = []
     if _has_table(connection, "llm_calls"):
