@@ -3,9 +3,3 @@
 ``envfactory browse RUN`` serves the run store with this plugin loaded; ``envfactory report RUN
 --html FILE`` writes the run's summary and a sample of its tasks as one self-contained page.
 """
-
-from __future__ import annotations
-
-__all__ = ["__version__"]
-
-__version__ = "0.1.0"
