@@ -34,6 +34,8 @@ def test_report_is_one_file_with_charts_and_samples(run: Path, tmp_path: Path) -
     # Nothing is loaded from elsewhere: no external script, style sheet, image or font.
     assert not re.search(r"<(script|link|img|iframe)\b[^>]*\b(src|href)=", text)
     assert "@import" not in text
+    style = text[text.index("<style>") : text.index("</style>")]
+    assert "&#34;" not in style, "the inline style sheet is HTML-escaped, so the browser drops rules"
     assert "url(" not in text
 
 
