@@ -108,3 +108,23 @@ def test_item_list_names_the_drop_reason(tmp_path: Path) -> None:
         )
         row = store.connection.execute("SELECT status, drop_reason, reason FROM item_list").fetchone()
     assert row == ("dropped", "gate: core/noop", "no change")
+
+
+def test_reward_scores_are_every_reward_and_follow_deletes(tmp_path: Path) -> None:
+    example = example_export(tasks=2, variants=False)
+    run = write_run_store(example, tmp_path / "run")
+    with RunStore(run) as store:
+        rows = store.connection.execute("SELECT trajectory_id, reward, score FROM reward_scores").fetchall()
+        expected = [
+            (trajectory.id, reward.reward, reward.score)
+            for trajectory in example.trajectories
+            if trajectory is not None
+            for reward in trajectory.rewards
+        ]
+        assert sorted(rows) == sorted(expected)
+        gone = example.trajectories[0]
+        assert gone is not None
+        store.connection.execute("DELETE FROM trajectories WHERE trajectory_id = ?", (gone.id,))
+        left = store.connection.execute("SELECT DISTINCT trajectory_id FROM reward_scores").fetchall()
+    assert gone.id not in {row[0] for row in left}
+    assert len(left) == 1

@@ -122,3 +122,13 @@ def test_bar_chart_scales_bars_and_escapes_labels() -> None:
     assert 'width="320"' in svg  # the longest bar fills the width
     assert 'width="160"' in svg
     assert "none in this run" in str(bar_chart("Drops", []))
+
+
+def test_json_is_cut_at_the_limit() -> None:
+    from envfactory_datasette.render import ef_json
+
+    big = {"rows": [{"id": i, "name": f"row {i}"} for i in range(10_000)]}
+    text = ef_json(big, limit=500)
+    assert len(text) < 600
+    assert text.endswith("(cut here)")
+    assert ef_json({"a": [1, 2]}, compact=True) == '{"a": [1, 2]}'

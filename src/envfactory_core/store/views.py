@@ -179,14 +179,14 @@ VIEWS: dict[str, str] = {
     # Every reward of every trajectory, with its components.
     "reward_scores": """
         SELECT
-            tr.trajectory_id,
-            tr.task_id,
-            tr.agent,
-            json_extract(r.value, '$.reward') AS reward,
-            json_extract(r.value, '$.score') AS score,
-            json_extract(r.value, '$.components') AS components,
-            json_extract(r.value, '$.explanation') AS explanation
-        FROM trajectories AS tr, json_each(tr.rewards) AS r
+            trajectory_id,
+            task_id,
+            agent,
+            reward,
+            score,
+            components,
+            explanation
+        FROM reward_fields
     """,
 }
 """The views by name, as the ``SELECT`` each one is."""
@@ -212,10 +212,42 @@ def _create_fields(db: sqlite_utils.Database, name: str, source: str, key: str, 
     db.execute(f"INSERT INTO {name} ({names}) SELECT {backfill} FROM {source}")
 
 
+REWARD_FIELDS = """
+    SELECT {row}.trajectory_id, r.key, {row}.task_id, {row}.agent, json_extract(r.value, '$.reward'),
+        json_extract(r.value, '$.score'), json_extract(r.value, '$.components'), json_extract(r.value, '$.explanation')
+    FROM json_each({row}.rewards) AS r
+"""
+"""Every reward of one trajectory (``{row}`` is ``NEW`` in a trigger), a row each."""
+
+
+def _create_reward_fields(db: sqlite_utils.Database) -> None:
+    """``reward_fields``: one row per reward of every trajectory, kept in step by triggers."""
+    db.execute("DROP TABLE IF EXISTS reward_fields")
+    db.execute(
+        "CREATE TABLE reward_fields (trajectory_id TEXT, position INTEGER, task_id TEXT, agent TEXT, reward TEXT, "
+        "score REAL, components TEXT, explanation TEXT, PRIMARY KEY (trajectory_id, position))"
+    )
+    insert = "INSERT OR REPLACE INTO reward_fields " + REWARD_FIELDS.format(row="NEW").strip() + ";"
+    forget = "DELETE FROM reward_fields WHERE trajectory_id = OLD.trajectory_id;"
+    triggers = {
+        "insert": f"AFTER INSERT ON trajectories BEGIN {insert} END",
+        "update": f"AFTER UPDATE ON trajectories BEGIN {forget} {insert} END",
+        "delete": f"AFTER DELETE ON trajectories BEGIN {forget} END",
+    }
+    for event, body in triggers.items():
+        db.execute(f"DROP TRIGGER IF EXISTS reward_fields_{event}")
+        db.execute(f"CREATE TRIGGER reward_fields_{event} {body}")
+    db.execute(
+        "INSERT INTO reward_fields "
+        + REWARD_FIELDS.format(row="t").replace("FROM json_each", "FROM trajectories AS t, json_each")
+    )
+
+
 @views_migrations
 def m001_fields_views_and_indexes(db: sqlite_utils.Database) -> None:
     for name, (source, key, columns) in FIELDS.items():
         _create_fields(db, name, source, key, columns)
+    _create_reward_fields(db)
     for name, select in VIEWS.items():
         db.execute(f"DROP VIEW IF EXISTS {name}")
         db.execute(f"CREATE VIEW {name} AS {select.strip()}")

@@ -362,10 +362,7 @@ def run_summary(connection: sqlite3.Connection) -> dict[str, Any]:
         "SELECT stage, COUNT(*) FROM items WHERE status = 'dropped' GROUP BY 1 ORDER BY 2 DESC, 1"
     ).fetchall()
     scores: dict[str, list[float]] = {}
-    for reward, score in connection.execute(
-        "SELECT json_extract(r.value, '$.reward'), json_extract(r.value, '$.score') "
-        "FROM trajectories AS t, json_each(t.rewards) AS r"
-    ):
+    for reward, score in connection.execute("SELECT reward, score FROM reward_scores"):
         scores.setdefault(str(reward), []).append(float(score or 0.0))
     rewards = [
         {

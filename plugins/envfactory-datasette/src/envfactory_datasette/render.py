@@ -20,14 +20,23 @@ JSON_LIMIT = 20_000
 
 
 def ef_json(value: Any, *, compact: bool = False, limit: int = JSON_LIMIT) -> str:
-    """``value`` as JSON for reading: indented (or on one line), cut after ``limit`` characters."""
+    """``value`` as JSON for reading: indented (or on one line), cut after ``limit`` characters.
+
+    The text is encoded piece by piece and encoding stops at the limit, so showing the start of a
+    large world state costs what the start costs.
+    """
     if compact:
-        text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+        encoder = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
     else:
-        text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2)
-    if len(text) > limit:
-        return text[:limit] + f"\n… ({len(text) - limit:,} more characters)"
-    return text
+        encoder = json.JSONEncoder(ensure_ascii=False, sort_keys=True, indent=2)
+    pieces: list[str] = []
+    length = 0
+    for piece in encoder.iterencode(value):
+        pieces.append(piece)
+        length += len(piece)
+        if length > limit:
+            return "".join(pieces)[:limit] + "\n… (cut here)"
+    return "".join(pieces)
 
 
 def ef_short(value: Any) -> str:
