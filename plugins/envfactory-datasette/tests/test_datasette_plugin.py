@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -30,7 +31,9 @@ def _get(run: Path, *paths: str) -> list[Any]:
         await instance.invoke_startup()
         return [await instance.client.get(path) for path in paths]
 
-    return asyncio.run(fetch())
+    # A thread of its own: Playwright's sync API keeps an event loop running in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, fetch()).result()
 
 
 def test_pages_answer_and_unknown_keys_are_404(run: Path) -> None:
