@@ -8,7 +8,7 @@ its rows (chains, work items kept and dropped, tasks, trajectories, gate reports
 the store holds 10,000 kept tasks, each copy with its own task id, trajectory id and chain index.
 World states and the tool graph are shared by the copies, as content-addressed blobs are.
 
-Datasette serves the store on loopback with the envfactory plugin loaded. Each page is fetched
+``envfactory browse`` serves the store on loopback (datasette with the envfactory plugin). Each page is fetched
 once to warm up, then ``--repeat`` times; the table reports the median and the slowest answer.
 The baseline is datasette's own plain table page of the same store (``/run/tasks``, the first
 100 rows, with its row count). CPU time is the server process's user + system time over the timed
@@ -200,8 +200,9 @@ def pages(store: Path) -> dict[str, str]:
 
 def measure(store: Path, repeat: int) -> dict[str, Any]:
     port = _free_port()
+    # `envfactory browse` becomes datasette (exec), so the process measured is the server.
     server = subprocess.Popen(
-        [sys.executable, "-m", "datasette", str(store / "run.sqlite"), "--host", "127.0.0.1", "--port", str(port)],
+        [*ENVFACTORY, "browse", str(store), "--host", "127.0.0.1", "--port", str(port), "--no-open"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -136,12 +136,12 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def datasette_url(real_run: Path) -> Iterator[str]:
-    """Datasette serving the real run on loopback, with this plugin loaded; the base URL."""
+    """``envfactory browse`` serving the real run on loopback (datasette, this plugin); the base URL."""
     require_module("datasette", "pip install 'envfactory-core[browse]'")
     port = _free_port()
     log = (real_run.parent / "datasette.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "datasette", str(real_run / "run.sqlite"), "--host", "127.0.0.1", "--port", str(port)],
+        [*ENVFACTORY, "browse", str(real_run), "--host", "127.0.0.1", "--port", str(port), "--no-open"],
         stdout=log,
         stderr=subprocess.STDOUT,
     )
