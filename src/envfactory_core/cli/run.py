@@ -341,7 +341,7 @@ def init_command(path: Path, force: bool, model: str | None) -> None:
 
 @click.command("browse")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path(DEFAULT_OUT))
-@click.option("--port", type=int, default=8001, show_default=True, help="Port for datasette (0: any free port).")
+@click.option("--port", type=int, default=8001, show_default=True, help="Port for datasette.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
 @click.option("--open/--no-open", "open_browser", default=True, show_default=True, help="Open a web browser.")
 @handle_errors
