@@ -132,3 +132,44 @@ def test_json_is_cut_at_the_limit() -> None:
     assert len(text) < 600
     assert text.endswith("(cut here)")
     assert ef_json({"a": [1, 2]}, compact=True) == '{"a": [1, 2]}'
+
+
+def test_a_generated_environment_shows_its_document_and_operations(tmp_path: Path) -> None:
+    import json
+
+    from envfactory_core.store import RunStore
+
+    document = {
+        "openapi": "3.0.0",
+        "paths": {"/pets": {"get": {"operationId": "listPets"}, "post": {}}, "/pets/{id}": {"delete": {}}},
+    }
+    run = write_run_store(example_export(tasks=1, variants=False), tmp_path / "run")
+    with RunStore(run) as store:
+        generated = store.put_blob(
+            "envgen_generated",
+            {
+                "resources": [{"kind": "openapi", "name": "pets", "uri": "pets.json", "text": json.dumps(document)}],
+                "skipped": [{"operation": "GET /health", "reason": "reads no state", "source": "pets"}],
+            },
+        )
+        store.connection.execute(
+            "CREATE TABLE envgen_builds (key TEXT, name TEXT, source TEXT, builder TEXT, model TEXT, status TEXT, "
+            "generated TEXT, report TEXT, reason TEXT, iterations INTEGER, sequence INTEGER)"
+        )
+        store.connection.execute(
+            "INSERT INTO envgen_builds VALUES "
+            "('k', 'bookshop', 'pets.json', 'envgen/crud', '', 'verified', ?, '', '', 2, 1)",
+            (generated,),
+        )
+        page = data.environment_page(store.connection, "bookshop")
+    assert page is not None
+    assert page["build"]["builder"] == "envgen/crud"
+    (resource,) = page["build"]["resources"]
+    assert resource["operations"] == ["GET /pets (listPets)", "POST /pets", "DELETE /pets/{id}"]
+    assert page["build"]["skipped"][0]["operation"] == "GET /health"
+    from envfactory_datasette.render import report_environment
+
+    template = report_environment().get_template("_envfactory_environment_body.html")
+    html = template.render(page=page, link=lambda kind, key: None)
+    assert "GET /pets (listPets)" in html
+    assert "reads no state" in html

@@ -24,6 +24,7 @@ __all__ = [
     "TableDiff",
     "chain_page",
     "decode_blob",
+    "document_operations",
     "environment_page",
     "load_blob",
     "run_summary",
@@ -281,13 +282,19 @@ def environment_page(connection: sqlite3.Connection, name: str) -> dict[str, Any
     build = None
     if _has_table(connection, "envgen_builds"):
         found = connection.execute(
-            "SELECT source, builder, model, status, iterations, reason FROM envgen_builds WHERE name = ? "
+            "SELECT source, builder, model, status, iterations, reason, generated FROM envgen_builds WHERE name = ? "
             "ORDER BY sequence DESC LIMIT 1",
             (name,),
         ).fetchone()
         if found:
             keys = ("source", "builder", "model", "status", "iterations", "reason")
-            build = dict(zip(keys, found, strict=True))
+            build = dict(zip(keys, found[:6], strict=True))
+            generated = load_blob(connection, found[6] or "") or {}
+            build["resources"] = [
+                {**{k: r.get(k, "") for k in ("kind", "name", "uri")}, "operations": document_operations(r)}
+                for r in generated.get("resources", [])
+            ]
+            build["skipped"] = generated.get("skipped", [])
     return {
         "name": name,
         "domain": domain,
@@ -299,6 +306,29 @@ def environment_page(connection: sqlite3.Connection, name: str) -> dict[str, Any
         "tables": spec.get("state_schema", {}).get("tables", []),
         "build": build,
     }
+
+
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+
+
+def document_operations(resource: Mapping[str, Any]) -> list[str]:
+    """The operations an OpenAPI document (JSON) describes, as ``METHOD /path (operationId)``."""
+    if resource.get("kind") != "openapi":
+        return []
+    try:
+        document = json.loads(resource.get("text", ""))
+    except ValueError:  # a YAML document: its operations are the tools' sources
+        return []
+    operations = []
+    for path, item in sorted((document.get("paths") or {}).items()):
+        if not isinstance(item, dict):
+            continue
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if isinstance(operation, dict):
+                identifier = operation.get("operationId")
+                operations.append(f"{method.upper()} {path}" + (f" ({identifier})" if identifier else ""))
+    return operations
 
 
 def _type_of(definition: Any) -> str:
