@@ -16,7 +16,7 @@ def register_commands(cli: click.Group) -> None:
         LazyCommand(
             "report",
             "envfactory_datasette.cli:report_command",
-            summary="Write a run's summary and a sample of its tasks as one static HTML page.",
+            summary="Write RUN's summary charts and a sample of its tasks and transcripts as one static HTML file.",
             plugin="datasette",
         )
     )
