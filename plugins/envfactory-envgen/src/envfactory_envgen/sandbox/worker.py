@@ -93,8 +93,7 @@ class _Session:
         set_call_cpu_limit(self.limits.cpu_seconds_per_call)
         try:
             result = episode.call(tool, message.get("arguments"))
-        except CpuLimitExceeded:
-            episode._rollback()
+        except CpuLimitExceeded:  # the episode rolled the call back before letting it through
             result = ToolResult.failure(
                 "limit", f"{tool} used more than its {self.limits.cpu_seconds_per_call:g}s of CPU time and was stopped"
             )
