@@ -25,7 +25,8 @@ from envfactory_testing.requirements import require_module, require_program
 import envfactory_core
 
 _spec = importlib.util.spec_from_file_location("red_team_attempts", Path(__file__).with_name("attempts.py"))
-assert _spec is not None and _spec.loader is not None
+assert _spec is not None
+assert _spec.loader is not None
 attempts = importlib.util.module_from_spec(_spec)
 sys.modules["red_team_attempts"] = attempts
 _spec.loader.exec_module(attempts)
@@ -193,7 +194,8 @@ def test_past_the_policy(attempt: Any, host_fixtures: dict[str, Any], bystander:
             else:
                 assert state == before
             if attempt.category == "integrity" and attempt.name != "direct-database-write":
-                assert result.error is not None and result.error.kind == "sandbox_violation", result
+                assert result.error is not None
+                assert result.error.kind == "sandbox_violation", result
                 assert episode.pid != pid  # a fresh worker
             if attempt.name == "direct-database-write":
                 assert not episode.audit()  # the write around the runtime is detected...

@@ -8,9 +8,9 @@ import textwrap
 import pytest
 from envfactory_envgen.errors import PolicyError
 from envfactory_envgen.sandbox import SandboxedEnvironment, SandboxLimits, check_source
+from envfactory_testing.requirements import require_program
 
 from envfactory_core.env.conformance import check_environment
-from envfactory_testing.requirements import require_program
 
 HEADER = '''
 from envfactory_core.env import Context, Environment, ToolError, table

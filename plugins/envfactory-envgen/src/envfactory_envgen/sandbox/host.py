@@ -63,7 +63,7 @@ class SandboxTemplate:
 
     def __init__(self, environment: SandboxedEnvironment, state: Mapping[str, Any]) -> None:
         self.environment = environment
-        loaded = Template(environment, state)  # the schema check and the hash are the host's own
+        loaded = Template(environment, state)  # type: ignore[arg-type]  # schema check and hash by the host
         loaded.connection.close()
         self.tables = loaded.tables
         self.state_hash = loaded.state_hash

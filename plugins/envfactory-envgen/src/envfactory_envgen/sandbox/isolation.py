@@ -141,7 +141,16 @@ def bwrap_command(python: str) -> list[str]:
             command += ["--symlink", os.readlink(target), target]
         elif os.path.isdir(target):
             command += ["--ro-bind", target, target]
+    made: set[str] = set()
     for root in _readable_roots():
+        # the folders above a bound one are made here, open to every uid (on the host /root is 0700)
+        parents = [os.path.dirname(root)]
+        while parents[-1] not in ("/", ""):
+            parents.append(os.path.dirname(parents[-1]))
+        for parent in reversed(parents[:-1]):
+            if parent not in made:
+                made.add(parent)
+                command += ["--perms", "0755", "--dir", parent]
         command += ["--ro-bind", root, root]
     if os.path.exists("/etc/ld.so.cache"):  # the loader's index of /usr/lib: how libseccomp and libsqlite3 are found
         command += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
