@@ -133,7 +133,8 @@ def main() -> None:
         "## Sandbox",
         "",
         f"Measured by `python benchmarks/sandbox.py` ({args.calls:,} calls of each kind after a warm-up, one "
-        f"process, un-niced; wall {wall:.1f} s, CPU {cpu:.1f} s of this process and the children it waited for, load average "
+        f"process, un-niced; wall {wall:.1f} s, CPU {cpu:.1f} s of this process and the children it waited for, "
+        "load average "
         f"{load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} on 2 cores). The same environment runs in-process and "
         f"in the sandbox ({isolation.get('os', '?')}, {isolation.get('user', '?')}, "
         f"{isolation.get('syscalls', '?')}); the two episodes end in the same state and the same hash.",

@@ -155,7 +155,20 @@ OS = [
         "return {'escaped': open(repo + '/pyproject.toml').read()[:80]}",
         needs=("repo",),
     ),
-    _o("files", "list-project", "return {'escaped': os.listdir(repo)}", needs=("repo",)),
+    _o(
+        "files",
+        "list-project",
+        # the package folders are bound (read-only), so their parents show up as empty skeleton folders
+        "names = [n for n in os.listdir(repo) if n not in ('src', 'plugins', 'domains')]\nif names:\n    return {'escaped': names}\n"
+        "raise PermissionError('only the package folders')",
+        needs=("repo",),
+    ),
+    _o(
+        "files",
+        "read-tests-and-readme",
+        "return {'escaped': open(repo + '/README.md').read()[:80] + str(os.listdir(repo + '/tests'))}",
+        needs=("repo",),
+    ),
     _o("files", "read-root-home", "return {'escaped': os.listdir('/root') + os.listdir('/home')}"),
     _o(
         "files",

@@ -7,6 +7,7 @@ import socket
 import struct
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from envfactory_envgen.sandbox import isolation
@@ -93,7 +94,7 @@ def test_without_bubblewrap_untrusted_code_does_not_run_and_the_error_says_what_
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv(UNSAFE_OPT_OUT, raising=False)
-    monkeypatch.setattr(isolation.shutil, "which", lambda name: None)
+    monkeypatch.setattr("shutil.which", lambda name: None)
     with pytest.raises(SandboxUnavailable) as caught:
         isolation.os_isolation()
     message = str(caught.value)
@@ -104,24 +105,24 @@ def test_without_bubblewrap_untrusted_code_does_not_run_and_the_error_says_what_
 
 def test_without_root_the_error_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(UNSAFE_OPT_OUT, raising=False)
-    monkeypatch.setattr(isolation.os, "geteuid", lambda: 1000)
+    monkeypatch.setattr("os.geteuid", lambda: 1000)
     with pytest.raises(SandboxUnavailable, match="root: every worker gets a uid of its own"):
         isolation.os_isolation()
 
 
 def test_the_unsafe_opt_out_is_loud(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(UNSAFE_OPT_OUT, "1")
-    monkeypatch.setattr(isolation.shutil, "which", lambda name: None)
+    monkeypatch.setattr("shutil.which", lambda name: None)
     with pytest.warns(UnsafeSandboxWarning, match="WITHOUT OS isolation"):
         assert isolation.os_isolation() == "none"
 
 
-def test_the_sandbox_binds_no_checkout_and_no_etc(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+def test_the_sandbox_binds_no_checkout_and_no_etc(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.syspath_prepend(str(tmp_path))  # like a test runner or `python -c` putting the cwd first
     command = isolation.bwrap_command("/usr/bin/python3")
     bound = [command[index + 1] for index, part in enumerate(command) if part == "--ro-bind"]
     assert str(tmp_path) not in bound
     assert not any(path == "/etc" or path.startswith("/home") for path in bound)
     assert [path for path in bound if path.startswith("/etc")] in ([], ["/etc/ld.so.cache"])
-    for flag in ("--unshare-pid", "--unshare-net", "--die-with-parent", "--new-session"):
+    for flag in ("--unshare-pid", "--unshare-net", "--new-session"):
         assert flag in command

@@ -122,7 +122,9 @@ def bwrap_command(python: str) -> list[str]:
     """``bwrap ... -- python`` for the fork server (its arguments follow)."""
     command = [
         shutil.which("bwrap") or "bwrap",
-        "--die-with-parent",
+        # no --die-with-parent: it is tied to the thread that started bwrap, and a pipeline may start the
+        # fork server from a worker thread that ends; the fork server ends when its socket to the host
+        # closes, which happens however the host ends, and takes its workers with it
         "--new-session",
         "--unshare-pid",
         "--unshare-net",
