@@ -149,10 +149,16 @@ def _changes(episode: Episode) -> dict[str, Any]:
 
 def serve(channel: socket.socket, limits: SandboxLimits, confinement: dict[str, Any]) -> None:
     """Confine this process, then answer requests until ``close`` or the host goes away."""
-    if confinement.get("filter") is not None:
-        isolation = confine_os(limits, int(confinement["uid"]), confinement["filter"])
-    else:
-        isolation = confine(limits, str(confinement["workdir"]))
+    try:
+        if confinement.get("filter") is not None:
+            isolation = confine_os(limits, int(confinement["uid"]), confinement["filter"])
+        else:
+            isolation = confine(limits, str(confinement["workdir"]))
+    except Exception as error:  # never serve unconfined: say why to the first request, then stop
+        message = receive(channel)
+        reason = f"the worker could not confine itself ({type(error).__name__}: {error}); nothing was run"
+        send(channel, {"ok": False, "kind": "confinement", "error": reason, "seq": message.get("seq")})
+        return
     session = _Session(limits, isolation)
     handlers = {
         "load": session.load,
