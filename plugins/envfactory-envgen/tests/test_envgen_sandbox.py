@@ -307,3 +307,28 @@ def lucky(ctx: Context) -> dict:
         assert "random.randint" in lint.detail
     finally:
         environment.close()
+
+
+def test_one_sandboxed_episode_used_by_four_threads_loses_no_update(misbehaving: SandboxedEnvironment) -> None:
+    import threading
+
+    with misbehaving.episode(seed=0) as episode:
+        barrier = threading.Barrier(4)
+        failures: list[object] = []
+
+        def work() -> None:
+            barrier.wait()
+            for _ in range(50):
+                result = episode.call("bump", {"name": "shared"})
+                if not result.ok:
+                    failures.append(result.error)
+
+        threads = [threading.Thread(target=work) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == []
+        assert episode.state()["counters"]["shared"]["value"] == 200
+        assert len(episode.steps) == 200
+        assert episode.audit()  # the worker's database agrees with the host's state
