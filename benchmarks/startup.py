@@ -110,7 +110,7 @@ def write_docs(text: str, load: tuple[float, float, float]) -> None:
         "one-line help without importing its module. So neither `--help` nor `envs list` imports mcp, ray, "
         "anthropic, openai, torch, pyarrow or datasets (`tests/core/test_startup.py` holds them to it). What is "
         "left above the baseline is the plugin manager, the entry-point metadata scan, the core's built-in plugins "
-        "and the few plugins that still import the SDK at import time (the verl plugin's sessions); the domain "
+        "and the plugins' entry-point modules themselves; the domain "
         "packages build their environments (tools, schemas, jsonschema) only when environments are asked for, "
         "as `envs list` shows.\n"
     )
