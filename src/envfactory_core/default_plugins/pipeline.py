@@ -64,3 +64,11 @@ def register_commands(cli: click.Group) -> None:
             plugin="core.pipeline",
         )
     )
+    cli.add_command(
+        LazyCommand(
+            "eval",
+            "envfactory_core.cli.eval:eval_command",
+            summary="Evaluate a model as the agent on TASKS, each task --trials times.",
+            plugin="core.pipeline",
+        )
+    )
