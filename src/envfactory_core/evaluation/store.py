@@ -14,11 +14,12 @@ from typing import Any
 import attrs
 import sqlite_utils
 
+from ..errors import StoreError
 from ..ids import canonical_json
 from ..models import Trajectory
 from ..serialize import to_json
 from ..store import Migrations, RunStore, register_migrations
-from ..tasks.states import StoreStates, WorldState, WorldStates
+from ..tasks.states import WorldState, WorldStates
 
 __all__ = ["EvalStore", "LayeredStates", "TrialRow"]
 
@@ -84,7 +85,6 @@ class EvalStore:
         if recorded != text:
             before, now = json.loads(recorded), dict(config)
             changed = sorted(key for key in set(before) | set(now) if before.get(key) != now.get(key))
-            from ..errors import StoreError
 
             raise StoreError(
                 f"{self.store.path.parent} holds an evaluation with other settings ({', '.join(changed)}); "
@@ -120,7 +120,7 @@ class EvalStore:
 class LayeredStates:
     """World states read from the task set's own store and this evaluation's; written to this one."""
 
-    def __init__(self, own: StoreStates, source: WorldStates) -> None:
+    def __init__(self, own: WorldStates, source: WorldStates) -> None:
         self.own = own
         self.source = source
 
@@ -128,6 +128,7 @@ class LayeredStates:
         return self.own.put(state)
 
     def get(self, state_id: str) -> WorldState:
-        if self.own.store.has_blob(state_id):
+        try:
             return self.own.get(state_id)
-        return self.source.get(state_id)
+        except StoreError:
+            return self.source.get(state_id)
