@@ -60,7 +60,7 @@ def register_commands(cli: click.Group) -> None:
         LazyCommand(
             "browse",
             "envfactory_core.cli.run:browse_command",
-            summary="Open the run store of DIRECTORY in datasette (needs the `browse` extra).",
+            summary="Open the run store of RUN in datasette (needs the `browse` extra).",
             plugin="core.pipeline",
         )
     )
