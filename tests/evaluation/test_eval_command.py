@@ -70,6 +70,7 @@ def test_success_rates_pass_hat_k_and_the_environment_table(
     calls = len(fake_llm.requests)
     assert calls >= 8
     assert report["llm_usage"]["total"]["calls"] == calls
+    assert {row["stage"] for row in report["llm_usage"]["rows"]} == {"eval"}
 
     # trajectories are kept in the run store, one per trial, and replay to the scores
     store = RunStore(out, create=False)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -118,6 +118,13 @@ class EvalOutcome:
         }
 
 
+@attrs.frozen(kw_only=True)
+class EvalAgent(LLMAgent):
+    """``llm/agent``'s attempt loop, its model calls recorded (and budgeted) under the ``eval`` stage."""
+
+    stage: ClassVar[str] = "eval"
+
+
 def _selected(task_set: TaskSet, options: EvalOptions) -> list[Task]:
     tasks = [task for task in task_set.tasks if not options.env or set(task.environments) & set(options.env)]
     return tasks[: options.tasks] if options.tasks is not None else tasks
@@ -165,7 +172,7 @@ def run_eval(task_set: TaskSet, registry: Registry, options: EvalOptions, report
                 seed=options.seed,
                 registry=registry,
             )
-            agent = LLMAgent(
+            agent = EvalAgent(
                 model=options.model,
                 k=1,
                 tool_format=options.tool_format,
