@@ -157,7 +157,7 @@ def test_make_with_a_bad_option_exits_non_zero_naming_it(options: list[str], wor
 def test_stats_of_a_missing_or_non_run_directory_exits_non_zero_without_a_traceback(tmp_path: Path) -> None:
     missing = invoke("tasks", "stats", str(tmp_path / "missing"))
     assert missing.exit_code == 2
-    assert "RUN_DIR" in missing.output
+    assert "RUN" in missing.output
     assert "does not exist" in missing.output
     empty = tmp_path / "empty"
     empty.mkdir()
