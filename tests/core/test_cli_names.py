@@ -47,6 +47,7 @@ NO_DATA = {
     "serve": "a server: prints only where it listens",
     "openenv serve": "a server: prints only where it listens",
     "graph export": "writes the graph in the --format asked for (that output is the data)",
+    "runs restore": "puts a backup back; prints one line saying so",
 }
 
 

@@ -39,6 +39,7 @@ def _readme_table() -> str:
 def test_the_readme_summary_is_what_a_run_prints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("ENVFACTORY_CACHE_DIR", str(tmp_path / "cache"))  # a first run, as a new user makes
     result = CliRunner().invoke(run_command, ["--quiet"], obj=App(make_plugin_manager()))
     assert result.exit_code == 0, result.output
     actual = _rows(result.stdout)

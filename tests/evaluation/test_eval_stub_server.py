@@ -40,9 +40,16 @@ def _command(plugins_dir: Path, run_dir: Path, out: Path, config: Path) -> list[
 
 
 def _trials_done(out: Path) -> int:
+    """Committed trials, read without ever creating the store (read-only, and only once it exists)."""
+    path = out / "run.sqlite"
+    if not path.exists():
+        return 0
     try:
-        with sqlite3.connect(out / "run.sqlite", timeout=5) as connection:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        try:
             return int(connection.execute("SELECT COUNT(*) FROM eval_trials").fetchone()[0])
+        finally:
+            connection.close()
     except sqlite3.OperationalError:
         return 0
 

@@ -353,10 +353,10 @@ def runs_show(directory: Path, as_json: bool) -> None:
 
 
 @runs_group.command("restore")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", metavar="RUN", type=click.Path(file_okay=False, path_type=Path))
 @handle_errors
 def runs_restore(directory: Path) -> None:
-    """Put back the backup of the run store in DIRECTORY (taken at the end of its last finished stage).
+    """Put back the backup of the run store in RUN (taken at the end of its last finished stage).
 
     The current store is kept as run.sqlite.damaged. Run the same `envfactory run` command
     again afterwards: it resumes from the stage after the backup's.
