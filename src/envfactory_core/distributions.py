@@ -22,6 +22,7 @@ PLUGIN_COMMANDS: Mapping[str, str] = {
     "verl": "envfactory-verl",
     "envgen": "envfactory-envgen",
     "taubench": "envfactory-taubench",
+    "report": "envfactory-datasette",
 }
 """Commands that plugins and domains add, with the distribution that brings each."""
 

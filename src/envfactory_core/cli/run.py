@@ -6,7 +6,6 @@ import importlib.util
 import json
 import os
 import sqlite3
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,11 @@ from .llm import llm_client_options, usage_table
 __all__ = ["browse_command", "init_command", "run_command", "runs_group"]
 
 DEFAULT_OUT = "envfactory-out"
+
+DATASETTE_SETTINGS = ("--setting", "suggest_facets", "off", "--setting", "facet_time_limit_ms", "500")
+"""Facets are declared for every list (by the viewer plugin), so datasette need not try every column
+for suggestions, which costs two thirds of a list page's time on 10,000 tasks; a busy machine still
+gets its facets."""
 
 
 def _outcome_json(outcome: RunOutcome) -> dict[str, Any]:
@@ -405,16 +409,33 @@ def init_command(path: Path, force: bool, model: str | None) -> None:
 @click.command("browse")
 @click.argument("directory", metavar="RUN", type=click.Path(file_okay=False, path_type=Path), default=Path(DEFAULT_OUT))
 @click.option("--port", type=int, default=8001, show_default=True, help="Port for datasette.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option("--open/--no-open", "open_browser", default=True, show_default=True, help="Open a web browser.")
 @handle_errors
-def browse_command(directory: Path, port: int) -> None:
-    """Open the run store of RUN in datasette (needs the `browse` extra)."""
+def browse_command(directory: Path, port: int, host: str, open_browser: bool) -> None:
+    """Open the run store of RUN in datasette (needs the `browse` extra).
+
+    The run summary is at /-/envfactory/run; tasks, trajectories and environments link to their pages.
+    """
     database = directory / STORE_FILENAME
     if not database.exists():
         fail(f"no run store at {database}")
     if importlib.util.find_spec("datasette") is None:
         fail("datasette is not installed; install it with: pip install 'envfactory-core[browse]'")
-    raise SystemExit(
-        subprocess.call(
-            [sys.executable, "-m", "datasette", str(database), "--port", str(port), "--open"], env=os.environ
-        )
-    )
+    from ..store.pipeline import PipelineStore
+
+    with RunStore(database, create=False) as store:  # a store from before the views gains them now
+        PipelineStore(store)
+    command = [
+        sys.executable,
+        "-m",
+        "datasette",
+        str(database),
+        "--host",
+        host,
+        "--port",
+        str(port),
+        *DATASETTE_SETTINGS,
+    ]
+    # datasette takes this process's place, so stopping `envfactory browse` stops the server.
+    os.execv(sys.executable, [*command, *(["--open"] if open_browser else [])])
