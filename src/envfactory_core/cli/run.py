@@ -188,7 +188,7 @@ class _ProgressReporter:
     help="The run directory.",
 )
 @click.option("--seed", type=int, default=None, help="Override the pipeline's seed.")
-@click.option("--tasks", type=click.IntRange(min=1), default=None, help="Override how many tasks to keep.")
+@click.option("-n", "--tasks", type=click.IntRange(min=1), default=None, help="Override how many tasks to keep.")
 @click.option(
     "--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes for work items."
 )
@@ -344,11 +344,11 @@ def runs_list(root: Path, as_json: bool) -> None:
 
 
 @runs_group.command("show")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", metavar="RUN", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @handle_errors
 def runs_show(directory: Path, as_json: bool) -> None:
-    """The summary of the run in DIRECTORY."""
+    """The summary of the run in RUN."""
     outcome = _outcome_of(directory)
     if as_json:
         echo_json(_outcome_json(outcome))
@@ -357,10 +357,10 @@ def runs_show(directory: Path, as_json: bool) -> None:
 
 
 @runs_group.command("restore")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", metavar="RUN", type=click.Path(file_okay=False, path_type=Path))
 @handle_errors
 def runs_restore(directory: Path) -> None:
-    """Put back the backup of the run store in DIRECTORY (taken at the end of its last finished stage).
+    """Put back the backup of the run store in RUN (taken at the end of its last finished stage).
 
     The current store is kept as run.sqlite.damaged. Run the same `envfactory run` command
     again afterwards: it resumes from the stage after the backup's.
@@ -407,13 +407,13 @@ def init_command(path: Path, force: bool, model: str | None) -> None:
 
 
 @click.command("browse")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path(DEFAULT_OUT))
+@click.argument("directory", metavar="RUN", type=click.Path(file_okay=False, path_type=Path), default=Path(DEFAULT_OUT))
 @click.option("--port", type=int, default=8001, show_default=True, help="Port for datasette.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
 @click.option("--open/--no-open", "open_browser", default=True, show_default=True, help="Open a web browser.")
 @handle_errors
 def browse_command(directory: Path, port: int, host: str, open_browser: bool) -> None:
-    """Open the run store of DIRECTORY in datasette (needs the `browse` extra).
+    """Open the run store of RUN in datasette (needs the `browse` extra).
 
     The run summary is at /-/envfactory/run; tasks, trajectories and environments link to their pages.
     """
