@@ -30,7 +30,7 @@ import sys
 import threading
 import urllib.request
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -38,6 +38,7 @@ import attrs
 __all__ = ["StubLLMServer", "StubProcess", "StubReply", "StubRequest"]
 
 ToolCallScript = tuple[str, "dict[str, Any] | str"]
+Responder = Callable[[str, dict[str, Any]], "StubReply | None"]
 
 _REASONS = {
     200: "OK",
@@ -161,6 +162,7 @@ class StubLLMServer:
         self._ready = threading.Event()
         self._sequence = 0
         self._keep_records = True
+        self._responder: Responder | None = None
 
     # --- lifecycle --------------------------------------------------------------------------------
 
@@ -230,6 +232,20 @@ class StubLLMServer:
         with self._lock:
             self._queue.extend(replies)
         return self
+
+    def respond_with(self, responder: Responder | None) -> StubLLMServer:
+        """Compute replies from request bodies: ``responder(path, body)`` is asked before the queue,
+        and its ``None`` falls back to it. For clients whose requests do not come in a fixed order
+        (concurrent trials, a process killed and resumed), where a queue cannot line replies up."""
+        with self._lock:
+            self._responder = responder
+        return self
+
+    def _computed_reply(self, path: str, body: Any) -> StubReply | None:
+        responder = self._responder
+        if responder is None or path == "/v1/models" or not isinstance(body, dict):
+            return None
+        return responder(path, body)
 
     @property
     def pending(self) -> int:
@@ -329,7 +345,9 @@ class StubLLMServer:
             number = self._sequence
             if self._keep_records:
                 self.requests.append(StubRequest(method=method, path=path, headers=dict(headers), body=body))
-            reply = self._queue.popleft() if self._queue and path != "/v1/models" else self.default
+            reply = self._computed_reply(path, body) or (
+                self._queue.popleft() if self._queue and path != "/v1/models" else self.default
+            )
         wait = self.latency + reply.delay
         if wait:
             await asyncio.sleep(wait)
