@@ -41,6 +41,9 @@ def _outcome_json(outcome: RunOutcome) -> dict[str, Any]:
         "complete": not outcome.stopped,
         "stopped": outcome.stopped,
         "llm_usage": outcome.llm_usage,
+        "llm_answers": outcome.llm_answers,
+        "chains": outcome.chains,
+        "processed": outcome.processed,
     }
 
 
@@ -77,6 +80,16 @@ def print_summary(outcome: RunOutcome) -> None:
         table.add_row("dropped", f"{count} × {reason}", "")
     for reward, mean in outcome.rewards.items():
         table.add_row("reward", f"{reward}: mean {mean:.3f}", "")
+    answers = outcome.llm_answers or {}
+    for stage, count in answers.get("answers", {}).items():
+        rejected = answers.get("rejected", {}).get(stage, 0)
+        exhausted = answers.get("exhausted", {}).get(stage, 0)
+        text = f"{stage}: {count} answers, {rejected} rejected for format or content"
+        table.add_row("llm answers", text + (f", {exhausted} questions gave up" if exhausted else ""), "")
+    for shape, count in answers.get("shapes", {}).items():
+        table.add_row("llm format", f"{count} × {shape} (read leniently)", "")
+    for what, count in answers.get("fallbacks", {}).items():
+        table.add_row("fallback", f"{count} × {what}", "")
     for export in outcome.exports:
         noun = "record" if export["records"] == 1 else "records"
         table.add_row("file", f"{export['path']} ({export['records']} {noun})", "")
@@ -96,12 +109,34 @@ def print_summary(outcome: RunOutcome) -> None:
         )
         return
     if outcome.kept < outcome.target:
-        stderr_console().print(
-            f"[yellow]Kept {outcome.kept} of the {outcome.target} tasks asked for: the sampled chains ran out. "
-            "Raise chains_per_task in the pipeline file to sample more.[/yellow]"
-        )
+        from rich.markup import escape
+
+        stderr_console().print(f"[yellow]{escape(shortfall(outcome))}[/yellow]")
     if not outcome.did_work:
         stderr_console().print(f"Nothing to do: the run in {outcome.out} is complete.")
+
+
+def shortfall(outcome: RunOutcome) -> str:
+    """Why a finished run kept fewer tasks than asked, by reason; the advice fits the cause."""
+    kept, target = outcome.kept, outcome.target
+    reasons = sorted(outcome.drop_reasons.items(), key=lambda item: (-item[1], item[0]))
+    listed = ", ".join(f"{count} × {reason}" for reason, count in reasons[:5]) or "none"
+    head = f"Kept {kept} of the {target} tasks asked for; {outcome.processed} of {outcome.chains} chains processed"
+    failed = sum(count for reason, count in reasons if reason.split(": ", 1)[-1].startswith("llm_"))
+    advice = []
+    if failed:
+        advice.append(
+            f"{failed} chains were dropped because an LLM call failed: fix it, then re-run with --retry-failed"
+        )
+    if kept == 0 and reasons:
+        top_reason, top_count = reasons[0]
+        advice.append(
+            f"no chain got through; {top_count} were dropped at {top_reason}: fix that stage, "
+            "since more chains would be dropped there too"
+        )
+    elif outcome.processed >= outcome.chains:
+        advice.append("the sampled chains ran out: raise chains_per_task in the pipeline file to sample more")
+    return f"{head}; dropped: {listed}. " + "; ".join(advice) + "."
 
 
 def resolve_executor(app: App, name: str) -> str:
@@ -124,7 +159,7 @@ class _ProgressReporter:
     def __enter__(self) -> _ProgressReporter:
         if self.enabled:
             self.progress = Progress(
-                TextColumn("{task.description:<10}"),
+                TextColumn("{task.description:<12}"),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
@@ -142,8 +177,13 @@ class _ProgressReporter:
         if self.progress is None:
             return
         if stage not in self.bars:
-            self.bars[stage] = self.progress.add_task(stage, total=total)
-        self.progress.update(self.bars[stage], completed=done, total=total)
+            self.bars[stage] = self.progress.add_task(stage, total=total or None)
+        self.progress.update(self.bars[stage], completed=done, total=total or None)
+
+    def detail(self, stage: str, text: str) -> None:
+        """Replace the label of ``stage``'s bar (kept and dropped chains; LLM calls, tokens and cost)."""
+        if self.progress is not None and stage in self.bars:
+            self.progress.update(self.bars[stage], description=text)
 
 
 @click.command("run")
@@ -166,6 +206,11 @@ class _ProgressReporter:
 )
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--retry-failed",
+    is_flag=True,
+    help="Process again the chains dropped because an LLM call failed (by default a re-run keeps those drops).",
+)
 @llm_client_options
 @pass_app
 @handle_errors
@@ -179,6 +224,7 @@ def run_command(
     executor: str,
     quiet: bool,
     as_json: bool,
+    retry_failed: bool,
     llm_config: Path | None,
     llm_concurrency: int | None,
     max_calls: int | None,
@@ -195,8 +241,10 @@ def run_command(
 
     Pipelines with LLM components cache every answer in the run store, so a re-run costs no
     calls. --max-cost and --max-calls stop the run cleanly at the cap (the task in progress is
-    not kept, nothing is exported); run again with a larger cap to resume. The summary shows
-    LLM calls, tokens and cost by stage and model.
+    not kept, nothing is exported); run again with a larger cap to resume. A chain whose LLM call
+    fails for good (a refusal, a context overflow) is dropped with the reason and the run goes
+    on; a re-run does not call it again unless --retry-failed. The summary shows LLM calls,
+    tokens and cost by stage and model, answers rejected for their format, and every fallback.
     """
     if pipeline_file is not None:
         try:
@@ -215,7 +263,14 @@ def run_command(
         max_cost=max_cost,
         no_cache=no_cache,
     )
-    options = RunOptions(out=out, workers=workers, executor=executor, plugins_dirs=tuple(app.plugins_dirs), llm=llm)
+    options = RunOptions(
+        out=out,
+        workers=workers,
+        executor=executor,
+        plugins_dirs=tuple(app.plugins_dirs),
+        llm=llm,
+        retry_failed=retry_failed,
+    )
     enabled = not quiet and sys.stderr.isatty()
     with _ProgressReporter(enabled) as reporter:
         outcome = run_pipeline(pipeline, app.registry, options, pipeline_text=text, report=reporter)

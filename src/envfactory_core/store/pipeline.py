@@ -98,6 +98,11 @@ class PipelineStore:
                 pk="stage",
             )
 
+    def reopen_stage(self, stage: str) -> None:
+        """Forget that ``stage`` is done, so the next run does it again (``--retry-failed`` re-exports)."""
+        with self.store.transaction() as db:
+            db.execute("DELETE FROM stage_runs WHERE stage = ?", [stage])
+
     def stage_rows(self) -> list[dict[str, Any]]:
         rows = self.connection.execute(
             "SELECT stage, status, detail, seconds FROM stage_runs ORDER BY position"
@@ -133,6 +138,14 @@ class PipelineStore:
         done: a resumed run tries them again, since their failure says nothing about the data."""
         rows = self.connection.execute("SELECT chain_index, status FROM items WHERE stage != 'executor'")
         return {row[0]: row[1] for row in rows}
+
+    def failed_llm_items(self) -> list[int]:
+        """Items dropped because an LLM call failed for good (codes ``llm_*``): what ``--retry-failed`` redoes."""
+        rows = self.connection.execute(
+            "SELECT chain_index FROM items WHERE status = 'dropped' AND code LIKE 'llm\\_%' ESCAPE '\\' "
+            "ORDER BY chain_index"
+        )
+        return [row[0] for row in rows]
 
     def unique_keys(self) -> set[str]:
         return {

@@ -26,6 +26,7 @@ from .base import LLMComponent
 from .exchange import AttemptsExhausted, ask_async
 from .parsing import OutputProblem, json_in
 from .runtime import ChatClient, client_for, run_async
+from .tally import note_fallback
 
 __all__ = ["LLMLabeller"]
 
@@ -118,6 +119,8 @@ class LLMLabeller(LLMComponent):
         try:
             verdicts = await ask_async(client, exchange)
         except AttemptsExhausted as error:
+            how = "rules" if self.fallback == "rules" else "not user-providable"
+            note_fallback(f"llm/labeller: {how} instead of the LLM (parameters)", len(batch))
             return {parameter.id: self._fallback(parameter, str(error)) for parameter in batch}
         reason = f"labelled by {self.model}"
         return {
