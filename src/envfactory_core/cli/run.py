@@ -83,8 +83,9 @@ def print_summary(outcome: RunOutcome) -> None:
     answers = outcome.llm_answers or {}
     for stage, count in answers.get("answers", {}).items():
         rejected = answers.get("rejected", {}).get(stage, 0)
+        invalid = answers.get("invalid", {}).get(stage, 0)
         exhausted = answers.get("exhausted", {}).get(stage, 0)
-        text = f"{stage}: {count} answers, {rejected} rejected for format or content"
+        text = f"{stage}: {count} answers, {rejected} unreadable (format), {invalid} failed the checks (content)"
         table.add_row("llm answers", text + (f", {exhausted} questions gave up" if exhausted else ""), "")
     for shape, count in answers.get("shapes", {}).items():
         table.add_row("llm format", f"{count} × {shape} (read leniently)", "")
@@ -209,7 +210,8 @@ class _ProgressReporter:
 @click.option(
     "--retry-failed",
     is_flag=True,
-    help="Process again the chains dropped because an LLM call failed (by default a re-run keeps those drops).",
+    help="Process again the chains dropped because an LLM call failed, while tasks are still missing "
+    "(by default a re-run keeps those drops and never repeats the failing call).",
 )
 @llm_client_options
 @pass_app

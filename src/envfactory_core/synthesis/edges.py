@@ -27,6 +27,7 @@ import attrs
 from ..graph.linkers import EmbeddingLinker, LexicalLinker, LinkContext, types_compatible
 from ..graph.records import Link, Parameter, ToolNode
 from ..ids import JsonValue
+from ..llm.errors import LLMError, failure_code
 from ..llm.records import ChatResponse
 from ..options import configure
 from .base import LLMComponent
@@ -209,4 +210,7 @@ class LLMEdges(LLMComponent):
             return await ask_async(client, exchange)
         except AttemptsExhausted:
             note_fallback("llm/edges: no LLM edges for an environment (every answer rejected)")
+            return []
+        except LLMError as error:
+            note_fallback(f"llm/edges: no LLM edges for an environment ({failure_code(error)})")
             return []

@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar
 
 from ..llm.records import ChatRequest, ChatResponse, ToolDefinition
 from ..models import Message
-from .parsing import OutputProblem
+from .parsing import FormatProblem, OutputProblem
 from .runtime import ChatClient
 from .tally import note_answer, note_exhausted, using_stage
 from .templates import load_template
@@ -98,12 +98,13 @@ class Exchange(Generic[T]):
         self.responses.append(response)
         try:
             if response.finish_reason == "length" and not response.tool_calls:
-                raise OutputProblem("your answer was cut off at the length limit: write it shorter")
+                raise FormatProblem("your answer was cut off at the length limit: write it shorter")
             with using_stage(self.stage):
                 value = self.parse(response)
         except OutputProblem as problem:
             self.problems.append(str(problem))
-            note_answer(self.stage, rejected=True)
+            unreadable = isinstance(problem, FormatProblem)
+            note_answer(self.stage, rejected=unreadable, invalid=not unreadable)
         else:
             note_answer(self.stage, rejected=False)
             return True, value
@@ -123,9 +124,9 @@ class Exchange(Generic[T]):
         temperature = self.request_options.get("temperature")
         base = float(temperature) if temperature is not None else 0.0
         self.request_options["temperature"] = round(min(MAX_TEMPERATURE, base + TEMPERATURE_STEP), 4)
+        # A server with a fixed default seed (llama.cpp) samples the same answer again unless the seed moves.
         seed = self.request_options.get("seed")
-        if seed is not None:
-            self.request_options["seed"] = (int(seed) + 1) % 2**31
+        self.request_options["seed"] = (int(seed) + 1) % 2**31 if seed is not None else self.attempts
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:

@@ -21,11 +21,19 @@ from ..ids import JsonValue
 from ..llm.hermes import split_reasoning
 from .tally import note_shape
 
-__all__ = ["OutputProblem", "answer_text", "elements_in", "fenced_blocks", "json_in", "optional_tag", "tagged"]
+__all__ = ["FormatProblem", "OutputProblem", "answer_text", "elements_in", "fenced_blocks", "json_in", "optional_tag", "tagged"]
 
 
 class OutputProblem(Exception):
-    """A model's answer cannot be used; ``str(problem)`` is fed back to the model."""
+    """A model's answer cannot be used; ``str(problem)`` is fed back to the model.
+
+    Raised as is for an answer whose *content* fails a check (a tool that does not exist, a
+    state that does not load); :class:`FormatProblem` when no answer could be read at all.
+    """
+
+
+class FormatProblem(OutputProblem):
+    """No answer could be read out of the text (no tag, no JSON, not valid JSON): a format rejection."""
 
 
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n(.*?)(?:\n[ \t]*```|\Z)", re.DOTALL)
@@ -110,10 +118,10 @@ def tagged(text: str, tag: str, *, whole: bool = False) -> str:
             note_shape(f"bare text instead of <{tag}>")
             content = answer
         else:
-            raise OutputProblem(f"no <{tag}>…</{tag}> block found: put your answer inside <{tag}> and </{tag}>")
+            raise FormatProblem(f"no <{tag}>…</{tag}> block found: put your answer inside <{tag}> and </{tag}>")
     content = _strip_fence(content)
     if not content:
-        raise OutputProblem(f"the <{tag}> block is empty")
+        raise FormatProblem(f"the <{tag}> block is empty")
     return content
 
 
@@ -206,13 +214,13 @@ def json_in(text: str, tag: str | None = None) -> JsonValue:
                 return _unwrap(found, tag)
     if first_error is None:
         if tag and optional_tag(text, tag) is None:
-            raise OutputProblem(
+            raise FormatProblem(
                 f"no <{tag}>…</{tag}> block and no JSON found: put the JSON answer inside <{tag}> and </{tag}>"
             )
-        raise OutputProblem("the answer holds no JSON")
+        raise FormatProblem("the answer holds no JSON")
     where = f" inside <{tag}>" if tag else ""
     snippet = first_body[max(0, first_error.pos - 40) : first_error.pos + 40].replace("\n", " ")
-    raise OutputProblem(
+    raise FormatProblem(
         f"the JSON{where} is not valid: {first_error.msg} at line {first_error.lineno} column {first_error.colno} "
         f"(near: {snippet!r}); write strict JSON: double quotes, no comments, no trailing commas"
     )

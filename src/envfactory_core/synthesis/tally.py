@@ -2,9 +2,10 @@
 
 Three things are counted per process, by stage:
 
-* **answers** and **format rejections** (an answer whose shape could not be read, or whose
-  content failed the strict check) from :class:`~.exchange.Exchange`, and **exhausted**
-  questions (every attempt rejected);
+* **answers**, **format rejections** (no answer could be read out of the text: no tag, no JSON,
+  cut off at the length limit; a tool call that does not parse) and **content rejections** (an
+  answer that was read but failed the strict check) from :class:`~.exchange.Exchange` and the
+  agent, and **exhausted** questions (every attempt rejected);
 * **shapes**: how often a lenient path of :mod:`.parsing` read an answer that was not in the
   asked-for format (bare JSON, a fence without the tag, a missing close tag);
 * **fallbacks**: a component that used something other than the model's answer (rules instead
@@ -36,10 +37,12 @@ __all__ = [
 _lock = threading.Lock()
 _answers: Counter[str] = Counter()
 _rejected: Counter[str] = Counter()
+_invalid: Counter[str] = Counter()
 _exhausted: Counter[str] = Counter()
 _shapes: Counter[str] = Counter()
 _fallbacks: Counter[str] = Counter()
 _stage = threading.local()
+PARTS = ("answers", "rejected", "invalid", "exhausted", "shapes", "fallbacks")
 
 
 def current_stage() -> str:
@@ -61,11 +64,14 @@ class using_stage:
         _stage.name = self.previous
 
 
-def note_answer(stage: str, *, rejected: bool) -> None:
+def note_answer(stage: str, *, rejected: bool = False, invalid: bool = False) -> None:
+    """One answer in ``stage``: ``rejected`` for its format, or ``invalid`` for its content."""
     with _lock:
         _answers[stage] += 1
         if rejected:
             _rejected[stage] += 1
+        elif invalid:
+            _invalid[stage] += 1
 
 
 def note_exhausted(stage: str) -> None:
@@ -92,6 +98,7 @@ def snapshot() -> dict[str, Any]:
         return {
             "answers": dict(sorted(_answers.items())),
             "rejected": dict(sorted(_rejected.items())),
+            "invalid": dict(sorted(_invalid.items())),
             "exhausted": dict(sorted(_exhausted.items())),
             "shapes": dict(sorted(_shapes.items())),
             "fallbacks": dict(sorted(_fallbacks.items())),
@@ -101,7 +108,7 @@ def snapshot() -> dict[str, Any]:
 def merge(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
     """Two snapshots added key by key (a resumed run adds its counts to the stored ones)."""
     merged: dict[str, Any] = {}
-    for part in ("answers", "rejected", "exhausted", "shapes", "fallbacks"):
+    for part in PARTS:
         total: Counter[str] = Counter(first.get(part) or {})
         total.update(second.get(part) or {})
         merged[part] = dict(sorted(total.items()))
@@ -110,5 +117,5 @@ def merge(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
 
 def reset() -> None:
     with _lock:
-        for counter in (_answers, _rejected, _exhausted, _shapes, _fallbacks):
+        for counter in (_answers, _rejected, _invalid, _exhausted, _shapes, _fallbacks):
             counter.clear()

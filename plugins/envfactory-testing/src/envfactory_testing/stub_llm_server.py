@@ -179,7 +179,7 @@ class StubLLMServer:
         self.mimic = mimic
         self.n_ctx = n_ctx
         self.responder = responder
-        self.refusals: list[tuple[str, StubReply]] = []
+        self.refusals: list[tuple[str | Callable[[Any], bool], StubReply]] = []
         self.refused = 0
         self.requests: list[StubRequest] = []
         self._queue: deque[StubReply] = deque()
@@ -260,10 +260,13 @@ class StubLLMServer:
             self._queue.extend(replies)
         return self
 
-    def refuse(self, marker: str, reply: StubReply | None = None) -> StubLLMServer:
-        """Answer every chat request whose body contains ``marker`` with ``reply`` (default: a 400)."""
+    def refuse(self, match: str | Callable[[Any], bool], reply: StubReply | None = None) -> StubLLMServer:
+        """Answer every chat request that ``match`` picks with ``reply`` (default: a 400), every time.
+
+        ``match`` is a text the raw body contains, or a predicate given the parsed body.
+        """
         with self._lock:
-            self.refusals.append((marker, reply or StubReply.error(400, f"stub refuses requests with {marker!r}")))
+            self.refusals.append((match, reply or StubReply.error(400, "the stub refuses this request")))
         return self
 
     @property
@@ -393,8 +396,8 @@ class StubLLMServer:
         if not path.endswith("/chat/completions"):
             return None
         text = raw.decode("utf-8", "replace")
-        for marker, reply in self.refusals:
-            if marker in text:
+        for match, reply in self.refusals:
+            if match in text if isinstance(match, str) else match(body):
                 self.refused += 1
                 return reply
         if self.mimic != "llama.cpp" or not isinstance(body, dict):
