@@ -21,7 +21,16 @@ from ..ids import JsonValue
 from ..llm.hermes import split_reasoning
 from .tally import note_shape
 
-__all__ = ["FormatProblem", "OutputProblem", "answer_text", "elements_in", "fenced_blocks", "json_in", "optional_tag", "tagged"]
+__all__ = [
+    "FormatProblem",
+    "OutputProblem",
+    "answer_text",
+    "elements_in",
+    "fenced_blocks",
+    "json_in",
+    "optional_tag",
+    "tagged",
+]
 
 
 class OutputProblem(Exception):
@@ -198,7 +207,8 @@ def json_in(text: str, tag: str | None = None) -> JsonValue:
         try:
             value: JsonValue = json.loads(body)
         except json.JSONDecodeError as error:
-            if first_error is None:
+            # The asked-for part, or something that looks like JSON: its syntax error is what to fix.
+            if first_error is None and (not shape or body[:1] in "{["):
                 first_error, first_body = error, body
         else:
             if shape:
