@@ -179,7 +179,8 @@ def test_a_400_on_one_item_drops_it_the_run_goes_on_and_a_rerun_asks_again_only_
     assert summary["kept"] > 0
     with sqlite3.connect(out / "run.sqlite") as db:
         reasons = [r for (r,) in db.execute("SELECT reason FROM items WHERE code = 'llm_request'")]
-    assert reasons and all("HTTP 400: the stub refuses this prompt" in reason for reason in reasons)
+    assert reasons
+    assert all("HTTP 400: the stub refuses this prompt" in reason for reason in reasons)
     refused = server.refused
     assert refused == failed, "a 400 is not retried"
 
