@@ -245,6 +245,22 @@ def stage_figures(run_dir: Path) -> dict[str, Any]:
     return {"stages": stages, "shapes": answers.get("shapes") or {}, "fallbacks": answers.get("fallbacks") or {}}
 
 
+def store_drops(run_dir: Path) -> dict[str, int]:
+    """Dropped items by ``stage: code``, read from the run store."""
+    import sqlite3
+
+    if not (run_dir / "run.sqlite").exists():
+        return {}
+    connection = sqlite3.connect(run_dir / "run.sqlite")
+    try:
+        rows = connection.execute(
+            "SELECT stage || ': ' || code, COUNT(*) FROM items WHERE status = 'dropped' GROUP BY 1 ORDER BY 1"
+        )
+        return {str(reason): int(count) for reason, count in rows}
+    finally:
+        connection.close()
+
+
 def agent_figures(run_dir: Path, drops: dict[str, int]) -> dict[str, Any]:
     """Tasks the agent solved out of those it tried, and passing attempts out of all attempts."""
     import sqlite3
@@ -407,7 +423,7 @@ def main() -> None:
                 summary = {}
                 log(f"pipeline: no JSON summary (exit {process.returncode}); stderr tail: {process.stderr[-2000:]}")
             figures = stage_figures(out) if (out / "run.sqlite").exists() else {"stages": {}, "fallbacks": {}}
-            drops = summary.get("dropped_by_reason") or {}
+            drops = summary.get("dropped_by_reason") or store_drops(out)  # the store's, when the run was cut short
             stats_process, _, _ = envfactory("tasks", "stats", str(out), "--json", env=env)
             try:
                 task_stats = json.loads(stats_process.stdout)
