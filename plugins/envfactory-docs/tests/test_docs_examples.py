@@ -47,17 +47,17 @@ def invoke(*args: str) -> Result:
 
 def test_examples_writes_a_page_and_check_tells_whether_it_is_stale(tmp_path: Path) -> None:
     page = tmp_path / "examples.md"
-    result = invoke("docs", "examples", "--out", str(page), "--count", "2")
+    result = invoke("docs", "examples", "--out", str(page), "--tasks", "2")
     assert result.exit_code == 0, result.output
     text = page.read_text(encoding="utf-8")
     assert text.startswith("# Example tasks\n")
     assert 1 <= text.count("**Gold calls.**") <= 2
     assert text.count("**Raw request.**") == text.count("**Refined request.**") >= 1
-    fresh = invoke("docs", "examples", "--out", str(page), "--count", "2", "--check")
+    fresh = invoke("docs", "examples", "--out", str(page), "--tasks", "2", "--check")
     assert fresh.exit_code == 0
     assert "up to date" in fresh.output
     page.write_text(text + "\nA hand edit.\n", encoding="utf-8")
-    stale = invoke("docs", "examples", "--out", str(page), "--count", "2", "--check")
+    stale = invoke("docs", "examples", "--out", str(page), "--tasks", "2", "--check")
     assert stale.exit_code == 1
     assert "stale" in stale.output
     assert "envfactory docs examples" in stale.output

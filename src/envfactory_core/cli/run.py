@@ -6,7 +6,6 @@ import importlib.util
 import json
 import os
 import sqlite3
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,11 @@ from .llm import llm_client_options, usage_table
 __all__ = ["browse_command", "init_command", "run_command", "runs_group"]
 
 DEFAULT_OUT = "envfactory-out"
+
+DATASETTE_SETTINGS = ("--setting", "suggest_facets", "off", "--setting", "facet_time_limit_ms", "500")
+"""Facets are declared for every list (by the viewer plugin), so datasette need not try every column
+for suggestions, which costs two thirds of a list page's time on 10,000 tasks; a busy machine still
+gets its facets."""
 
 
 def _outcome_json(outcome: RunOutcome) -> dict[str, Any]:
@@ -222,7 +226,7 @@ class _ProgressReporter:
     help="The run directory.",
 )
 @click.option("--seed", type=int, default=None, help="Override the pipeline's seed.")
-@click.option("--tasks", type=click.IntRange(min=1), default=None, help="Override how many tasks to keep.")
+@click.option("-n", "--tasks", type=click.IntRange(min=1), default=None, help="Override how many tasks to keep.")
 @click.option(
     "--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes for work items."
 )
@@ -388,11 +392,11 @@ def runs_list(root: Path, as_json: bool) -> None:
 
 
 @runs_group.command("show")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", metavar="RUN", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @handle_errors
 def runs_show(directory: Path, as_json: bool) -> None:
-    """The summary of the run in DIRECTORY."""
+    """The summary of the run in RUN."""
     outcome = _outcome_of(directory)
     if as_json:
         echo_json(_outcome_json(outcome))
@@ -401,10 +405,10 @@ def runs_show(directory: Path, as_json: bool) -> None:
 
 
 @runs_group.command("restore")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", metavar="RUN", type=click.Path(file_okay=False, path_type=Path))
 @handle_errors
 def runs_restore(directory: Path) -> None:
-    """Put back the backup of the run store in DIRECTORY (taken at the end of its last finished stage).
+    """Put back the backup of the run store in RUN (taken at the end of its last finished stage).
 
     The current store is kept as run.sqlite.damaged. Run the same `envfactory run` command
     again afterwards: it resumes from the stage after the backup's.
@@ -451,18 +455,35 @@ def init_command(path: Path, force: bool, model: str | None) -> None:
 
 
 @click.command("browse")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path(DEFAULT_OUT))
+@click.argument("directory", metavar="RUN", type=click.Path(file_okay=False, path_type=Path), default=Path(DEFAULT_OUT))
 @click.option("--port", type=int, default=8001, show_default=True, help="Port for datasette.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option("--open/--no-open", "open_browser", default=True, show_default=True, help="Open a web browser.")
 @handle_errors
-def browse_command(directory: Path, port: int) -> None:
-    """Open the run store of DIRECTORY in datasette (needs the `browse` extra)."""
+def browse_command(directory: Path, port: int, host: str, open_browser: bool) -> None:
+    """Open the run store of RUN in datasette (needs the `browse` extra).
+
+    The run summary is at /-/envfactory/run; tasks, trajectories and environments link to their pages.
+    """
     database = directory / STORE_FILENAME
     if not database.exists():
         fail(f"no run store at {database}")
     if importlib.util.find_spec("datasette") is None:
         fail("datasette is not installed; install it with: pip install 'envfactory-core[browse]'")
-    raise SystemExit(
-        subprocess.call(
-            [sys.executable, "-m", "datasette", str(database), "--port", str(port), "--open"], env=os.environ
-        )
-    )
+    from ..store.pipeline import PipelineStore
+
+    with RunStore(database, create=False) as store:  # a store from before the views gains them now
+        PipelineStore(store)
+    command = [
+        sys.executable,
+        "-m",
+        "datasette",
+        str(database),
+        "--host",
+        host,
+        "--port",
+        str(port),
+        *DATASETTE_SETTINGS,
+    ]
+    # datasette takes this process's place, so stopping `envfactory browse` stops the server.
+    os.execv(sys.executable, [*command, *(["--open"] if open_browser else [])])

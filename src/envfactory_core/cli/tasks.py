@@ -97,9 +97,15 @@ def tasks_group() -> None:
 
 
 @tasks_group.command("make")
-@click.option("--domains", "domains", multiple=True, help="Only environments of this domain (repeatable; default all).")
+@click.option("--domain", "domains", multiple=True, help="Only environments of this domain (repeatable; default all).")
+@click.option("--domains", "domains", multiple=True, hidden=True, help="Deprecated spelling of --domain.")
 @click.option("--env", "environments", multiple=True, help="Only this environment (repeatable).")
-@click.option("-n", "chains", type=click.IntRange(min=1), default=100, show_default=True, help="Chains to sample.")
+@click.option(
+    "--chains", "chains", type=click.IntRange(min=1), default=100, show_default=True, help="Chains to sample."
+)
+@click.option(
+    "-n", "chains", type=click.IntRange(min=1), default=100, hidden=True, help="Deprecated spelling of --chains."
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--sampler", default="core/topology", show_default=True, help="The registered sampler.")
 @click.option("--max-tools", type=click.IntRange(min=1), default=3, show_default=True, help="Tools per chain at most.")
@@ -175,13 +181,13 @@ def _print_stats(stats: dict[str, Any], as_json: bool) -> None:
 
 
 @tasks_group.command("stats")
-@click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("run_dir", metavar="RUN", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @handle_errors
 def stats_command(run_dir: Path, as_json: bool) -> None:
-    """Sampled, grounded and kept chains, drops by reason, and the implicit-intent share of RUN_DIR.
+    """Sampled, grounded and kept chains, drops by reason, and the implicit-intent share of RUN.
 
-    `envfactory docs tasks RUN_DIR` (from envfactory-docs) writes the same figures into the docs.
+    `envfactory docs tasks RUN` (from envfactory-docs) writes the same figures into the docs.
     """
     store = RunStore(run_dir, create=False)
     try:

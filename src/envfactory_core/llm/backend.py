@@ -84,7 +84,9 @@ def find_backend(registry: Registry, kind: str) -> LLMBackend:
         )
     if kind in KNOWN_BACKEND_PLUGINS:
         distribution = KNOWN_BACKEND_PLUGINS[kind]
-        raise MissingDependencyError(distribution, f"pip install {distribution}", purpose=f"models '{kind}/...'")
+        from ..distributions import install_command
+
+        raise MissingDependencyError(distribution, install_command(distribution), purpose=f"models '{kind}/...'")
     kinds = sorted({str(getattr(entry.component, "kind", "?")) for entry in backends})
     raise UnknownComponentError(
         "llm_backend",

@@ -19,6 +19,7 @@ from ..models import Task, ToolChain, Trajectory
 from ..serialize import from_json, to_json
 from . import Migrations, RunStore, register_migrations
 from .records import ItemResult
+from .views import views_migrations
 
 __all__ = ["PipelineStore", "pipeline_migrations"]
 
@@ -318,3 +319,7 @@ class PipelineStore:
     def exports(self) -> list[dict[str, Any]]:
         rows = self.connection.execute("SELECT exporter, path, records, sha256 FROM exports ORDER BY exporter, path")
         return [{"exporter": r[0], "path": r[1], "records": r[2], "sha256": r[3]} for r in rows]
+
+
+# The views over these tables apply after the tables (sets apply in the order they are registered).
+register_migrations(views_migrations)

@@ -203,7 +203,7 @@ class Grounder:
         outputs = [gold.output for gold in done]
         last_error, last_kind = "", ""
         for attempt in range(self.attempts):
-            state = world.episodes[environment_name].state()
+            state = world.episodes[environment_name].state_view()
             arguments, sources, origins = self._arguments(
                 spec, qualified, environment, state, bound, outputs, rng, graph, labeller, attempt, tried
             )

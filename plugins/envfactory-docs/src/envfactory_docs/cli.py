@@ -127,7 +127,7 @@ def prompts_command(out: str, check: bool, as_json: bool) -> None:
 
 
 @click.command("tasks")
-@click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("run_dir", metavar="RUN", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option(
     "--out",
     "out",
@@ -139,11 +139,11 @@ def prompts_command(out: str, check: bool, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the run's figures and the result as JSON.")
 @handle_errors
 def tasks_command(run_dir: Path, out: str, check: bool, as_json: bool) -> None:
-    """Write the task-yield figures of RUN_DIR (an `envfactory tasks make` run) into a page.
+    """Write the task-yield figures of RUN (an `envfactory tasks make` run) into a page.
 
     The section between the page's `<!-- task-yield:start -->` and `<!-- task-yield:end -->`
     markers is replaced where it stands (or appended), and the rest of the page is kept; a
-    missing page starts with `# Tasks`. The figures are those `envfactory tasks stats RUN_DIR` prints.
+    missing page starts with `# Tasks`. The figures are those `envfactory tasks stats RUN` prints.
     """
     store = RunStore(run_dir, create=False)
     try:
@@ -177,7 +177,10 @@ def tasks_command(run_dir: Path, out: str, check: bool, as_json: bool) -> None:
     show_default=True,
     help="The Markdown file to write (or to check); '-' prints the page on stdout.",
 )
-@click.option("--count", type=click.IntRange(min=1), default=10, show_default=True, help="How many example tasks.")
+@click.option(
+    "-n", "--tasks", "count", type=click.IntRange(min=1), default=10, show_default=True, help="How many example tasks."
+)
+@click.option("--count", "count", type=click.IntRange(min=1), default=10, hidden=True, help="Deprecated: -n/--tasks.")
 @click.option("--seed", type=int, default=0, show_default=True, help="The seed of the chains the tasks come from.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when the file differs from the rendered page.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")

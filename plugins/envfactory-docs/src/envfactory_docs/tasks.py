@@ -20,7 +20,7 @@ def stats_markdown(stats: dict[str, Any], settings: dict[str, Any]) -> str:
     lines = [
         "### Task yield on the shipped domains",
         "",
-        f"Made offline by `envfactory tasks make -n {chains} --seed {seed} --out RUN` and written here by "
+        f"Made offline by `envfactory tasks make --chains {chains} --seed {seed} --out RUN` and written here by "
         "`envfactory docs tasks RUN --out PAGE`; the same seed gives the same figures.",
         "",
         "| Figure | Value |",

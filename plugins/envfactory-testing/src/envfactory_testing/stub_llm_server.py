@@ -46,6 +46,7 @@ import attrs
 __all__ = ["StubLLMServer", "StubProcess", "StubReply", "StubRequest"]
 
 ToolCallScript = tuple[str, "dict[str, Any] | str"]
+Responder = Callable[[str, dict[str, Any]], "StubReply | None"]
 
 _REASONS = {
     200: "OK",
@@ -190,6 +191,7 @@ class StubLLMServer:
         self._ready = threading.Event()
         self._sequence = 0
         self._keep_records = True
+        self._responder: Responder | None = None
 
     # --- lifecycle --------------------------------------------------------------------------------
 
@@ -268,6 +270,20 @@ class StubLLMServer:
         with self._lock:
             self.refusals.append((match, reply or StubReply.error(400, "the stub refuses this request")))
         return self
+
+    def respond_with(self, responder: Responder | None) -> StubLLMServer:
+        """Compute replies from request bodies: ``responder(path, body)`` is asked before the queue,
+        and its ``None`` falls back to it. For clients whose requests do not come in a fixed order
+        (concurrent trials, a process killed and resumed), where a queue cannot line replies up."""
+        with self._lock:
+            self._responder = responder
+        return self
+
+    def _computed_reply(self, path: str, body: Any) -> StubReply | None:
+        responder = self._responder
+        if responder is None or path == "/v1/models" or not isinstance(body, dict):
+            return None
+        return responder(path, body)
 
     @property
     def pending(self) -> int:
@@ -367,7 +383,7 @@ class StubLLMServer:
             number = self._sequence
             if self._keep_records:
                 self.requests.append(StubRequest(method=method, path=path, headers=dict(headers), body=body))
-            reply = self._check(path, raw, body)
+            reply = self._check(path, raw, body) or self._computed_reply(path, body)
             if reply is None:
                 reply = self._queue.popleft() if self._queue and path != "/v1/models" else None
         if reply is None and self.responder is not None and isinstance(body, dict) and path.endswith("/completions"):
