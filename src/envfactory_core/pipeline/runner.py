@@ -419,7 +419,14 @@ def _save_answers(store: RunStore, before: dict[str, Any]) -> None:
     from ..synthesis import tally
 
     now = tally.snapshot()
-    added = {part: {key: value - before.get(part, {}).get(key, 0) for key, value in now[part].items()} for part in now}
+    added = {
+        part: {
+            key: value - before.get(part, {}).get(key, 0)
+            for key, value in now[part].items()
+            if value > before.get(part, {}).get(key, 0)  # only what this run counted
+        }
+        for part in now
+    }
     stored = store.get_meta("llm_answers")
     merged = tally.merge(json.loads(stored) if stored else {}, added)
     store.set_meta("llm_answers", canonical_json(merged))
