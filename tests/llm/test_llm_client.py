@@ -88,13 +88,18 @@ def test_transient_failures_are_retried_honouring_retry_after() -> None:
 
 
 def test_retries_run_out_with_the_last_error_and_its_attempts() -> None:
-    fake = ScriptedLLM().fail("server", message="upstream down").fail("server").fail("server", message="still down")
+    fake = (
+        ScriptedLLM()
+        .fail("overloaded", message="upstream down")
+        .fail("overloaded")
+        .fail("overloaded", message="still down")
+    )
     client = fake.client(max_retries=2)
     with pytest.raises(LLMServerError) as caught:
         client.chat_sync(ask("q"))
     client.close()
     assert caught.value.attempts == 3
-    assert str(caught.value) == "fake: HTTP 500: still down (after 3 attempts)"
+    assert str(caught.value) == "fake: HTTP 503: still down (after 3 attempts)"
     assert [(r.status, r.error_type, r.attempts) for r in client.records] == [("error", "LLMServerError", 3)]
 
 

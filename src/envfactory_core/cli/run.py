@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -50,6 +51,9 @@ def _outcome_json(outcome: RunOutcome) -> dict[str, Any]:
         "stopped": outcome.stopped,
         "repaired_exports": outcome.repaired_exports,
         "llm_usage": outcome.llm_usage,
+        "llm_answers": outcome.llm_answers,
+        "chains": outcome.chains,
+        "processed": outcome.processed,
     }
 
 
@@ -108,6 +112,17 @@ def print_summary(outcome: RunOutcome, quality: dict[str, Any] | None = None) ->
             f"unshared environments {quality['cross_environment_unshared']} of {quality['cross_environment_tasks']}",
             "",
         )
+    answers = outcome.llm_answers or {}
+    for stage, count in answers.get("answers", {}).items():
+        rejected = answers.get("rejected", {}).get(stage, 0)
+        invalid = answers.get("invalid", {}).get(stage, 0)
+        exhausted = answers.get("exhausted", {}).get(stage, 0)
+        text = f"{stage}: {count} answers, {rejected} unreadable (format), {invalid} failed the checks (content)"
+        table.add_row("llm answers", text + (f", {exhausted} questions gave up" if exhausted else ""), "")
+    for shape, count in answers.get("shapes", {}).items():
+        table.add_row("llm format", f"{count} × {shape} (read leniently)", "")
+    for what, count in answers.get("fallbacks", {}).items():
+        table.add_row("fallback", f"{count} × {what}", "")
     for export in outcome.exports:
         noun = "record" if export["records"] == 1 else "records"
         table.add_row("file", f"{export['path']} ({export['records']} {noun})", "")
@@ -127,8 +142,6 @@ def print_summary(outcome: RunOutcome, quality: dict[str, Any] | None = None) ->
             highlight=False,
         )
     if outcome.stopped:
-        from rich.markup import escape
-
         err.print(
             f"[yellow]Stopped before finishing: {escape(outcome.stopped)}. Kept {outcome.kept} of {outcome.target} "
             "tasks so far; nothing was exported yet.[/yellow]"
@@ -143,12 +156,32 @@ def print_summary(outcome: RunOutcome, quality: dict[str, Any] | None = None) ->
         )
         return
     if outcome.state == "exhausted":
-        err.print(
-            f"[yellow]Kept {outcome.kept} of the {outcome.target} tasks asked for: the sampled chains ran out. "
-            "Raise chains_per_task in the pipeline file to sample more.[/yellow]"
-        )
+        err.print(f"[yellow]{escape(shortfall(outcome))}[/yellow]", highlight=False)
     if not outcome.did_work:
         err.print(f"Nothing to do: the run in {outcome.out} is complete.")
+
+
+def shortfall(outcome: RunOutcome) -> str:
+    """Why a finished run kept fewer tasks than asked, by reason; the advice fits the cause."""
+    kept, target = outcome.kept, outcome.target
+    reasons = sorted(outcome.drop_reasons.items(), key=lambda item: (-item[1], item[0]))
+    listed = ", ".join(f"{count} × {reason}" for reason, count in reasons[:5]) or "none"
+    head = f"Kept {kept} of the {target} tasks asked for; {outcome.processed} of {outcome.chains} chains processed"
+    failed = sum(count for reason, count in reasons if reason.split(": ", 1)[-1].startswith("llm_"))
+    advice = []
+    if failed:
+        advice.append(
+            f"{failed} chains were dropped because an LLM call failed: fix it, then re-run with --retry-failed"
+        )
+    if kept == 0 and reasons:
+        top_reason, top_count = reasons[0]
+        advice.append(
+            f"no chain got through; {top_count} were dropped at {top_reason}: fix that stage, "
+            "since more chains would be dropped there too"
+        )
+    elif outcome.processed >= outcome.chains:
+        advice.append("the sampled chains ran out: raise chains_per_task in the pipeline file to sample more")
+    return f"{head}; dropped: {listed}. " + "; ".join(advice) + "."
 
 
 def resolve_executor(app: App, name: str) -> str:
@@ -171,7 +204,7 @@ class _ProgressReporter:
     def __enter__(self) -> _ProgressReporter:
         if self.enabled:
             self.progress = Progress(
-                TextColumn("{task.description:<10}"),
+                TextColumn("{task.description:<12}"),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
@@ -189,8 +222,13 @@ class _ProgressReporter:
         if self.progress is None:
             return
         if stage not in self.bars:
-            self.bars[stage] = self.progress.add_task(stage, total=total)
-        self.progress.update(self.bars[stage], completed=done, total=total)
+            self.bars[stage] = self.progress.add_task(stage, total=total or None)
+        self.progress.update(self.bars[stage], completed=done, total=total or None)
+
+    def detail(self, stage: str, text: str) -> None:
+        """Replace the label of ``stage``'s bar (kept and dropped chains; LLM calls, tokens and cost)."""
+        if self.progress is not None and stage in self.bars:
+            self.progress.update(self.bars[stage], description=text)
 
 
 @click.command("run")
@@ -223,6 +261,12 @@ class _ProgressReporter:
 )
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--retry-failed",
+    is_flag=True,
+    help="Process again the chains dropped because an LLM call failed, while tasks are still missing "
+    "(by default a re-run keeps those drops and never repeats the failing call).",
+)
 @llm_client_options
 @pass_app
 @handle_errors
@@ -238,6 +282,7 @@ def run_command(
     restart: bool,
     quiet: bool,
     as_json: bool,
+    retry_failed: bool,
     llm_config: Path | None,
     llm_concurrency: int | None,
     max_calls: int | None,
@@ -254,8 +299,10 @@ def run_command(
 
     Pipelines with LLM components cache every answer in the run store, so a re-run costs no
     calls. --max-cost and --max-calls stop the run cleanly at the cap (the task in progress is
-    not kept, nothing is exported); run again with a larger cap to resume. The summary shows
-    LLM calls, tokens and cost by stage and model.
+    not kept, nothing is exported); run again with a larger cap to resume. A chain whose LLM call
+    fails for good (a refusal, a context overflow) is dropped with the reason and the run goes
+    on; a re-run does not call it again unless --retry-failed. The summary shows LLM calls,
+    tokens and cost by stage and model, answers rejected for their format, and every fallback.
     """
     if pipeline_file is not None:
         text = read_pipeline_file(pipeline_file)
@@ -277,6 +324,7 @@ def run_command(
         executor=executor,
         plugins_dirs=tuple(app.plugins_dirs),
         llm=llm,
+        retry_failed=retry_failed,
         reverify=reverify,
     )
     if restart:
