@@ -20,11 +20,14 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 def _rows(table: str) -> list[tuple[str, str]]:
     """``(stage, result)`` of each body row of a rich table (the time column left out)."""
-    rows = []
+    rows: list[tuple[str, str]] = []
     for line in table.splitlines():
         if line.startswith("│"):
             cells = [cell.strip() for cell in line.strip("│").split("│")]
-            rows.append((cells[0], cells[1]))
+            if not cells[0] and rows:  # a result folded onto the next line, at any table width
+                rows[-1] = (rows[-1][0], f"{rows[-1][1]} {cells[1]}")
+            else:
+                rows.append((cells[0], cells[1]))
     return rows
 
 
