@@ -30,7 +30,7 @@ from ..ids import JsonValue, canonical_json, check_json_value
 from ..models import EnvironmentSpec, StateDiff, Step, ToolCall, ToolFailure, ToolResult, ToolSpec
 from .arguments import DEFAULT_MAX_STRING_CHARS, ArgumentValidator
 from .errors import ToolError
-from .state import EncodedTable, StateCodec, StateWriteError, combine_digests, diff_rows, diff_states
+from .state import EncodedTable, StateCodec, StateWriteError, combine_digests, diff_states, diff_written_rows
 from .state_view import StateView
 from .tables import TableView
 from .tools import ToolDefinition
@@ -528,24 +528,7 @@ class Episode(EpisodeBase):
         self._check_open()
         self._flush()
         if other is None:
-            changes = []
-            for table_name in sorted(self._changed):
-                before_rows = self.template.tables[table_name]
-                after_rows = self._tables[table_name]
-                for key in sorted(self._changed[table_name]):
-                    old = before_rows.get(key)
-                    new = after_rows.get(key)
-                    if old == new:
-                        continue
-                    change = diff_rows(
-                        table_name,
-                        key,
-                        json.loads(old) if old is not None else None,
-                        json.loads(new) if new is not None else None,
-                    )
-                    if change is not None:
-                        changes.append(change)
-            return StateDiff(changes=changes)
+            return diff_written_rows(self.template.tables, self._tables, self._changed)
         target = other.state() if isinstance(other, Episode) else other
         return diff_states(self.state(), target)
 

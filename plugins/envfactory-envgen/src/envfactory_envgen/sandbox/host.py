@@ -25,7 +25,7 @@ from typing import Any
 
 from envfactory_core.env import Environment, ToolDefinition
 from envfactory_core.env.episode import EpisodeBase, Template, argument_shape_problem
-from envfactory_core.env.state import EncodedTable, TableCodec, combine_digests, diff_rows, diff_states
+from envfactory_core.env.state import EncodedTable, TableCodec, combine_digests, diff_states, diff_written_rows
 from envfactory_core.ids import JsonValue, canonical_json, check_json_value
 from envfactory_core.models import EnvironmentSpec, StateDiff, Step, ToolCall, ToolResult
 from envfactory_core.serialize import from_json
@@ -492,24 +492,7 @@ class SandboxedEpisode(EpisodeBase):
             if other is not None:
                 target = other.state() if hasattr(other, "state") and callable(other.state) else other
                 return diff_states(self._canonical(), target)
-            changes = []
-            for table_name in sorted(self._changed):
-                before_rows = self.template.tables[table_name]
-                after_rows = self._tables[table_name]
-                for key in sorted(self._changed[table_name]):
-                    old = before_rows.get(key)
-                    new = after_rows.get(key)
-                    if old == new:
-                        continue
-                    change = diff_rows(
-                        table_name,
-                        key,
-                        json.loads(old) if old is not None else None,
-                        json.loads(new) if new is not None else None,
-                    )
-                    if change is not None:
-                        changes.append(change)
-            return StateDiff(changes=changes)
+            return diff_written_rows(self.template.tables, self._tables, self._changed)
 
     def changed_rows(self) -> dict[str, set[str]]:
         with self._lock:
