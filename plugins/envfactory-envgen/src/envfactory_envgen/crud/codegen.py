@@ -10,6 +10,7 @@ cannot inject code. The same plan always gives the same bytes.
 from __future__ import annotations
 
 import pprint
+import re
 from typing import Any
 
 from envfactory_core.ids import JsonValue, canonical_json
@@ -93,8 +94,13 @@ def _docstring(text: str, indent: int) -> str:
     return f'{pad}"""{lines[0]}\n{inner}\n{pad}"""'
 
 
+_RESERVED = re.compile(r"^(COLUMNS|LINKS|PARENTS|SCHEMA_\d+|ENVIRONMENT|CRUD)$")
+
+
 def _constant(table: TablePlan) -> str:
-    return identifier(table.name).upper()
+    """The module constant of a table's resource; never one of the module's own names (a table ``links``)."""
+    name = identifier(table.name).upper()
+    return f"{name}_TABLE" if _RESERVED.match(name) else name
 
 
 def row_schema(table: TablePlan) -> dict[str, JsonValue]:
@@ -389,7 +395,11 @@ class _Writer:
             self.emit("    )")
         elif tool.kind == "update":
             fields = _mapping(tool.by_role("field"))
-            self.emit(f"    return crud.update_row(ctx, {resource}, arguments, keys={keys!r}, fields={fields!r})")
+            if tool.sets:
+                self.emit(f"    return crud.update_row(ctx, {resource}, arguments, keys={keys!r}, fields={fields!r},")
+                self.emit(f"        sets={dict(tool.sets)!r})")
+            else:
+                self.emit(f"    return crud.update_row(ctx, {resource}, arguments, keys={keys!r}, fields={fields!r})")
         else:
             self.emit(f"    return crud.delete_row(ctx, {resource}, arguments, keys={keys!r})")
 

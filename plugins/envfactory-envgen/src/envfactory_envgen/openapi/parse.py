@@ -414,4 +414,6 @@ def parse_openapi(document: Document) -> ApiDocument:
                 )
             ],
         )
-    return _Reader(document).read()
+    from .normalize import normalize_api
+
+    return normalize_api(_Reader(document).read())

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 
 import attrs
 
+from envfactory_core.ids import JsonValue
+
 from ...naming import identifier, unique
 from ...openapi.model import ApiDocument, ApiOperation
 from ...records import SkippedOperation, SkippedParameter
@@ -100,6 +102,7 @@ class Ledger:
         arguments: Iterable[ArgumentPlan],
         page_base: int = 0,
         default_page_size: int | None = None,
+        sets: tuple[tuple[str, JsonValue], ...] = (),
     ) -> None:
         """The tool for ``operation``, named ``preferred`` if free; ``fallback`` describes it if the API does not."""
         self.handled.add(id(operation))
@@ -113,5 +116,6 @@ class Ledger:
                 arguments=tuple(arguments),
                 page_base=page_base,
                 default_page_size=default_page_size,
+                sets=sets,
             )
         )
