@@ -28,20 +28,26 @@ __all__ = ["BuiltEnvironments", "verified_environments"]
 _LOADED: dict[tuple[str, bool], dict[str, Environment]] = {}
 
 
-def verified_environments(run: str | Path, *, trusted: bool = False) -> dict[str, Environment]:
-    """The verified environments recorded in the build run at ``run``, by name (loaded once per process)."""
+def verified_environments(
+    run: str | Path, *, trusted: bool = False, names: tuple[str, ...] = ()
+) -> dict[str, Environment]:
+    """The verified environments recorded in the build run at ``run`` (only ``names`` if given), by name.
+
+    Each is loaded once per process and kept: a pipeline and its resumption see the same objects.
+    """
     from .modules import load_environment
     from .package import latest_verified
 
     key = (str(Path(run).resolve()), trusted)
-    if key not in _LOADED:
-        found: dict[str, Environment] = {}
-        for generated in latest_verified(run):
-            found[generated.name] = load_environment(
-                generated.code, name=generated.name, trusted=trusted, code_id=generated.code_id
-            )
-        _LOADED[key] = dict(sorted(found.items()))
-    return _LOADED[key]
+    loaded = _LOADED.setdefault(key, {})
+    wanted = set(names)
+    for generated in latest_verified(run):
+        if (wanted and generated.name not in wanted) or generated.name in loaded:
+            continue
+        loaded[generated.name] = load_environment(
+            generated.code, name=generated.name, trusted=trusted, code_id=generated.code_id
+        )
+    return {name: loaded[name] for name in sorted(loaded) if not wanted or name in wanted}
 
 
 @attrs.frozen(kw_only=True)
@@ -73,7 +79,7 @@ class BuiltEnvironments:
 
     def catalog(self, registry: Any = None) -> dict[str, Environment]:
         """Every verified environment of the run (the pipeline resolves recorded names here)."""
-        return verified_environments(self._check(), trusted=self.trusted)
+        return verified_environments(self._check(), trusted=self.trusted, names=self.names)
 
     def select(self, registry: Any = None) -> list[Environment]:
         found = self.catalog(registry)

@@ -118,7 +118,13 @@ def _key(operation: ApiOperation, noun: str) -> str | None:
     required = [name for name in _required(operation) if name in properties]
     if len(required) == 1 and properties[required[0]].get("type", "string") in ("string", "integer"):
         return required[0]
-    return None
+    named = [
+        name
+        for name in properties
+        if snake(name).split("_")[-1] in ("name", "id", "arn", "identifier")
+        and properties[name].get("type", "string") in ("string", "integer")
+    ]
+    return named[0] if len(named) == 1 else None
 
 
 def _query(properties: dict[str, dict[str, JsonValue]], required: Iterable[str]) -> tuple[ApiParameter, ...]:
@@ -169,7 +175,7 @@ def _rest(operation: ApiOperation, verb: str, noun: str, prefix: str) -> ApiOper
     base = [parameter for parameter in operation.parameters if parameter.location in ("path", "header", "cookie")]
     if verb in CREATE:
         return attrs.evolve(operation, method="POST", path=collection, parameters=tuple(base))
-    if verb in LIST or (verb in GET and is_plural):
+    if verb in LIST or (verb in GET and is_plural and not _is_object(operation.response)):
         query = _query(_properties(operation), _required(operation))
         return attrs.evolve(operation, method="GET", path=collection, parameters=(*base, *query), body=None)
     key = _key(operation, noun)
@@ -318,6 +324,57 @@ def _fragment(operation: ApiOperation, taken: set[tuple[str, str]]) -> ApiOperat
     return attrs.evolve(operation, path=bare)
 
 
+SINGLETON = ApiParameter(
+    name="instance",
+    location="path",
+    schema={
+        "type": "string",
+        "enum": ["current"],
+        "description": 'Always "current": this resource has one instance.',
+    },
+    required=True,
+    description='Always "current": this resource has one instance.',
+)
+
+
+def _singletons(operations: list[ApiOperation]) -> list[ApiOperation]:
+    """``GET /config`` (one object, no key) and its ``PUT``/``PATCH``: one resource with a single instance.
+
+    The instance is named by a key that takes one value (``current``), so the analysis reads the path
+    as a collection with one item and the seed state holds that one item.
+    """
+    by_path: dict[str, list[ApiOperation]] = {}
+    for operation in operations:
+        by_path.setdefault(operation.path, []).append(operation)
+    prefixes = {operation.path.rsplit("/", 1)[0] for operation in operations}
+    chosen: set[str] = set()
+    for path, group in by_path.items():
+        methods = {operation.method for operation in group}
+        reads = [operation for operation in group if operation.method == "GET"]
+        if (
+            not reads
+            or "#" in path
+            or path.endswith("}")
+            or path.rstrip("/") in ("", "/")
+            or path in prefixes
+            or methods & {"POST", "DELETE"}
+            or not _is_object(reads[0].response)
+            or any(parameter.required for parameter in reads[0].parameters if parameter.location == "query")
+        ):
+            continue
+        chosen.add(path)
+    result = []
+    for operation in operations:
+        if operation.path in chosen and operation.method in ("GET", "PUT", "PATCH"):
+            operation = attrs.evolve(
+                operation,
+                path=f"{operation.path.rstrip('/')}/{{instance}}",
+                parameters=(*operation.parameters, SINGLETON),
+            )
+        result.append(operation)
+    return result
+
+
 def normalize_api(api: ApiDocument) -> ApiDocument:
     """``api`` with action-style operations in resource form and transport query parameters left out."""
     operations: list[ApiOperation] = []
@@ -345,6 +402,7 @@ def normalize_api(api: ApiDocument) -> ApiDocument:
             operation = changed
             rewritten += 1
         operations.append(operation)
+    operations = _singletons(operations)
     notes = list(api.notes)
     if dropped:
         notes.append(f"transport query parameters ({', '.join(sorted(dropped))}) describe the call; left out")
