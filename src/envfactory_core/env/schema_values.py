@@ -425,7 +425,10 @@ def _merge_all_of(schema: Mapping[str, Any]) -> dict[str, Any]:
             continue
         for key, value in part.items():
             if key == "properties" and isinstance(value, Mapping):
-                merged["properties"] = {**value, **merged.get("properties", {})}
+                known = dict(merged.get("properties", {}))
+                for name, sub in value.items():  # a property in two parts must satisfy both
+                    known[name] = {"allOf": [known[name], sub]} if name in known else sub
+                merged["properties"] = known
             elif key == "required":
                 merged["required"] = sorted({*merged.get("required", ()), *value})
             else:
