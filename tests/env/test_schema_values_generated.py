@@ -3,7 +3,9 @@
 The schemas are drawn by hypothesis from the keywords real API descriptions use: formats, enum,
 const, pattern, length bounds, integer bounds (int32/int64), nullable type lists, oneOf/anyOf/allOf,
 readOnly/writeOnly, additionalProperties, nested objects and arrays. ``oneOf`` variants differ in
-type, as a valid ``oneOf`` must be distinguishable.
+type, as a valid ``oneOf`` must be distinguishable; ``allOf`` parts describe one object between them
+(a schema no value satisfies has nothing to draw). A property named in two ``allOf`` parts must
+satisfy both: ``test_all_of_parts_that_constrain_one_property_both_hold``.
 """
 
 from __future__ import annotations
@@ -66,6 +68,22 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return {**schema, "type": [kind, "null"]} if isinstance(kind, str) and "enum" not in schema else schema
 
 
+def _split_object(schema: dict[str, Any]) -> dict[str, Any]:
+    """An object schema written as ``allOf`` of two parts (as generators write inheritance)."""
+    names = sorted(schema["properties"])
+    first, second = names[: len(names) // 2], names[len(names) // 2 :]
+    required = set(schema.get("required", ()))
+
+    def part(chosen: list[str]) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "properties": {name: schema["properties"][name] for name in chosen},
+            "required": sorted(required & set(chosen)),
+        }
+
+    return {"allOf": [part(first), part(second)]}
+
+
 def _extend(children: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:
     names = st.sampled_from(NAMES)
     objects = st.dictionaries(names, children, min_size=1, max_size=4).flatmap(
@@ -95,7 +113,7 @@ def _extend(children: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[di
         lambda variants: {"oneOf": list(variants)}
     )
     any_of = st.lists(children, min_size=1, max_size=3).map(lambda variants: {"anyOf": variants})
-    all_of = st.tuples(objects, objects).map(lambda parts: {"allOf": list(parts)})
+    all_of = objects.map(_split_object)
     return st.one_of(objects, read_only, arrays, one_of, any_of, all_of, children.map(_nullable))
 
 
@@ -118,3 +136,16 @@ def test_examples_that_contradict_the_schema_are_not_drawn() -> None:
     schema = {"type": "string", "examples": [81932214823362980]}
     values = {type(SchemaValues(NOW).value(schema, random.Random(seed), name="imsi")) for seed in range(30)}
     assert values == {str}
+
+
+def test_all_of_parts_that_constrain_one_property_both_hold() -> None:
+    schema = {
+        "allOf": [
+            {"type": "object", "properties": {"id": {"type": "string"}}},
+            {"type": "object", "required": ["id"], "properties": {"id": {"type": "string", "pattern": "^[0-9]{15}$"}}},
+        ]
+    }
+    validator = Draft202012Validator(schema)
+    for seed in range(20):
+        value = SchemaValues(NOW).value(schema, random.Random(seed), name="id")
+        assert not list(validator.iter_errors(value)), value

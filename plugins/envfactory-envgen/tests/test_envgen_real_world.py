@@ -89,7 +89,8 @@ def test_minified_json_and_swagger_2_are_recognised_by_their_parsed_top_level(tm
     other = _write(tmp_path, "other.json", {"name": "not an API", "version": 1})
     assert resolve_loader_name(openapi) == "envgen/openapi"
     assert resolve_loader_name(str(swagger)) == "envgen/openapi"
-    assert OpenApiLoader().can_load(openapi) and OpenApiLoader().can_load(str(swagger))
+    assert OpenApiLoader().can_load(openapi)
+    assert OpenApiLoader().can_load(str(swagger))
     assert resolve_loader_name(other) is None
 
 
@@ -99,7 +100,8 @@ def test_nan_in_a_json_document_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as raised:
         load_api(str(path))
     text = str(raised.value) + " ".join(problem.message + problem.fix for problem in raised.value.problems)
-    assert "NaN is not a JSON number" in text and "null" in text
+    assert "NaN is not a JSON number" in text
+    assert "null" in text
     assert any(":2" in problem.location for problem in raised.value.problems)
 
 
@@ -138,7 +140,8 @@ def test_aws_x_amz_target_actions_map_onto_a_resource_and_a_state_transition(tmp
     kinds = {tool.kind for tool in tools.values()}
     assert kinds == {"create", "get", "list", "update", "delete"}, sorted(tools)
     stop = next(tool for tool in tools.values() if tool.operation.endswith("(StopTrail)"))
-    assert dict(stop.sets) == {"status": "STOPPED"} and stop.effect == "write"
+    assert dict(stop.sets) == {"status": "STOPPED"}
+    assert stop.effect == "write"
     assert _build(source).tools == len(tools)
 
 
@@ -151,7 +154,8 @@ def test_dotted_families_verb_paths_custom_methods_and_posts_that_read(tmp_path:
             "state": {"type": "string", "enum": ["active", "archived"]},
         },
     }
-    run = {"type": "object", "properties": {"id": {"type": "string"}, "status": {"type": "string"}}}
+    run = {"$ref": "#/components/schemas/Run"}
+    run_schema = {"type": "object", "properties": {"id": {"type": "string"}, "status": {"type": "string"}}}
     page = {"type": "object", "properties": {"data": {"type": "array", "items": document}}}
     paths = {
         "/documents.create": {
@@ -191,11 +195,12 @@ def test_dotted_families_verb_paths_custom_methods_and_posts_that_read(tmp_path:
             }
         },
     }
-    source = _write(tmp_path, "docs.json", _document(paths))
+    source = _write(tmp_path, "docs.json", _document(paths, {"Run": run_schema}))
     tools = _tools(source)
     by_operation = {tool.operation.rsplit("(", 1)[-1].rstrip(")"): tool for tool in tools.values()}
     assert by_operation["documentsCreate"].kind == "create"
-    assert by_operation["documentsList"].kind == "list" and by_operation["documentsList"].effect == "read"
+    assert by_operation["documentsList"].kind == "list"
+    assert by_operation["documentsList"].effect == "read"
     assert by_operation["documentsDelete"].kind == "delete"
     assert dict(by_operation["cancelRun"].sets) == {"status": "cancelled"}
     assert by_operation["searchRuns"].effect == "read"
@@ -224,7 +229,8 @@ def test_a_read_only_api_with_lookups_and_a_singleton_is_a_read_only_environment
     }
     source = _write(tmp_path, "read_only.json", _document(paths))
     tools = _tools(source)
-    assert len(tools) == 4 and {tool.effect for tool in tools.values()} == {"read"}
+    assert len(tools) == 4
+    assert {tool.effect for tool in tools.values()} == {"read"}
     assert _build(source).write_tools == 0
 
 

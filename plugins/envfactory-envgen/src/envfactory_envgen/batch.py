@@ -52,8 +52,7 @@ def expand_sources(sources: Iterable[str]) -> list[str]:
             )
         else:
             found.append(source)
-    seen: set[str] = set()
-    return [item for item in found if not (item in seen or seen.add(item))]
+    return list(dict.fromkeys(found))
 
 
 def _digest(source: str) -> str:
@@ -216,7 +215,7 @@ def build_document(
         for outcome in summary.outcomes
     )
     verified = any(item["status"] == "verified" for item in environments)
-    reason = "" if verified else "; ".join(item["reason"] for item in environments if item["reason"])
+    reason = "" if verified else "; ".join(str(item["reason"]) for item in environments if item["reason"])
     return DocumentResult(
         source=source,
         digest=digest,
@@ -347,7 +346,7 @@ def run_batch(
     def store_of(source: str) -> str | None:
         return str(Path(run_dir) / DOCUMENTS / slug(source)) if run_dir is not None else None
 
-    slots: dict[int, tuple[Any, Connection, str | None, float]] = {}
+    slots: dict[int, tuple[Any, Connection, str, float]] = {}
 
     def start() -> tuple[Any, Connection]:
         parent, child = context.Pipe()
@@ -369,7 +368,6 @@ def run_batch(
                 slots[index] = (process, connection, source, time.monotonic())
             ready = wait([slot[1] for slot in slots.values()], timeout=1.0)
             for index, (process, connection, source, since) in list(slots.items()):
-                assert source is not None
                 if connection in ready:
                     try:
                         result = DocumentResult.from_json(connection.recv())

@@ -155,6 +155,8 @@ def parse_document(path: str | Path, text: str | None = None, *, what: str = "do
         raise source_error(name, f"the {what} is empty (only comments or blank lines)", line=1, column=1)
     budget = [MAX_NODES]
     try:
+        if _expanded_size(data, {}) > MAX_NODES:
+            raise _TooLarge
         plain = _plain(data, budget)
     except _TooLarge:
         raise source_error(
@@ -177,6 +179,28 @@ class _NotJson(ValueError):
     def __init__(self, token: str) -> None:
         super().__init__(token)
         self.token = token
+
+
+def _expanded_size(value: Any, sizes: dict[int, int]) -> int:
+    """How many values ``value`` holds once its aliases are written out, each shared part counted once.
+
+    The loader shares one object per alias, so this is linear in the document as written, however
+    far its aliases would expand.
+    """
+    if not isinstance(value, (dict, list)):
+        return 1
+    known = sizes.get(id(value))
+    if known is not None:
+        return known
+    sizes[id(value)] = 1  # a cycle (an alias inside itself) counts once
+    items = value.values() if isinstance(value, dict) else value
+    total = 1
+    for item in items:
+        total += _expanded_size(item, sizes)
+        if total > MAX_NODES:
+            break
+    sizes[id(value)] = total
+    return total
 
 
 def _no_constant(token: str) -> Any:

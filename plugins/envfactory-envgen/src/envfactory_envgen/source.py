@@ -26,6 +26,7 @@ from envfactory_core.errors import ConfigError, Problem
 __all__ = ["BuiltEnvironments", "verified_environments"]
 
 _LOADED: dict[tuple[str, bool], dict[str, Environment]] = {}
+_VERIFIED: dict[str, list[Any]] = {}
 
 
 def verified_environments(
@@ -38,10 +39,14 @@ def verified_environments(
     from .modules import load_environment
     from .package import latest_verified
 
-    key = (str(Path(run).resolve()), trusted)
-    loaded = _LOADED.setdefault(key, {})
+    where = str(Path(run).resolve())
+    loaded = _LOADED.setdefault((where, trusted), {})
     wanted = set(names)
-    for generated in latest_verified(run):
+    if wanted and wanted <= set(loaded):
+        return {name: loaded[name] for name in sorted(wanted)}
+    if where not in _VERIFIED:
+        _VERIFIED[where] = latest_verified(run)  # the run's records are read once per process
+    for generated in _VERIFIED[where]:
         if (wanted and generated.name not in wanted) or generated.name in loaded:
             continue
         loaded[generated.name] = load_environment(

@@ -142,10 +142,10 @@ def _without(operation: ApiOperation, key: str) -> ApiBody | None:
         return None
     schema = dict(body.schema)
     properties = {name: value for name, value in _properties(operation).items() if name != key}
-    schema["properties"] = properties  # type: ignore[assignment]
+    schema["properties"] = properties
     required = [name for name in _required(operation) if name != key]
     if required:
-        schema["required"] = required  # type: ignore[assignment]
+        schema["required"] = required
     else:
         schema.pop("required", None)
     if not properties:
@@ -397,6 +397,13 @@ def normalize_api(api: ApiDocument) -> ApiDocument:
             changed = _fragment(operation, taken)
         if changed is None and not any(path == operation.path for method, path in taken if method != "GET"):
             changed = _lookup(operation, taken)
+        if (
+            changed is not None
+            and (changed.method, changed.path) in taken
+            and operation.method == "POST"
+            and changed.method == "GET"
+        ):
+            changed = attrs.evolve(changed, path=operation.path)  # POST /runs/search beside GET /runs
         if changed is not None and (changed.method, changed.path) not in taken:
             taken.add((changed.method, changed.path))
             operation = changed

@@ -12,7 +12,7 @@ import attrs
 
 from envfactory_core.ids import JsonValue
 
-from ...naming import identifier, unique
+from ...naming import MAX_LENGTH, identifier, unique
 from ...openapi.model import ApiDocument, ApiOperation
 from ...records import SkippedOperation, SkippedParameter
 from ..plan import ArgumentPlan, TablePlan, ToolKind, ToolPlan
@@ -82,10 +82,11 @@ class Ledger:
     def tool_name(self, preferred: str, operation: ApiOperation) -> str:
         if self.keep_operation_names:
             preferred = identifier(operation.operation_id, fallback="call")
-        if preferred not in self.tool_names:
+        if preferred not in self.tool_names and len(preferred) <= MAX_LENGTH:
             self.tool_names.add(preferred)
             return preferred
-        return unique(identifier(operation.operation_id, fallback="call"), self.tool_names)
+        fallback = identifier(operation.operation_id, fallback="call")
+        return unique(fallback if len(fallback) <= MAX_LENGTH else preferred, self.tool_names)
 
     def describe(self, operation: ApiOperation, fallback: str) -> str:
         text = brief(operation.text) or fallback
