@@ -14,7 +14,7 @@ from ..env.catalog import environment_catalog, select_environments
 from ..errors import UnknownComponentError
 from ..models import VerificationReport
 from ..serialize import to_json
-from .app import App, echo_json, fail, handle_errors, pass_app, stderr_console, stdout_console
+from .app import App, echo_json, handle_errors, pass_app, stderr_console, stdout_console
 
 __all__ = ["envs_group"]
 
@@ -134,17 +134,17 @@ def call_command(
     app: App, name: str, tool: str, arguments: str, state_file: Path | None, seed: int, as_json: bool
 ) -> None:
     """Call TOOL of environment NAME once and print the result and the state diff."""
+    from .inputs import load_json_file, load_json_text
+
     environment = _environment(app, name)
+    parsed_arguments = load_json_text(arguments, where="--args")
     if state_file is not None:
-        try:
-            state = json.loads(state_file.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as error:
-            fail(f"{state_file}: not valid JSON: {error.msg} at line {error.lineno} column {error.colno}")
+        state = load_json_file(state_file, where="--state")
         episode = environment.episode(state=state)
     else:
         episode = environment.episode(seed=seed)
     with episode:
-        result = episode.call(tool, arguments)
+        result = episode.call(tool, parsed_arguments)
         diff = episode.diff()
         payload = {"result": to_json(result), "diff": to_json(diff), "state_hash": episode.state_hash()}
     if as_json:

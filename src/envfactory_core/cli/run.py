@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import subprocess
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,14 +17,21 @@ from rich.table import Table
 from ..contracts import EXECUTOR
 from ..errors import ConfigError, Problem, StoreError
 from ..pipeline import DEFAULT_PIPELINE, RunOptions, RunOutcome, parse_pipeline, run_pipeline
+from ..pipeline.config import read_pipeline_file
 from ..pipeline.work import LLMOptions
 from ..store import STORE_FILENAME, RunStore
+from ..store.health import StoreDamagedError, discard_run, restore_backup
 from .app import App, echo_json, fail, handle_errors, pass_app, stderr_console, stdout_console
 from .llm import llm_client_options, usage_table
 
 __all__ = ["browse_command", "init_command", "run_command", "runs_group"]
 
 DEFAULT_OUT = "envfactory-out"
+
+DATASETTE_SETTINGS = ("--setting", "suggest_facets", "off", "--setting", "facet_time_limit_ms", "500")
+"""Facets are declared for every list (by the viewer plugin), so datasette need not try every column
+for suggestions, which costs two thirds of a list page's time on 10,000 tasks; a busy machine still
+gets its facets."""
 
 
 def _outcome_json(outcome: RunOutcome) -> dict[str, Any]:
@@ -38,8 +45,10 @@ def _outcome_json(outcome: RunOutcome) -> dict[str, Any]:
         "dropped_by_reason": outcome.drop_reasons,
         "rewards": outcome.rewards,
         "exports": outcome.exports,
-        "complete": not outcome.stopped,
+        "complete": outcome.state in ("complete", "exhausted"),
+        "state": outcome.state,
         "stopped": outcome.stopped,
+        "repaired_exports": outcome.repaired_exports,
         "llm_usage": outcome.llm_usage,
     }
 
@@ -52,7 +61,13 @@ def _stage_line(stage: dict[str, Any]) -> str:
     if name == "verify":
         failed = detail.get("failed", {})
         text = f"{len(detail['passed'])} of {len(detail['passed']) + len(failed)} environments verified"
-        return text + (f" (failed: {', '.join(sorted(failed))})" if failed else "")
+        text += f" (failed: {', '.join(sorted(failed))})" if failed else ""
+        reused = [
+            f"{detail[key]} {label}"
+            for key, label in (("skipped", "skipped: unchanged since verified"), ("resumed", "resumed"))
+            if detail.get(key)
+        ]
+        return text + (f"; {', '.join(reused)}" if reused else "")
     if name == "graph":
         edges = sum(detail.get("edges", {}).values())
         return f"{detail['tools']} tools, {edges} edges, {detail['environments']} environments"
@@ -87,21 +102,37 @@ def print_summary(outcome: RunOutcome) -> None:
 
         rows = tuple(UsageRow(**row) for row in outcome.llm_usage["rows"])
         console.print(usage_table(UsageTotals(rows=rows), title="LLM usage of this run (cached calls cost nothing)"))
+    err = stderr_console()
+    if outcome.repaired_exports:
+        listed = ", ".join(f"{path} ({why})" for path, why in sorted(outcome.repaired_exports.items()))
+        err.print(
+            f"[yellow]Found {len(outcome.repaired_exports)} export file(s) missing or changed and wrote them again: "
+            f"{listed}.[/yellow]",
+            highlight=False,
+        )
     if outcome.stopped:
         from rich.markup import escape
 
-        stderr_console().print(
+        err.print(
             f"[yellow]Stopped before finishing: {escape(outcome.stopped)}. Kept {outcome.kept} of {outcome.target} "
             "tasks so far; nothing was exported yet.[/yellow]"
         )
         return
-    if outcome.kept < outcome.target:
-        stderr_console().print(
+    if outcome.state == "interrupted":
+        done = ", ".join(stage["stage"] for stage in outcome.stages) or "none"
+        err.print(
+            f"[yellow]The run was interrupted before it finished (stages done: {done}; kept {outcome.kept} of "
+            f"{outcome.target} tasks so far). Run the same `envfactory run` command again to resume it.[/yellow]",
+            highlight=False,
+        )
+        return
+    if outcome.state == "exhausted":
+        err.print(
             f"[yellow]Kept {outcome.kept} of the {outcome.target} tasks asked for: the sampled chains ran out. "
             "Raise chains_per_task in the pipeline file to sample more.[/yellow]"
         )
     if not outcome.did_work:
-        stderr_console().print(f"Nothing to do: the run in {outcome.out} is complete.")
+        err.print(f"Nothing to do: the run in {outcome.out} is complete.")
 
 
 def resolve_executor(app: App, name: str) -> str:
@@ -164,6 +195,16 @@ class _ProgressReporter:
 @click.option(
     "--executor", default="core/local", show_default=True, help="The registered executor that runs work items."
 )
+@click.option(
+    "--reverify",
+    is_flag=True,
+    help="Verify every environment again, even those unchanged since an earlier verification.",
+)
+@click.option(
+    "--restart",
+    is_flag=True,
+    help="Start the run in OUT over: discard its store and exports (a damaged store is kept as run.sqlite.damaged).",
+)
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @llm_client_options
@@ -177,6 +218,8 @@ def run_command(
     tasks: int | None,
     workers: int,
     executor: str,
+    reverify: bool,
+    restart: bool,
     quiet: bool,
     as_json: bool,
     llm_config: Path | None,
@@ -199,10 +242,7 @@ def run_command(
     LLM calls, tokens and cost by stage and model.
     """
     if pipeline_file is not None:
-        try:
-            text = pipeline_file.read_text(encoding="utf-8")
-        except OSError as error:
-            fail(f"cannot read {pipeline_file}: {error.strerror}")
+        text = read_pipeline_file(pipeline_file)
         source = str(pipeline_file)
     else:
         text, source = DEFAULT_PIPELINE, "<built-in pipeline>"
@@ -215,7 +255,16 @@ def run_command(
         max_cost=max_cost,
         no_cache=no_cache,
     )
-    options = RunOptions(out=out, workers=workers, executor=executor, plugins_dirs=tuple(app.plugins_dirs), llm=llm)
+    options = RunOptions(
+        out=out,
+        workers=workers,
+        executor=executor,
+        plugins_dirs=tuple(app.plugins_dirs),
+        llm=llm,
+        reverify=reverify,
+    )
+    if restart:
+        discard_run(out)
     enabled = not quiet and sys.stderr.isatty()
     with _ProgressReporter(enabled) as reporter:
         outcome = run_pipeline(pipeline, app.registry, options, pipeline_text=text, report=reporter)
@@ -241,11 +290,14 @@ def _outcome_of(directory: Path) -> RunOutcome:
             raise StoreError(f"{directory} is not a pipeline run")
         from ..pipeline.config import Pipeline, RunSettings
 
-        settings = json.loads(recorded)["settings"]
-        pipeline = Pipeline(settings=RunSettings(**settings), stages=())
-        outcome = _outcome(directory, pipeline, PipelineStore(store), did_work=True)
+        described = json.loads(recorded)
+        pipeline = Pipeline(settings=RunSettings(**described["settings"]), stages=())
+        stage_types = [stage["stage"] for stage in described.get("stages", [])]
+        outcome = _outcome(directory, pipeline, PipelineStore(store), did_work=True, stage_types=stage_types)
         outcome.fingerprint = store.get_meta("pipeline_fingerprint") or ""
         return outcome
+    except sqlite3.DatabaseError as error:
+        raise store.damaged(error) from error
     finally:
         store.close()
 
@@ -264,6 +316,10 @@ def runs_list(root: Path, as_json: bool) -> None:
     for directory in found:
         try:
             outcome = _outcome_of(directory)
+        except StoreDamagedError:
+            damaged = {"run": str(directory), "kept": 0, "target": 0, "stages": [], "complete": False}
+            rows.append({**damaged, "state": "damaged"})
+            continue
         except StoreError:
             continue
         rows.append(
@@ -272,19 +328,18 @@ def runs_list(root: Path, as_json: bool) -> None:
                 "kept": outcome.kept,
                 "target": outcome.target,
                 "stages": [stage["stage"] for stage in outcome.stages],
-                "complete": any(stage["stage"] == "export" for stage in outcome.stages),
+                "complete": outcome.state in ("complete", "exhausted"),
+                "state": outcome.state,
             }
         )
     if as_json:
         echo_json(rows)
         return
     table = Table(title=f"runs under {root}")
-    for column in ("run", "tasks", "stages done", "complete"):
+    for column in ("run", "tasks", "stages done", "state"):
         table.add_column(column)
     for row in rows:
-        table.add_row(
-            row["run"], f"{row['kept']}/{row['target']}", ", ".join(row["stages"]), "yes" if row["complete"] else "no"
-        )
+        table.add_row(row["run"], f"{row['kept']}/{row['target']}", ", ".join(row["stages"]), row["state"])
     stdout_console().print(table)
 
 
@@ -299,6 +354,22 @@ def runs_show(directory: Path, as_json: bool) -> None:
         echo_json(_outcome_json(outcome))
     else:
         print_summary(outcome)
+
+
+@runs_group.command("restore")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@handle_errors
+def runs_restore(directory: Path) -> None:
+    """Put back the backup of the run store in DIRECTORY (taken at the end of its last finished stage).
+
+    The current store is kept as run.sqlite.damaged. Run the same `envfactory run` command
+    again afterwards: it resumes from the stage after the backup's.
+    """
+    stage = restore_backup(directory / STORE_FILENAME)
+    click.echo(
+        f"Restored {directory / STORE_FILENAME} from the backup taken at the end of stage {stage!r} "
+        f"(the previous store is kept as {STORE_FILENAME}.damaged). Run the same `envfactory run` command to resume."
+    )
 
 
 @click.command("init")
@@ -338,16 +409,33 @@ def init_command(path: Path, force: bool, model: str | None) -> None:
 @click.command("browse")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path(DEFAULT_OUT))
 @click.option("--port", type=int, default=8001, show_default=True, help="Port for datasette.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option("--open/--no-open", "open_browser", default=True, show_default=True, help="Open a web browser.")
 @handle_errors
-def browse_command(directory: Path, port: int) -> None:
-    """Open the run store of DIRECTORY in datasette (needs the `browse` extra)."""
+def browse_command(directory: Path, port: int, host: str, open_browser: bool) -> None:
+    """Open the run store of DIRECTORY in datasette (needs the `browse` extra).
+
+    The run summary is at /-/envfactory/run; tasks, trajectories and environments link to their pages.
+    """
     database = directory / STORE_FILENAME
     if not database.exists():
         fail(f"no run store at {database}")
     if importlib.util.find_spec("datasette") is None:
         fail("datasette is not installed; install it with: pip install 'envfactory-core[browse]'")
-    raise SystemExit(
-        subprocess.call(
-            [sys.executable, "-m", "datasette", str(database), "--port", str(port), "--open"], env=os.environ
-        )
-    )
+    from ..store.pipeline import PipelineStore
+
+    with RunStore(database, create=False) as store:  # a store from before the views gains them now
+        PipelineStore(store)
+    command = [
+        sys.executable,
+        "-m",
+        "datasette",
+        str(database),
+        "--host",
+        host,
+        "--port",
+        str(port),
+        *DATASETTE_SETTINGS,
+    ]
+    # datasette takes this process's place, so stopping `envfactory browse` stops the server.
+    os.execv(sys.executable, [*command, *(["--open"] if open_browser else [])])

@@ -2,19 +2,27 @@
 
 An episode owns a private in-memory SQLite database copied from a template with the SQLite backup
 API. Each call runs inside a savepoint: if the tool refuses (``ToolError``) or crashes, the
-savepoint is rolled back and the state is exactly as before. Triggers record which rows a call
-touched, so the state hash and the diff since reset re-encode only those rows.
+savepoint is rolled back and the state is exactly as before; an interrupt (``KeyboardInterrupt``,
+``SystemExit``, any ``BaseException``) is rolled back the same way, then re-raised. Triggers record
+which rows a call touched, so the state hash and the diff since reset re-encode only those rows.
+
+Arguments nested deeper than :data:`MAX_ARGUMENT_DEPTH`, with more than :data:`MAX_ARGUMENT_VALUES`
+values or integers wider than :data:`MAX_INTEGER_BITS` bits are ``invalid_arguments`` before any
+validator or tool sees them (they would otherwise raise ``RecursionError`` or ``ValueError`` in the
+JSON and schema code). An episode serialises its public methods with a lock, so two threads using
+one episode take turns and no update is lost.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol, Self, TypeVar
 
 from ..ids import JsonValue, canonical_json, check_json_value
 from ..models import EnvironmentSpec, StateDiff, Step, ToolCall, ToolFailure, ToolResult, ToolSpec
@@ -28,9 +36,30 @@ if TYPE_CHECKING:
     import random
 
 
-__all__ = ["Context", "Episode", "EpisodeBase", "EpisodeHost", "Template", "TemplateHost"]
+__all__ = [
+    "MAX_ARGUMENT_DEPTH",
+    "MAX_ARGUMENT_VALUES",
+    "MAX_INTEGER_BITS",
+    "Context",
+    "Episode",
+    "EpisodeBase",
+    "EpisodeHost",
+    "Template",
+    "TemplateHost",
+    "argument_shape_problem",
+]
 
 CanonicalState = dict[str, dict[str, dict[str, JsonValue]]]
+
+MAX_ARGUMENT_DEPTH = 32
+"""How deeply arguments may nest (objects and arrays); tool schemas never need more."""
+MAX_ARGUMENT_VALUES = 100_000
+"""How many values (objects, arrays, scalars) one call's arguments may hold."""
+MAX_INTEGER_BITS = 256
+"""The widest integer an argument may be (77 decimal digits): wider ones are not ids or amounts."""
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 class EpisodeHost(Protocol):
@@ -217,8 +246,71 @@ class EpisodeBase:
         self.close()
 
 
+def argument_shape_problem(value: object) -> str | None:
+    """Why ``value`` is too deep, too large or holds too wide an integer to be arguments (``None`` when fine).
+
+    Iterative, so it cannot itself run out of stack on the input it exists to refuse.
+    """
+    stack: list[tuple[object, int]] = [(value, 0)]
+    count = 0
+    while stack:
+        item, depth = stack.pop()
+        count += 1
+        if count > MAX_ARGUMENT_VALUES:
+            return f"arguments hold more than {MAX_ARGUMENT_VALUES} values"
+        if isinstance(item, bool):
+            continue
+        if isinstance(item, int):
+            if item.bit_length() > MAX_INTEGER_BITS:
+                return f"an integer argument is wider than {MAX_INTEGER_BITS} bits"
+            continue
+        if isinstance(item, (dict, list, tuple)):
+            if depth >= MAX_ARGUMENT_DEPTH:
+                return f"arguments are nested more than {MAX_ARGUMENT_DEPTH} levels deep"
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return None
+
+
+def _read_arguments(arguments: object, max_text: int) -> tuple[object, str | None]:
+    """JSON text parsed (so its depth can be checked) and the shape problem, if any.
+
+    Text the validator would refuse anyway (too long, not UTF-8, not JSON) is passed on unparsed so
+    its message stays the validator's.
+    """
+    if isinstance(arguments, (bytes, bytearray)):
+        try:
+            arguments = arguments.decode("utf-8")
+        except UnicodeDecodeError:
+            return arguments, None
+    if isinstance(arguments, str):
+        if len(arguments) > max_text or not arguments.strip():
+            return arguments, None
+        try:
+            arguments = json.loads(arguments)
+        except json.JSONDecodeError:
+            return arguments, None
+        except (RecursionError, ValueError) as error:  # deep nesting, an integer over Python's digit limit
+            return arguments, f"arguments cannot be read: {type(error).__name__}: {str(error)[:200]}"
+    return arguments, argument_shape_problem(arguments)
+
+
+def _serialised(method: Callable[Concatenate[Episode, _P], _R]) -> Callable[Concatenate[Episode, _P], _R]:
+    """Run ``method`` under the episode's lock: concurrent callers take turns instead of losing updates."""
+
+    @functools.wraps(method)
+    def locked(self: Episode, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return locked
+
+
 class Episode(EpisodeBase):
-    """One isolated copy of an environment's state, with the tools bound to it."""
+    """One isolated copy of an environment's state, with the tools bound to it.
+
+    Safe to share between threads: calls, resets and state reads are serialised by one lock.
+    """
 
     environment: TemplateHost
 
@@ -232,6 +324,7 @@ class Episode(EpisodeBase):
         self._views: dict[str, TableView] = {}
         self._validators: dict[str, ArgumentValidator] = {}
         self._closed = False
+        self._lock = threading.RLock()
         self._use(template)
 
     # --- lifecycle -----------------------------------------------------------------------------
@@ -246,6 +339,7 @@ class Episode(EpisodeBase):
         self._changed: dict[str, set[str]] = {}
         self.steps = []
 
+    @_serialised
     def reset(
         self, *, seed: int | None = None, state: Mapping[str, Any] | None = None, size: int | None = None
     ) -> None:
@@ -257,6 +351,7 @@ class Episode(EpisodeBase):
             template = self.template
         self._use(template)
 
+    @_serialised
     def close(self) -> None:
         if not self._closed:
             self._closed = True
@@ -285,6 +380,7 @@ class Episode(EpisodeBase):
             self._validators[definition.spec.name] = validator
         return validator
 
+    @_serialised
     def call(self, tool: str, arguments: object = None) -> ToolResult:
         """Run ``tool`` with ``arguments`` (a dict or JSON text); never raises for a bad call."""
         self._check_open()
@@ -295,6 +391,9 @@ class Episode(EpisodeBase):
         return result
 
     def _call(self, tool: str, arguments: object) -> tuple[ToolResult, dict[str, JsonValue]]:
+        arguments, shape = _read_arguments(arguments, self.max_string_chars * 4)
+        if shape is not None:
+            return ToolResult.failure("invalid_arguments", shape, expected="a smaller, flatter JSON object"), {}
         definition = self.environment.tools.get(tool)
         recorded = arguments if isinstance(arguments, dict) and not check_json_value(arguments) else {}
         if definition is None:
@@ -329,6 +428,9 @@ class Episode(EpisodeBase):
         except Exception as error:  # a bug in the tool: report it, keep the episode usable
             self._rollback()
             return ToolResult.failure("crash", f"{type(error).__name__}: {error}"), values
+        except BaseException:  # an interrupt: leave the state as it was, then let it through
+            self._rollback()
+            raise
         connection.execute("RELEASE ef_call")
         return ToolResult(ok=True, output=output), values
 
@@ -357,6 +459,7 @@ class Episode(EpisodeBase):
             self._changed.setdefault(table_name, set()).add(key)
         self._hash = None
 
+    @_serialised
     def state_hash(self) -> str:
         """The state hash (``sha256:…``); only tables touched since the last hash are re-hashed."""
         self._check_open()
@@ -365,17 +468,20 @@ class Episode(EpisodeBase):
             self._hash = combine_digests({name: table.digest() for name, table in self._tables.items()})
         return self._hash
 
+    @_serialised
     def state(self) -> CanonicalState:
         """The canonical state: ``{table: {key: row}}``."""
         self._check_open()
         self._flush()
         return _decode(self._tables)
 
+    @_serialised
     def changed_rows(self) -> dict[str, set[str]]:
         """Keys written since the last reset (a superset of the rows that differ)."""
         self._flush()
         return {name: set(keys) for name, keys in self._changed.items()}
 
+    @_serialised
     def diff(self, other: Episode | Mapping[str, Any] | None = None) -> StateDiff:
         """What changed: since the last reset (default), or from this state to ``other``'s."""
         self._check_open()

@@ -14,7 +14,9 @@ __all__ = ["FailureKind", "ToolCall", "ToolFailure", "ToolResult", "qualified_na
 SEPARATOR = "__"
 """Joins an environment name and a tool name: ``storefront__create_order``."""
 
-FailureKind = Literal["unknown_tool", "invalid_arguments", "tool_error", "crash", "timeout", "limit"]
+FailureKind = Literal[
+    "unknown_tool", "invalid_arguments", "tool_error", "crash", "timeout", "limit", "sandbox_violation"
+]
 
 
 def qualified_name(environment: str, tool: str) -> str:
@@ -50,11 +52,14 @@ class ToolFailure:
     ``kind`` is ``tool_error`` when the tool refused the request (business rule, not found),
     ``invalid_arguments`` when the arguments did not fit the schema (``argument`` names the one,
     ``expected`` says what was expected), ``unknown_tool``, ``crash`` for an unexpected exception
-    inside the tool (the state is rolled back), ``timeout`` and ``limit`` for sandboxed code.
+    inside the tool (the state is rolled back), ``timeout`` and ``limit`` for sandboxed code, and
+    ``sandbox_violation`` when a sandbox worker sent what no honest worker sends (the worker is replaced).
     """
 
     kind: FailureKind = attrs.field(
-        validator=attrs.validators.in_(("unknown_tool", "invalid_arguments", "tool_error", "crash", "timeout", "limit"))
+        validator=attrs.validators.in_(
+            ("unknown_tool", "invalid_arguments", "tool_error", "crash", "timeout", "limit", "sandbox_violation")
+        )
     )
     message: str
     argument: str = ""

@@ -19,8 +19,9 @@ and raises one :class:`~envfactory_core.errors.ConfigError` listing every proble
 
 from __future__ import annotations
 
+import math
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -343,13 +344,52 @@ def _settings(data: Any, problems: list[Problem]) -> RunSettings:
     return attrs.evolve(RunSettings(), **values)
 
 
+def _non_finite(value: Any, location: str) -> Iterator[Problem]:
+    """``nan`` and ``inf`` anywhere in a loaded pipeline file (TOML allows them; nothing here means them)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        yield Problem(location=location or "<file>", message=f"{value} is not a finite number", fix="write a number")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _non_finite(item, f"{location}.{key}" if location else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _non_finite(item, f"{location}[{index}]")
+
+
+def read_pipeline_file(path: Path) -> str:
+    """The text of a pipeline file; a file that cannot be read or is not UTF-8 is a clear error."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ConfigError(
+            f"cannot read {path}",
+            [Problem(location=str(path), message=error.strerror or str(error), fix="give a readable TOML file")],
+        ) from error
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{path} is not UTF-8 text",
+            [
+                Problem(
+                    location=f"{path}:{line}",
+                    message=f"byte {error.start} ({data[error.start : error.start + 1]!r}) is not UTF-8",
+                    fix="save the file as UTF-8 (TOML files must be UTF-8)",
+                )
+            ],
+        ) from None
+
+
 def parse_pipeline(text: str, registry: Registry, *, source: str = "<pipeline>") -> Pipeline:
     """Validate pipeline TOML text and resolve its components; every problem at once."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{source} is not valid TOML", [Problem(location=source, message=str(error))]) from error
-    problems: list[Problem] = []
+    problems: list[Problem] = list(_non_finite(data, ""))
+    if problems:
+        raise ConfigError(f"{source} has numbers that are not finite", problems)
     unknown_top = sorted(set(data) - {"run", "stage"})
     for key in unknown_top:
         problems.append(Problem(location=key, message="unknown section", fix="use [run] and [[stage]]"))

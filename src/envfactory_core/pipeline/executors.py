@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import multiprocessing.connection
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
@@ -32,7 +34,27 @@ class _PoolWorker:
     state: Any = None
 
 
+def _exit_with_parent() -> None:
+    """End this worker as soon as the process that started it is gone (even by ``kill -9``).
+
+    A pool worker waits on a queue whose write end its sibling workers also hold, so the
+    parent's death alone never wakes it: it would live on as an orphan. ``multiprocessing``
+    gives every child a sentinel of its parent that becomes ready when the parent exits; a
+    daemon thread waits on it and ends the process.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(70)
+
+    threading.Thread(target=watch, name="envfactory-parent-watch", daemon=True).start()
+
+
 def _start_pool_worker(initializer: Callable[..., Any], initargs: tuple[Any, ...]) -> None:
+    _exit_with_parent()
     _PoolWorker.state = initializer(*initargs)
 
 

@@ -18,9 +18,11 @@ progress is not committed, nothing is exported, and re-running with a larger cap
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import shutil
+import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -68,6 +70,8 @@ class RunOptions:
     plugins_dirs: tuple[str, ...] = ()
     executor_options: dict[str, Any] = attrs.field(factory=dict)
     llm: LLMOptions = attrs.field(factory=LLMOptions)
+    reverify: bool = False
+    """Verify every environment again, ignoring results kept for unchanged ones."""
 
 
 @attrs.define(kw_only=True)
@@ -87,6 +91,11 @@ class RunOutcome:
     """Why the run stopped before finishing (a budget cap), or empty."""
     llm_usage: dict[str, Any] | None = None
     """LLM calls, tokens and cost by stage and model (``UsageTotals.as_json()``), when any were made."""
+    repaired_exports: dict[str, str] = attrs.field(factory=dict)
+    """Export files found missing or changed and written again, with which of the two."""
+    state: str = "complete"
+    """``complete``; ``interrupted`` (stages left to do: run again to resume); ``exhausted`` (every
+    sampled chain was processed and fewer tasks than asked for were kept); ``stopped`` (a cap)."""
 
 
 def _check_fingerprint(store: RunStore, pipeline: Pipeline, text: str) -> None:
@@ -131,8 +140,14 @@ def _environment_stage(pipeline: Pipeline, registry: Registry, store: PipelineSt
 
 
 def _verify_stage(
-    pipeline: Pipeline, environments: list[Environment], store: PipelineStore, report: Report
+    pipeline: Pipeline, environments: list[Environment], store: PipelineStore, report: Report, *, reverify: bool
 ) -> list[Environment]:
+    """Verify each environment, committing each outcome at once; reuse outcomes of unchanged ones.
+
+    An outcome is reused when its check key (:mod:`.verification`) matches: from this run's store
+    (a resumed run) or from the cross-run cache (a new run over unchanged environments), unless
+    ``reverify``. The stage's detail counts how many were verified and how many were skipped.
+    """
     stage = pipeline.stage("verify")
     done = store.stage_done("verify")
     if stage is None:
@@ -143,21 +158,61 @@ def _verify_stage(
     if done is not None:
         passed = set(done["passed"])
         return [environment for environment in environments if environment.name in passed]
+    from ..models import VerificationReport
+    from ..serialize import from_json, to_json
+    from .verification import VerificationCache, check_key
+
     started = time.perf_counter()
     verifier = stage.components[0]
+    committed = {} if reverify else store.environment_checks()
+    cache = VerificationCache(None) if reverify else VerificationCache.default()
     kept: list[Environment] = []
     failed: dict[str, str] = {}
-    for index, environment in enumerate(environments):
-        result = verifier.verify_environment(environment)
-        spec = environment.spec
-        store.save_environment(spec.name, spec.domain, record_id(spec), spec, result.passed, result)
-        if result.passed:
-            kept.append(environment)
-        else:
-            failed[environment.name] = "; ".join(f"{check.name}: {check.detail}" for check in result.failures)[:500]
-        report("verify", index + 1, len(environments))
+    counts = {"verified": 0, "resumed": 0, "skipped": 0}
+    try:
+        for index, environment in enumerate(environments):
+            spec = environment.spec
+            key = check_key(environment, stage.use[0], verifier)
+            previous = committed.get(environment.name)
+            cached = cache.get(key) if key is not None else None
+            if key is not None and previous is not None and previous["check_key"] == key:
+                counts["resumed"] += 1
+                ok, detail = bool(previous["passed"]), str(previous["detail"])
+            else:
+                if cached is not None:
+                    result = from_json(VerificationReport, json.loads(cached))
+                    source = "cache"
+                    counts["skipped"] += 1
+                else:
+                    result = verifier.verify_environment(environment)
+                    source = "verified"
+                    counts["verified"] += 1
+                ok = result.passed
+                detail = "; ".join(f"{check.name}: {check.detail}" for check in result.failures)[:500]
+                store.save_environment_check(
+                    spec.name,
+                    spec.domain,
+                    record_id(spec),
+                    spec,
+                    result,
+                    check_key=key or "",
+                    detail=detail,
+                    source=source,
+                )
+                if key is not None and source == "verified":
+                    cache.put(key, canonical_json(to_json(result)))
+            if ok:
+                kept.append(environment)
+            else:
+                failed[environment.name] = detail
+            report("verify", index + 1, len(environments))
+    finally:
+        cache.close()
     store.finish_stage(
-        "verify", {"passed": [env.name for env in kept], "failed": failed}, time.perf_counter() - started, 1
+        "verify",
+        {"passed": [env.name for env in kept], "failed": failed, **counts},
+        time.perf_counter() - started,
+        1,
     )
     return kept
 
@@ -314,7 +369,22 @@ def _item_stages(
     return stopped
 
 
+def _export_basis(store: PipelineStore) -> str:
+    """What the exports are made from: the kept items (an exporter whose files match it is done)."""
+    from ..ids import content_id
+
+    rows = store.connection.execute(
+        "SELECT chain_index, task_id, trajectory_id FROM items WHERE status = 'kept' ORDER BY chain_index"
+    ).fetchall()
+    return content_id([list(row) for row in rows])
+
+
 def _export_stage(pipeline: Pipeline, out: Path, store: PipelineStore, run_store: RunStore) -> bool:
+    """Write each exporter's files; each exporter is a checkpoint (its files and their sha256 are recorded).
+
+    An exporter whose recorded files are all present and unchanged, and were made from the same
+    kept items, is not run again; one with a missing or changed file is.
+    """
     stage = pipeline.stage("export")
     if stage is None or store.stage_done("export") is not None:
         return False
@@ -324,11 +394,20 @@ def _export_stage(pipeline: Pipeline, out: Path, store: PipelineStore, run_store
     started = time.perf_counter()
     root = out / "exports"
     root.mkdir(parents=True, exist_ok=True)
+    basis = _export_basis(store)
+    damaged = store.damaged_exports(root)
+    recorded: dict[str, list[str]] = {}
+    for export in store.exports():
+        recorded.setdefault(export["exporter"], []).append(export["path"])
     written: dict[str, int] = {}
     for name, exporter in zip(stage.use, stage.components, strict=True):
         short = name.split("/", 1)[-1]
-        temporary = root / f".tmp-{short}"
         final = root / short
+        paths = recorded.get(name, [])
+        if paths and run_store.get_meta(f"export_basis:{name}") == basis and not any(path in damaged for path in paths):
+            written[name] = sum(e["records"] for e in store.exports() if e["exporter"] == name)
+            continue
+        temporary = root / f".tmp-{short}"
         if temporary.exists():
             shutil.rmtree(temporary)
         temporary.mkdir()
@@ -342,10 +421,22 @@ def _export_stage(pipeline: Pipeline, out: Path, store: PipelineStore, run_store
         if final.exists():
             shutil.rmtree(final)
         os.replace(temporary, final)
-        store.save_exports(name, [(f"{short}/{file.path}", file.records, file.sha256) for file in result.files])
+        with run_store.transaction():
+            store.save_exports(name, [(f"{short}/{file.path}", file.records, file.sha256) for file in result.files])
+            run_store.set_meta(f"export_basis:{name}", basis)
         written[name] = sum(file.records for file in result.files)
     store.finish_stage("export", {"exporters": written}, time.perf_counter() - started, 5)
     return True
+
+
+def _check_exports(out: Path, store: PipelineStore) -> dict[str, str]:
+    """Recorded export files that are missing or changed; their exporters' stage is marked to run again."""
+    if store.stage_done("export") is None:
+        return {}
+    damaged = store.damaged_exports(out / "exports")
+    if damaged:
+        store.reset_stage("export")
+    return damaged
 
 
 def run_pipeline(
@@ -372,6 +463,7 @@ def run_pipeline(
     try:
         _check_fingerprint(run_store, pipeline, pipeline_text)
         store = PipelineStore(run_store)
+        repaired = _check_exports(options.out, store)
         already_done = store.stage_done("export") is not None or (
             pipeline.stage("export") is None
             and store.stage_done("items") is not None
@@ -379,7 +471,7 @@ def run_pipeline(
         )
         if not already_done:
             environments = _environment_stage(pipeline, registry, store)
-            environments = _verify_stage(pipeline, environments, store, progress)
+            environments = _verify_stage(pipeline, environments, store, progress, reverify=options.reverify)
             if not environments:
                 raise ConfigError(
                     "no environment passed verification",
@@ -414,14 +506,38 @@ def run_pipeline(
                 _export_stage(pipeline, options.out, store, run_store)
         outcome = _outcome(options.out, pipeline, store, did_work=not already_done)
         outcome.stopped = stopped
+        outcome.repaired_exports = repaired
+        if stopped:
+            outcome.state = "stopped"
         return outcome
+    except sqlite3.DatabaseError as error:
+        raise run_store.damaged(error) from error
     finally:
         for client in clients:
             client.close()
         run_store.close()
 
 
-def _outcome(out: Path, pipeline: Pipeline, store: PipelineStore, did_work: bool) -> RunOutcome:
+def run_state(store: PipelineStore, stage_types: list[str], target: int) -> str:
+    """``complete``, ``interrupted`` (a stage or some chains left to do) or ``exhausted`` (chains ran out)."""
+    expected: list[str] = [name for name in ("environments", "verify", "graph", "sample") if name in stage_types]
+    if "sample" in stage_types:
+        expected.append("items")
+    if "export" in stage_types:
+        expected.append("export")
+    done = {row["stage"] for row in store.stage_rows() if row["status"] == "done"}
+    if "sample" in stage_types and store.kept_count() < target:
+        chains = int(store.connection.execute("SELECT COUNT(*) FROM chains").fetchone()[0])
+        processed = len(store.done_items())
+        if "items" not in done or processed < chains:
+            return "interrupted"
+        return "exhausted" if all(name in done for name in expected) else "interrupted"
+    return "complete" if all(name in done for name in expected) else "interrupted"
+
+
+def _outcome(
+    out: Path, pipeline: Pipeline, store: PipelineStore, did_work: bool, stage_types: list[str] | None = None
+) -> RunOutcome:
     rewards: dict[str, list[float]] = {}
     for _, _, trajectory in store.kept():
         if trajectory is None:
@@ -442,4 +558,9 @@ def _outcome(out: Path, pipeline: Pipeline, store: PipelineStore, did_work: bool
         did_work=did_work,
         rewards={name: round(sum(scores) / len(scores), 4) for name, scores in sorted(rewards.items())},
         llm_usage=usage.as_json() if usage.rows else None,
+        state=run_state(
+            store,
+            stage_types if stage_types is not None else [stage.type for stage in pipeline.stages],
+            pipeline.settings.tasks,
+        ),
     )

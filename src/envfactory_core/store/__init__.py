@@ -12,6 +12,7 @@ The file is plain SQLite: browse it with ``datasette`` (``envfactory browse RUN_
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import zlib
@@ -24,8 +25,17 @@ import sqlite_utils
 
 from ..errors import StoreError
 from ..ids import JsonValue, canonical_json, digest
+from . import health
+from .health import StoreDamagedError
 
-__all__ = ["STORE_FILENAME", "Migrations", "RunStore", "all_migrations", "register_migrations"]
+__all__ = [
+    "STORE_FILENAME",
+    "Migrations",
+    "RunStore",
+    "StoreDamagedError",
+    "all_migrations",
+    "register_migrations",
+]
 
 STORE_FILENAME = "run.sqlite"
 
@@ -86,8 +96,31 @@ def m001_runs_and_blobs(db: sqlite_utils.Database) -> None:
     db.table("meta").create({"key": str, "value": str}, pk="key", if_not_exists=True)
 
 
+def _create(path: Path) -> None:
+    """Make a new, stamped, empty store at ``path`` atomically (under a temporary name first)."""
+    temporary = path.with_name(path.name + ".creating")
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(temporary) + suffix).unlink(missing_ok=True)
+    connection = sqlite3.connect(str(temporary), isolation_level=None)
+    try:
+        health.stamp(connection)
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS _ef_migrations "
+            "(migration_set TEXT, name TEXT, PRIMARY KEY (migration_set, name))"
+        )
+    finally:
+        connection.close()
+    os.replace(temporary, path)
+
+
 class RunStore:
-    """A run directory's SQLite file, opened with every registered migration applied."""
+    """A run directory's SQLite file, checked and opened with every registered migration applied.
+
+    Opening checks the file's health (:mod:`.health`): an empty, truncated or garbage file, or
+    one written by a newer envfactory, raises instead of being read or started over. A new
+    store is made under a temporary name and moved into place, so a kill during creation never
+    leaves an empty ``run.sqlite`` behind.
+    """
 
     def __init__(self, path: str | Path, *, create: bool = True) -> None:
         path = Path(path)
@@ -95,20 +128,57 @@ class RunStore:
             path = path / STORE_FILENAME
         if not create and not path.exists():
             raise StoreError(f"no run store at {path}; run `envfactory run --out {path.parent}` first")
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.connection = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
-        self.connection.execute("PRAGMA journal_mode = WAL")
-        self.connection.execute("PRAGMA synchronous = NORMAL")
-        self.connection.execute("PRAGMA foreign_keys = ON")
-        self.db = sqlite_utils.Database(self.connection)
-        self.lock = threading.RLock()
-        self._depth = 0
-        self.db.table("_ef_migrations").create(
-            {"migration_set": str, "name": str}, pk=("migration_set", "name"), if_not_exists=True
-        )
-        for migrations in all_migrations():
-            self.migrate(migrations)
+        if path.exists():
+            health.check_file(path)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _create(path)
+        try:
+            self._open()
+        except sqlite3.DatabaseError as error:
+            raise health.StoreDamagedError(path, str(error)) from error
+
+    def _open(self) -> None:
+        self.connection = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None, timeout=30)
+        try:
+            self.connection.execute("PRAGMA journal_mode = WAL")
+            self.connection.execute("PRAGMA synchronous = NORMAL")
+            self.connection.execute("PRAGMA foreign_keys = ON")
+            health.check_open(self.connection, self.path)
+            self.db = sqlite_utils.Database(self.connection)
+            self.lock = threading.RLock()
+            self._depth = 0
+            self.db.table("_ef_migrations").create(
+                {"migration_set": str, "name": str}, pk=("migration_set", "name"), if_not_exists=True
+            )
+            self._refuse_newer()
+            for migrations in all_migrations():
+                self.migrate(migrations)
+            if int(self.connection.execute("PRAGMA user_version").fetchone()[0]) != health.STORE_FORMAT:
+                health.stamp(self.connection)
+        except BaseException:
+            self.connection.close()
+            raise
+
+    def _refuse_newer(self) -> None:
+        """A store that records a migration of a known set this code lacks was written by a newer release."""
+        known = {migrations.name: {name for name, _ in migrations.steps} for migrations in all_migrations()}
+        for set_name, name in self.connection.execute("SELECT migration_set, name FROM _ef_migrations"):
+            if set_name in known and name not in known[set_name]:
+                raise health.StoreTooNewError(
+                    f"the run store {self.path} has migration {name!r} of {set_name!r}, which this installation "
+                    f"does not know: it was written by a newer release; upgrade the package that owns {set_name!r}"
+                )
+
+    def backup(self, stage: str) -> None:
+        """Keep a consistent copy of the store as it is now (at the end of ``stage``) beside it."""
+        with self.lock:
+            health.write_backup(self.connection, self.path.with_name(health.BACKUP_FILENAME), stage)
+
+    def damaged(self, error: sqlite3.DatabaseError) -> health.StoreDamagedError:
+        """The clear error for an SQLite error met while reading or writing this store."""
+        return health.StoreDamagedError(self.path, str(error))
 
     def migrate(self, migrations: Migrations) -> list[str]:
         with self.lock:

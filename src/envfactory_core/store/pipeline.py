@@ -6,8 +6,10 @@ reader depends on the store, not on the pipeline.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import sqlite_utils
@@ -17,6 +19,7 @@ from ..models import Task, ToolChain, Trajectory
 from ..serialize import from_json, to_json
 from . import Migrations, RunStore, register_migrations
 from .records import ItemResult
+from .views import views_migrations
 
 __all__ = ["PipelineStore", "pipeline_migrations"]
 
@@ -66,6 +69,22 @@ def m001_pipeline_tables(db: sqlite_utils.Database) -> None:
     )
 
 
+@pipeline_migrations
+def m002_environment_checks(db: sqlite_utils.Database) -> None:
+    """Each environment's verification outcome by check key, committed as soon as it is known."""
+    db.table("environment_checks").create(
+        {"name": str, "check_key": str, "passed": int, "detail": str, "source": str}, pk="name", if_not_exists=True
+    )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def _dump(value: Any) -> str:
     return canonical_json(to_json(value))
 
@@ -85,7 +104,10 @@ class PipelineStore:
         detail: dict[str, Any] = json.loads(row[1])
         return detail
 
-    def finish_stage(self, stage: str, detail: dict[str, Any], seconds: float, position: int) -> None:
+    def finish_stage(
+        self, stage: str, detail: dict[str, Any], seconds: float, position: int, *, backup: bool = True
+    ) -> None:
+        """Record ``stage`` as done, then back the store up (the backup a damaged store resumes from)."""
         with self.store.transaction() as db:
             db.table("stage_runs").upsert(
                 {
@@ -97,6 +119,8 @@ class PipelineStore:
                 },
                 pk="stage",
             )
+        if backup:
+            self.store.backup(stage)
 
     def stage_rows(self) -> list[dict[str, Any]]:
         rows = self.connection.execute(
@@ -230,6 +254,37 @@ class PipelineStore:
                 pk="name",
             )
 
+    def environment_checks(self) -> dict[str, dict[str, Any]]:
+        """The verification outcomes this run has committed, by environment name."""
+        rows = self.connection.execute("SELECT name, check_key, passed, detail, source FROM environment_checks")
+        return {r[0]: {"check_key": r[1], "passed": bool(r[2]), "detail": r[3], "source": r[4]} for r in rows}
+
+    def save_environment_check(
+        self, name: str, domain: str, spec_id: str, spec: Any, report: Any, *, check_key: str, detail: str, source: str
+    ) -> None:
+        """An environment's verification outcome and its row, in one transaction."""
+        with self.store.transaction() as db:
+            self.save_environment(name, domain, spec_id, spec, bool(report.passed), report)
+            db.table("environment_checks").upsert(
+                {
+                    "name": name,
+                    "check_key": check_key,
+                    "passed": int(report.passed),
+                    "detail": detail,
+                    "source": source,
+                },
+                pk="name",
+            )
+
+    def environment_report(self, name: str) -> Any:
+        row = self.connection.execute("SELECT report FROM environments WHERE name = ?", (name,)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def reset_stage(self, stage: str) -> None:
+        """Forget that ``stage`` finished, so the next run does it again."""
+        with self.store.transaction():
+            self.connection.execute("DELETE FROM stage_runs WHERE stage = ?", (stage,))
+
     # exports
     def save_exports(self, exporter: str, files: list[tuple[str, int, str]]) -> None:
         with self.store.transaction() as db:
@@ -242,6 +297,21 @@ class PipelineStore:
                 pk=("exporter", "path"),
             )
 
+    def damaged_exports(self, root: Path) -> dict[str, str]:
+        """Recorded export files (paths under ``root``) that are missing or whose sha256 changed."""
+        found: dict[str, str] = {}
+        for export in self.exports():
+            path = root / export["path"]
+            if not path.is_file():
+                found[export["path"]] = "missing"
+            elif _sha256(path) != export["sha256"]:
+                found[export["path"]] = "changed"
+        return found
+
     def exports(self) -> list[dict[str, Any]]:
         rows = self.connection.execute("SELECT exporter, path, records, sha256 FROM exports ORDER BY exporter, path")
         return [{"exporter": r[0], "path": r[1], "records": r[2], "sha256": r[3]} for r in rows]
+
+
+# The views over these tables apply after the tables (sets apply in the order they are registered).
+register_migrations(views_migrations)

@@ -12,7 +12,8 @@ from envfactory_core.cli.app import App, echo_json, fail, handle_errors, pass_ap
 from envfactory_core.contracts import ENVIRONMENT
 from envfactory_core.env import Environment
 
-from .transports import HttpOptions, serve_http, serve_stdio
+from .frontdoor import TOKEN_ENV
+from .transports import HttpOptions, is_loopback, serve_http, serve_stdio
 
 __all__ = ["mcp_group", "serve_command"]
 
@@ -72,6 +73,20 @@ def _environments(app: App, names: tuple[str, ...]) -> list[Environment]:
     "--stateless", is_flag=True, help="http: no MCP sessions; requests without an episode id get a fresh episode each."
 )
 @click.option("--sse", is_flag=True, help="http: answer with SSE streams instead of plain JSON responses.")
+@click.option(
+    "--client-limit",
+    type=click.IntRange(min=1),
+    default=64,
+    show_default=True,
+    help="http: most MCP sessions, and most named episodes, one client (one address) may hold at once.",
+)
+@click.option(
+    "--token",
+    envvar=TOKEN_ENV,
+    default=None,
+    help=f"http: require Authorization: Bearer TOKEN on every request (or set {TOKEN_ENV}). "
+    "Required when --host is not a loopback address.",
+)
 @pass_app
 @handle_errors
 def serve_command(
@@ -87,6 +102,8 @@ def serve_command(
     episode_idle_timeout: float,
     stateless: bool,
     sse: bool,
+    client_limit: int,
+    token: str | None,
 ) -> None:
     """Serve ENV... (registered environments) as one MCP server.
 
@@ -102,6 +119,11 @@ def serve_command(
     """
     from .server import EnvironmentServer
 
+    if transport == "http" and not is_loopback(host) and not token:
+        fail(
+            f"--host {host} is reachable from other machines, so the server needs a token: pass --token TOKEN "
+            f"or set {TOKEN_ENV} (clients send Authorization: Bearer TOKEN), or serve on 127.0.0.1"
+        )
     server = EnvironmentServer(
         _environments(app, environments),
         seed=seed,
@@ -109,6 +131,7 @@ def serve_command(
         prefix=prefix,
         max_episodes=max_episodes,
         idle_timeout=episode_idle_timeout,
+        client_limit=client_limit,
     )
     console = stderr_console()
     served = ", ".join(environment.name for environment in server.environments)
@@ -118,7 +141,9 @@ def serve_command(
             console.print(f"envfactory-mcp: serving {summary} over stdio", highlight=False, soft_wrap=True)
             anyio.run(serve_stdio, server)
         else:
-            options = HttpOptions(stateless=stateless, session_idle_timeout=episode_idle_timeout, json_response=not sse)
+            options = HttpOptions(
+                stateless=stateless, session_idle_timeout=episode_idle_timeout, json_response=not sse, token=token
+            )
 
             def ready(url: str) -> None:
                 console.print(f"envfactory-mcp: serving {summary} at {url}", highlight=False, soft_wrap=True)

@@ -11,7 +11,11 @@ served environment) and belongs to exactly one owner:
   sessions, and released as soon as the request is answered.
 
 Nothing is ever shared between owners, and the pool refuses to open more than ``max_episodes`` at
-once, so a client that never closes anything cannot exhaust the server's memory.
+once, so a client that never closes anything cannot exhaust the server's memory. A named episode
+belongs to whoever opened it (the MCP session, or the client when it opened it without one) unless
+it was opened as shared; and one client may hold at most ``max_named_per_client`` named episodes, so
+one client cannot use up the server's room for everyone else. Idle named episodes are released by
+:meth:`EpisodePool.reap_idle`, which the server calls on a timer.
 """
 
 from __future__ import annotations
@@ -24,7 +28,10 @@ from collections.abc import Callable
 from envfactory_core.env import World
 from envfactory_core.errors import EnvFactoryError
 
-__all__ = ["EpisodeLimitError", "EpisodePool"]
+__all__ = ["EpisodeLimitError", "EpisodeOwnerError", "EpisodePool", "Owner"]
+
+Owner = tuple[str, str]
+"""Who opened a named episode: ``("session", id)``, ``("client", address)`` or ``("connection", "")``."""
 
 
 class EpisodeLimitError(EnvFactoryError, RuntimeError):
@@ -38,6 +45,45 @@ class EpisodeLimitError(EnvFactoryError, RuntimeError):
         )
 
 
+class ClientLimitError(EpisodeLimitError):
+    """One client already holds its share of named episodes."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        EnvFactoryError.__init__(
+            self,
+            f"this client already holds {limit} named episodes (the server's --client-limit); close some with "
+            "envfactory__close_episode or let them idle out",
+        )
+
+
+class EpisodeOwnerError(EnvFactoryError, PermissionError):
+    """A named episode was addressed by someone other than its owner."""
+
+    def __init__(self, episode_id: str) -> None:
+        super().__init__(
+            f"episode {episode_id!r} belongs to another session; use another envfactory/episode_id "
+            "(an episode opened with _meta envfactory/episode_shared: true is open to every client)"
+        )
+
+
+class _Named:
+    __slots__ = ("client", "last_used", "owner", "shared", "world")
+
+    def __init__(self, world: World, last_used: float, owner: Owner, client: str, shared: bool) -> None:
+        self.world = world
+        self.last_used = last_used
+        self.owner = owner
+        self.client = client
+        self.shared = shared
+
+    def admits(self, owner: Owner, client: str) -> bool:
+        if self.shared or self.owner == owner:
+            return True
+        # Opened without a session: the client (its address) owns it, whichever session it uses now.
+        return self.owner[0] == "client" and self.client == client
+
+
 class EpisodePool:
     """Opens, finds and releases the live episodes of one server."""
 
@@ -48,9 +94,13 @@ class EpisodePool:
         max_episodes: int = 512,
         idle_timeout: float | None = 1800.0,
         clock: Callable[[], float] = time.monotonic,
+        max_named_per_client: int | None = 64,
     ) -> None:
         if max_episodes < 1:
             raise ValueError("max_episodes must be at least 1")
+        if max_named_per_client is not None and max_named_per_client < 1:
+            raise ValueError("max_named_per_client must be at least 1, or None")
+        self.max_named_per_client = max_named_per_client
         if idle_timeout is not None and idle_timeout <= 0:
             raise ValueError("idle_timeout must be a positive number of seconds, or None")
         self._open_world = open_world
@@ -59,7 +109,7 @@ class EpisodePool:
         self._clock = clock
         self._lock = threading.RLock()
         self._live: dict[int, World] = {}
-        self._named: OrderedDict[str, tuple[World, float]] = OrderedDict()
+        self._named: OrderedDict[str, _Named] = OrderedDict()
         self.opened = 0
         self.released = 0
 
@@ -91,18 +141,28 @@ class EpisodePool:
 
     # --- named episodes ------------------------------------------------------------------------
 
-    def named(self, episode_id: str) -> World:
-        """The episode called ``episode_id``, opened at first use."""
+    def named(
+        self, episode_id: str, *, owner: Owner = ("connection", ""), client: str = "", shared: bool = False
+    ) -> World:
+        """The episode called ``episode_id``, opened at first use by ``owner`` (then theirs unless ``shared``).
+
+        Raises :class:`EpisodeOwnerError` when it belongs to someone else, and
+        :class:`EpisodeLimitError` when opening it would exceed the total or ``client``'s share.
+        """
         with self._lock:
             self.reap_idle()
             entry = self._named.get(episode_id)
             if entry is None:
-                world = self.open()
-            else:
-                world = entry[0]
-            self._named[episode_id] = (world, self._clock())
+                limit = self.max_named_per_client
+                if limit is not None and client and sum(e.client == client for e in self._named.values()) >= limit:
+                    raise ClientLimitError(limit)
+                entry = _Named(self.open(), self._clock(), owner, client, shared)
+                self._named[episode_id] = entry
+            elif not entry.admits(owner, client):
+                raise EpisodeOwnerError(episode_id)
+            entry.last_used = self._clock()
             self._named.move_to_end(episode_id)
-            return world
+            return entry.world
 
     def close_named(self, episode_id: str) -> bool:
         """Release the named episode; False when there is none of that name."""
@@ -110,7 +170,7 @@ class EpisodePool:
             entry = self._named.pop(episode_id, None)
         if entry is None:
             return False
-        self.release(entry[0])
+        self.release(entry.world)
         return True
 
     @property
@@ -125,11 +185,11 @@ class EpisodePool:
         expired: list[World] = []
         with self._lock:
             while self._named:
-                episode_id, (world, last_used) = next(iter(self._named.items()))
-                if last_used > deadline:
+                episode_id, entry = next(iter(self._named.items()))
+                if entry.last_used > deadline:
                     break
                 del self._named[episode_id]
-                expired.append(world)
+                expired.append(entry.world)
         for world in expired:
             self.release(world)
         return len(expired)
@@ -151,5 +211,6 @@ class EpisodePool:
             "opened": self.opened,
             "released": self.released,
             "max_episodes": self.max_episodes,
+            "max_named_per_client": self.max_named_per_client,
             "idle_timeout": self.idle_timeout,
         }

@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = [
     "EPISODE_ID_KEY",
     "EPISODE_SCOPE_KEY",
+    "EPISODE_SHARED_KEY",
     "MANAGEMENT_KEY",
     "MANAGEMENT_PREFIX",
     "MAX_EPISODE_ID_CHARS",
@@ -24,6 +25,11 @@ The first request naming an id opens that episode at the server's seed; later re
 same id see its state. Ids are server-wide, so a rollout harness may reconnect, or use one HTTP
 request per call, and still reach its episode. Echoed on every result that used a named episode.
 """
+
+EPISODE_SHARED_KEY = "envfactory/episode_shared"
+"""Request ``_meta``, with ``EPISODE_ID_KEY`` on the request that opens a named episode: ``true`` lets
+every client use it. Without it the episode belongs to the MCP session that opened it (or, opened
+without a session, to that client's address) and other sessions are refused."""
 
 EPISODE_SCOPE_KEY = "envfactory/episode_scope"
 """Result ``_meta``: which episode served the request: ``named`` (an ``EPISODE_ID_KEY`` episode),

@@ -25,6 +25,7 @@ from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
+import anyio
 import mcp_types as types
 from mcp.server import Server
 from mcp.shared.exceptions import MCPError
@@ -34,10 +35,11 @@ from envfactory_core.errors import ConfigError, Problem
 from envfactory_core.models import ToolResult, ToolSpec, qualified_name
 
 from . import __version__
-from .episodes import EpisodeLimitError, EpisodePool
+from .episodes import EpisodeLimitError, EpisodeOwnerError, EpisodePool, Owner
 from .keys import (
     EPISODE_ID_KEY,
     EPISODE_SCOPE_KEY,
+    EPISODE_SHARED_KEY,
     MANAGEMENT_KEY,
     MANAGEMENT_PREFIX,
     MAX_EPISODE_ID_CHARS,
@@ -97,6 +99,31 @@ def _episode_id(meta: Any) -> str | None:
     return value
 
 
+CLIENT_SCOPE_KEY = "envfactory.client"
+"""ASGI scope key the HTTP front door sets to the client's identity (its address)."""
+
+
+def client_of(ctx: Any) -> str:
+    """Who sent the request: the HTTP client's address, or "" on a stream transport (one client)."""
+    request = getattr(ctx, "request", None)
+    scope = getattr(request, "scope", None)
+    if not isinstance(scope, dict):
+        return ""
+    known = scope.get(CLIENT_SCOPE_KEY)
+    if isinstance(known, str):
+        return known
+    client = scope.get("client")
+    return str(client[0]) if client else ""
+
+
+def _owner(ctx: Any) -> Owner:
+    connection = _session_connection(ctx)
+    if connection is not None:
+        return ("session", str(connection.session_id))
+    client = client_of(ctx)
+    return ("client", client) if client else ("connection", "")
+
+
 def _session_connection(ctx: Any) -> Any:
     """The MCP session's connection, when the request belongs to a session (else None).
 
@@ -123,6 +150,7 @@ class EnvironmentServer:
         prefix: bool | None = None,
         max_episodes: int = 512,
         idle_timeout: float | None = 1800.0,
+        client_limit: int | None = 64,
         name: str | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -165,7 +193,24 @@ class EnvironmentServer:
                 self.tools[published] = PublishedTool(published, environment.name, spec)
         if problems:
             raise ConfigError("cannot serve these environments", problems)
-        self.pool = EpisodePool(self._open_world, max_episodes=max_episodes, idle_timeout=idle_timeout, clock=clock)
+        self.client_limit = client_limit
+        self.pool = EpisodePool(
+            self._open_world,
+            max_episodes=max_episodes,
+            idle_timeout=idle_timeout,
+            clock=clock,
+            max_named_per_client=client_limit,
+        )
+
+    async def _reap_idle_forever(self) -> None:
+        """Release idle named episodes on a timer, not only when the next one is opened."""
+        timeout = self.pool.idle_timeout
+        if timeout is None:
+            return
+        interval = min(max(timeout / 4, 0.05), 30.0)
+        while True:
+            await anyio.sleep(interval)
+            self.pool.reap_idle()
 
     def _open_world(self) -> World:
         return World.open(self.environments, seed=self.seed, size=self.size)
@@ -176,7 +221,8 @@ class EnvironmentServer:
     def _lease(self, ctx: Any, *, stream_scoped: bool) -> Iterator[_Lease]:
         episode_id = _episode_id(ctx.meta)
         if episode_id is not None:
-            world = self.pool.named(episode_id)
+            shared = bool(ctx.meta and ctx.meta.get(EPISODE_SHARED_KEY) is True)
+            world = self.pool.named(episode_id, owner=_owner(ctx), client=client_of(ctx), shared=shared)
             yield _Lease(
                 world,
                 {EPISODE_SCOPE_KEY: "named", EPISODE_ID_KEY: episode_id},
@@ -253,7 +299,12 @@ class EnvironmentServer:
         async def lifespan(_server: Server[Any]) -> AsyncIterator[_RunScope]:
             scope = _RunScope()
             try:
-                yield scope
+                async with anyio.create_task_group() as group:
+                    group.start_soon(self._reap_idle_forever)
+                    try:
+                        yield scope
+                    finally:
+                        group.cancel_scope.cancel()
             finally:
                 if scope.world is not None:
                     self.pool.release(scope.world)
@@ -275,7 +326,7 @@ class EnvironmentServer:
                     else:
                         result = self.call(lease.world, params.name, params.arguments)
                     return publish_result(result, protocol_version=version, meta=lease.meta)
-            except _BadEpisodeId as error:
+            except (_BadEpisodeId, EpisodeOwnerError) as error:
                 failure = ToolResult.failure("invalid_arguments", str(error), argument=f"_meta.{EPISODE_ID_KEY}")
                 return publish_result(failure, protocol_version=version)
             except EpisodeLimitError as error:
@@ -307,7 +358,7 @@ class EnvironmentServer:
                             text = resource.read(lease.world, self.pool.stats())
                     else:
                         text = resource.read(None, self.pool.stats())
-                except (_BadEpisodeId, EpisodeLimitError) as error:
+                except (_BadEpisodeId, EpisodeLimitError, EpisodeOwnerError) as error:
                     raise MCPError(code=types.INVALID_PARAMS, message=str(error)) from error
                 return types.ReadResourceResult(
                     contents=[types.TextResourceContents(uri=resource.uri, mime_type="application/json", text=text)]

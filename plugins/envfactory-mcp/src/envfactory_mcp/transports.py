@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import signal
 import socket
 import threading
@@ -13,11 +14,14 @@ import anyio
 import uvicorn
 from mcp.server.stdio import stdio_server
 
+from .frontdoor import FrontDoor
 from .server import EnvironmentServer
 
 __all__ = ["HttpOptions", "http_app", "serve_http", "serve_stdio"]
 
 MCP_PATH = "/mcp"
+DRAIN_GRACE = 1.0
+"""Seconds a stopping server gives requests in flight before it ends them (uvicorn's own limit is 5)."""
 
 
 async def serve_stdio(server: EnvironmentServer) -> None:
@@ -39,17 +43,19 @@ class HttpOptions:
         stateless: bool = False,
         session_idle_timeout: float | None = 1800.0,
         json_response: bool = True,
+        token: str | None = None,
     ) -> None:
         self.stateless = stateless
         self.session_idle_timeout = session_idle_timeout
         self.json_response = json_response
+        self.token = token
 
 
 def http_app(server: EnvironmentServer, *, host: str = "127.0.0.1", options: HttpOptions | None = None) -> Any:
     """The ASGI app serving ``server`` at ``/mcp`` (its lifespan runs the SDK's session manager)."""
     options = options or HttpOptions()
     lowlevel = server.mcp_server(stream_scoped=False)
-    return lowlevel.streamable_http_app(
+    app = lowlevel.streamable_http_app(
         streamable_http_path=MCP_PATH,
         json_response=options.json_response,
         stateless_http=options.stateless,
@@ -57,6 +63,24 @@ def http_app(server: EnvironmentServer, *, host: str = "127.0.0.1", options: Htt
         max_sessions=server.pool.max_episodes,
         host=host,
     )
+    return FrontDoor(
+        app,
+        token=options.token,
+        sessions_per_client=server.client_limit,
+        # The SDK's open sessions by id, so sessions that idled out stop counting (else: until DELETE).
+        live_sessions=lambda: getattr(lowlevel.session_manager, "_server_instances", None),
+        stateless=options.stateless,
+    )
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is a loopback address (or ``localhost``): only this machine can connect."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -133,9 +157,18 @@ async def serve_http(
         if ready is not None:
             ready(url)
 
+    async def drain_when_stopping() -> None:
+        """Once SIGTERM/SIGINT arrived: a moment for short requests, then end what is still open."""
+        while not uvicorn_server.should_exit:
+            await anyio.sleep(0.05)
+        await anyio.sleep(DRAIN_GRACE)
+        if isinstance(app, FrontDoor):
+            app.drain()
+
     try:
         async with anyio.create_task_group() as group:
             group.start_soon(announce)
+            group.start_soon(drain_when_stopping)
             await uvicorn_server.serve(sockets=[sock])
             group.cancel_scope.cancel()
     finally:

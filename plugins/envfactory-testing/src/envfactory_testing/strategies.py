@@ -122,7 +122,9 @@ resources = st.builds(
 tool_calls = st.builds(ToolCall, environment=identifiers, tool=identifiers, arguments=json_objects)
 tool_failures = st.builds(
     ToolFailure,
-    kind=st.sampled_from(["unknown_tool", "invalid_arguments", "tool_error", "crash", "timeout", "limit"]),
+    kind=st.sampled_from(
+        ["unknown_tool", "invalid_arguments", "tool_error", "crash", "timeout", "limit", "sandbox_violation"]
+    ),
     message=text,
     argument=text,
     expected=text,

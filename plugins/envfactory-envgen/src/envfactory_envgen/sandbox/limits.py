@@ -22,7 +22,9 @@ class SandboxLimits:
     inside the call, so the episode survives; past the wall clock the worker is killed and the
     episode rebuilt by replaying its calls). ``load_seconds`` bounds loading the module and making a
     seed state. ``memory_mb`` caps the address space, ``file_size_mb`` any file written,
-    ``cpu_seconds_total`` the worker's whole life. Workers can start no process.
+    ``cpu_seconds_total`` the worker's whole life, ``disk_mb`` the worker's private ``/tmp`` (all
+    files together), ``reply_mb`` any one message the host accepts from the worker (a bigger one is a
+    ``sandbox_violation``). Workers can start no process.
     """
 
     memory_mb: int = attrs.field(default=1024, validator=_positive)
@@ -32,6 +34,8 @@ class SandboxLimits:
     cpu_seconds_total: int = attrs.field(default=900, validator=_positive)
     file_size_mb: int = attrs.field(default=4, validator=_positive)
     open_files: int = attrs.field(default=64, validator=_positive)
+    disk_mb: int = attrs.field(default=16, validator=_positive)
+    reply_mb: int = attrs.field(default=32, validator=_positive)
 
     def to_json(self) -> dict[str, float]:
         return {
@@ -42,4 +46,6 @@ class SandboxLimits:
             "cpu_seconds_total": self.cpu_seconds_total,
             "file_size_mb": self.file_size_mb,
             "open_files": self.open_files,
+            "disk_mb": self.disk_mb,
+            "reply_mb": self.reply_mb,
         }

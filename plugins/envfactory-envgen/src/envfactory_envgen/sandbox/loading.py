@@ -2,7 +2,8 @@
 
 :func:`exec_module` is what a worker calls (after :mod:`.confine`). Imported modules are handed to
 the code as read-only namespaces of their public, non-module attributes, so ``json.decoder`` or
-``typing.sys`` lead nowhere. :func:`find_environment` picks the module's ``Environment``.
+``typing.sys`` lead nowhere; a namespace has no ``__name__``, or ``from json import decoder`` would
+fall back to ``sys.modules["json.decoder"]``. :func:`find_environment` picks the module's ``Environment``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ __all__ = ["exec_module", "find_environment", "restricted_builtins"]
 def _namespace(module: types.ModuleType) -> types.SimpleNamespace:
     public: dict[str, Any] = {}
     for name in dir(module):
-        if name.startswith("_") and name != "__name__":
+        if name.startswith("_"):  # no __name__ either: `from json import decoder` would find sys.modules by it
             continue
         value = getattr(module, name)
         if isinstance(value, types.ModuleType):
@@ -61,13 +62,24 @@ def restricted_builtins() -> dict[str, Any]:
     return allowed
 
 
-def exec_module(source: str, filename: str, *, module_name: str = "envfactory_generated") -> dict[str, Any]:
-    """Check ``source`` against the policy, then run it with restricted builtins; return its namespace."""
+def exec_module(
+    source: str, filename: str, *, module_name: str = "envfactory_generated", check: bool = True
+) -> dict[str, Any]:
+    """Check ``source`` against the policy, then run it with restricted builtins; return its namespace.
+
+    ``check=False`` (only the host can ask for it) runs the code with the full builtins and no policy:
+    the red-team suite uses it to act as code that got past the policy, so the OS layer is tested alone.
+    """
+    if not check:
+        code = compile(source, filename, "exec", dont_inherit=True)
+        namespace: dict[str, Any] = {"__name__": module_name, "__file__": filename}
+        exec(code, namespace)
+        return namespace
     enforce(source, filename)
     lines = source.splitlines(keepends=True)
     linecache.cache[filename] = (len(source), None, lines, filename)
     code = compile(source, filename, "exec", dont_inherit=True)
-    namespace: dict[str, Any] = {"__name__": module_name, "__builtins__": restricted_builtins(), "__file__": filename}
+    namespace = {"__name__": module_name, "__builtins__": restricted_builtins(), "__file__": filename}
     exec(code, namespace)
     return namespace
 

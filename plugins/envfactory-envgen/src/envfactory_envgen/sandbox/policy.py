@@ -7,12 +7,19 @@ The check runs before anything of the code runs (in the host, and again in the w
 * builtins that reach outside the episode or around these rules (``open``, ``exec``, ``eval``,
   ``compile``, ``__import__``, ``getattr``...);
 * any attribute starting with ``_`` (``ctx._episode``, ``x.__class__``) and names of frames and
-  database handles (``gi_frame``, ``connection``...), so no introspection path leads back out;
+  database handles (``gi_frame``, ``connection``...), so no introspection path leads back out; the
+  same for keyword attributes of ``match`` class patterns (``case object(__class__=c)``) and for
+  imported names (``from typing import get_type_hints``);
+* helpers that read attributes by a run-time name or evaluate text (``functools.update_wrapper``,
+  ``wraps``, ``typing.get_type_hints``, ``ForwardRef``);
 * dunder names and format strings that read attributes (``"{0.__class__}"``) in string constants,
   and string annotations are checked as code, because the SDK evaluates annotations.
 
-The operating system limits of the worker (a separate user, no network, resource limits, a
-temporary directory) are the second line; this check is the first and gives the clear message.
+Code nested too deeply to parse or check is refused with a problem, never a ``RecursionError``.
+
+This check is a first filter that gives a clear message; it is not the boundary. The boundary is
+the operating system: each worker runs in a bubblewrap sandbox with its own uid, a seccomp filter
+and resource limits (:mod:`.isolation`, :mod:`.confine`, docs/explanation/sandbox.md).
 """
 
 from __future__ import annotations
@@ -105,8 +112,19 @@ FORBIDDEN_ATTRIBUTES = frozenset(
         "mro",
         "format_map",
         "SystemRandom",
+        "update_wrapper",
+        "wraps",
+        "WRAPPER_ASSIGNMENTS",
+        "WRAPPER_UPDATES",
+        "evaluate_forward_ref",
+        "getattr_static",
+        "attrgetter",
+        "methodcaller",
     }
 )
+"""Attribute (and imported) names that read other attributes by a run-time name, evaluate annotation
+text, or lead to the database handle; refused wherever they appear."""
+MAX_SOURCE_CHARS = 16 * 1024 * 1024
 _FRAME_ATTRIBUTE = re.compile(r"^(f|gi|cr|ag|tb|co)_[a-z]+$")
 _DUNDER = re.compile(r"__[A-Za-z]\w*__")
 _FORMAT_FIELD = re.compile(r"\{[^{}]*[.\[][^{}]*\}")
@@ -154,6 +172,14 @@ class _Checker(ast.NodeVisitor):
                 self.refuse(node, f"`from {module} import *` hides what is used", fix="import names explicitly")
             elif alias.name.startswith("_"):
                 self.refuse(node, f"imports the private name {alias.name}")
+            elif alias.name in FORBIDDEN_ATTRIBUTES:
+                self.refuse(node, f"imports {alias.name}, which could read attributes by name or evaluate text")
+        self.generic_visit(node)
+
+    def visit_MatchClass(self, node: ast.MatchClass) -> None:
+        for name in node.kwd_attrs:
+            if name.startswith("_") or name in FORBIDDEN_ATTRIBUTES or _FRAME_ATTRIBUTE.match(name):
+                self.refuse(node, f"a match pattern reads the attribute {name}", fix="match on public attributes")
         self.generic_visit(node)
 
     def visit_Name(self, node: ast.Name) -> None:
@@ -216,13 +242,25 @@ class _Checker(ast.NodeVisitor):
 
 def check_source(source: str, filename: str = "<generated>") -> list[Problem]:
     """Every rule ``source`` breaks (empty when it may run in the sandbox); a syntax error is one problem."""
+    if len(source) > MAX_SOURCE_CHARS:
+        return [Problem(location=filename, message=f"the module is over {MAX_SOURCE_CHARS} characters long")]
+    deep = Problem(
+        location=filename,
+        message="the code nests too deeply to be checked",
+        fix="write flatter code (fewer nested brackets and expressions)",
+    )
     try:
         tree = ast.parse(source, filename=filename)
     except SyntaxError as error:
         where = f"{filename}:{error.lineno or 1}:{error.offset or 1}"
         return [Problem(location=where, message=f"syntax error: {error.msg}", fix="fix the Python syntax")]
+    except (RecursionError, MemoryError):
+        return [deep]
     checker = _Checker(filename)
-    checker.visit(tree)
+    try:
+        checker.visit(tree)
+    except RecursionError:
+        return [*checker.problems, deep]
     return checker.problems
 
 

@@ -1,9 +1,12 @@
 """The host's side of the fork server and of each worker.
 
 :class:`ForkServer` starts ``python -m envfactory_envgen.sandbox.zygote`` once per host process
-(lazily, again after a fork or if it died). :class:`WorkerHandle` sends one request at a time with a
-wall-clock timeout; past it the worker is killed. How a worker ended is turned into words
-("killed after 2 s without an answer", "stopped by its CPU limit").
+(lazily, again after a fork or if it died), inside bubblewrap unless the unsafe opt-out is set
+(:mod:`.isolation`). :class:`WorkerHandle` sends one request at a time with a wall-clock timeout;
+past it the worker is killed. Every request carries a number the reply must echo, and a reply is
+read under the worker's size and depth caps: anything else is a :class:`WorkerViolation` and the
+worker is killed (its channel can no longer be trusted to be in step). How a worker ended is
+turned into words ("killed after 2 s without an answer", "stopped by its CPU limit").
 """
 
 from __future__ import annotations
@@ -20,10 +23,19 @@ import threading
 from typing import Any, ClassVar
 
 from ..errors import SandboxError
+from .isolation import bwrap_command, os_isolation, sandbox_path
 from .limits import SandboxLimits
-from .protocol import ChannelClosed, receive, send
+from .protocol import ChannelClosed, ProtocolViolation, receive, send
 
-__all__ = ["ForkServer", "WorkerDied", "WorkerHandle", "WorkerRequestError", "WorkerTimeout", "describe_exit"]
+__all__ = [
+    "ForkServer",
+    "WorkerDied",
+    "WorkerHandle",
+    "WorkerRequestError",
+    "WorkerTimeout",
+    "WorkerViolation",
+    "describe_exit",
+]
 
 _START_SECONDS = 120.0
 
@@ -38,6 +50,10 @@ class WorkerDied(SandboxError):
     def __init__(self, message: str, exit_code: int | None) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+class WorkerViolation(SandboxError):
+    """The worker sent what no honest worker sends (too big, too deep, malformed, out of step); it was killed."""
 
 
 class WorkerRequestError(SandboxError):
@@ -74,27 +90,42 @@ def describe_exit(code: int | None) -> str:
 class WorkerHandle:
     """One worker process, from the host."""
 
-    def __init__(self, server: ForkServer, pid: int, channel: socket.socket, workdir: str) -> None:
+    def __init__(
+        self, server: ForkServer, pid: int, channel: socket.socket, *, uid: int = -1, max_reply_bytes: int = 0
+    ) -> None:
         self.server = server
         self.pid = pid
+        self.uid = uid
         self.channel = channel
-        self.workdir = workdir
         self.closed = False
+        self.max_reply_bytes = max_reply_bytes or 32 * 1024 * 1024
+        self._sequence = 0
 
     def request(self, message: dict[str, Any], *, timeout: float) -> dict[str, Any]:
         if self.closed:
             raise SandboxError(f"worker {self.pid} is closed")
+        self._sequence += 1
+        number = self._sequence
         self.channel.settimeout(timeout)
         try:
-            send(self.channel, message)
-            reply = receive(self.channel)
+            send(self.channel, {**message, "seq": number})
+            reply = receive(self.channel, max_bytes=self.max_reply_bytes)
         except TimeoutError as error:
             self.kill()
             raise WorkerTimeout(f"no answer within {timeout:g} s; the worker was killed") from error
+        except ProtocolViolation as error:
+            self.kill()
+            raise WorkerViolation(f"the worker's reply was refused: {error}") from None
         except (ChannelClosed, ConnectionError, OSError) as error:
             self.closed = True
             code = self.server.exit_status(self.pid)
             raise WorkerDied(f"the worker {describe_exit(code)}", code) from error
+        if reply.get("seq") != number:
+            self.kill()
+            raise WorkerViolation(f"the worker answered out of step (reply {reply.get('seq')!r} to request {number})")
+        if not isinstance(reply.get("ok"), bool):
+            self.kill()
+            raise WorkerViolation("the worker's reply has no boolean `ok`")
         if not reply.get("ok"):
             raise WorkerRequestError(
                 str(reply.get("kind", "")), str(reply.get("error", "")), str(reply.get("trace", ""))
@@ -102,12 +133,11 @@ class WorkerHandle:
         return reply
 
     def kill(self) -> None:
+        """End the worker (through the fork server: worker pids live in its PID namespace)."""
         if not self.closed:
             self.closed = True
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
             self.channel.close()
-            self.server.exit_status(self.pid)
+            self.server.kill(self.pid)
 
     def close(self) -> None:
         if self.closed:
@@ -124,15 +154,22 @@ class ForkServer:
     _shared_lock: ClassVar[threading.Lock] = threading.Lock()
 
     def __init__(self) -> None:
+        self.isolation = os_isolation()
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         environment = {
             "PYTHONPATH": os.pathsep.join(path for path in sys.path if path),
+            "PYTHONSAFEPATH": "1",  # the working directory is not on the path (and not in the sandbox)
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONHASHSEED": "0",
             "PATH": os.defpath,
         }
+        command = [sys.executable, "-m", "envfactory_envgen.sandbox.zygote", str(theirs.fileno())]
+        command += ["--isolation", self.isolation]
+        if self.isolation == "bubblewrap":
+            command = [*bwrap_command(sys.executable), *command[1:]]
+            environment["PYTHONPATH"] = os.pathsep.join(sandbox_path())
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "envfactory_envgen.sandbox.zygote", str(theirs.fileno())],
+            command,
             pass_fds=(theirs.fileno(),),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -181,7 +218,22 @@ class ForkServer:
             for fd in fds:
                 os.close(fd)
             raise SandboxError(f"could not start a sandbox worker: {reply.get('error', 'no socket received')}")
-        return WorkerHandle(self, int(reply["pid"]), socket.socket(fileno=fds[0]), str(reply.get("workdir", "")))
+        return WorkerHandle(
+            self,
+            int(reply["pid"]),
+            socket.socket(fileno=fds[0]),
+            uid=int(reply.get("uid", -1)),
+            max_reply_bytes=limits.reply_mb * 1024 * 1024,
+        )
+
+    def kill(self, pid: int) -> int | None:
+        """Kill worker ``pid`` and wait for it; how it ended."""
+        try:
+            reply, _ = self._ask({"op": "kill", "pid": pid})
+        except (OSError, SandboxError, ValueError):
+            return None
+        code = reply.get("exit")
+        return int(code) if isinstance(code, int) else None
 
     def exit_status(self, pid: int) -> int | None:
         """How worker ``pid`` ended (waits for it; negative numbers are signals)."""

@@ -2,22 +2,27 @@
 
 It answers length-prefixed JSON requests on its socket: ``load`` (run the module, describe it),
 ``template`` (make a seed state), ``open``/``reset`` (start from a state), ``call``, ``state``,
-``hash``, ``diff`` and ``close``. Tool calls run under a per-call CPU limit that raises inside the
+``hash``, ``audit`` (the hash of every row read afresh from the database), ``diff`` and ``close``.
+Every reply echoes the request's ``seq``. A ``call`` reply carries the rows the call changed
+(canonical JSON text, ``null`` for a deleted row): the host keeps its own copy of the state from
+them and derives the hash itself. Tool calls run under a per-call CPU limit that raises inside the
 call (the savepoint rolls the state back); a ``MemoryError`` becomes a ``limit`` failure the same way.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import traceback
 from typing import Any
 
 from envfactory_core.env import Environment, Episode
+from envfactory_core.env.state import combine_digests
 from envfactory_core.models import ToolResult
 from envfactory_core.serialize import to_json
 
-from .confine import CpuLimitExceeded, confine, set_call_cpu_limit
+from .confine import CpuLimitExceeded, confine, confine_os, set_call_cpu_limit
 from .limits import SandboxLimits
 from .loading import exec_module, find_environment
 from .protocol import ChannelClosed, receive, send
@@ -37,7 +42,9 @@ class _Session:
 
     def load(self, message: dict[str, Any]) -> dict[str, Any]:
         self.filename = str(message.get("filename", "<generated>"))
-        namespace = exec_module(str(message["source"]), self.filename)
+        namespace = exec_module(
+            str(message["source"]), self.filename, check=message.get("check_policy", True) is not False
+        )
         environment = find_environment(namespace, self.filename)
         self.environment = environment
         functions = {
@@ -93,8 +100,7 @@ class _Session:
         set_call_cpu_limit(self.limits.cpu_seconds_per_call)
         try:
             result = episode.call(tool, message.get("arguments"))
-        except CpuLimitExceeded:
-            episode._rollback()
+        except CpuLimitExceeded:  # the episode rolled the call back before letting it through
             result = ToolResult.failure(
                 "limit", f"{tool} used more than its {self.limits.cpu_seconds_per_call:g}s of CPU time and was stopped"
             )
@@ -105,7 +111,7 @@ class _Session:
             result = ToolResult.failure(
                 "limit", f"{tool} needed more than the {self.limits.memory_mb} MB memory limit and was stopped"
             )
-        return {"result": to_json(result), "hash": episode.state_hash()}
+        return {"result": to_json(result), **_changes(episode)}
 
     def state(self, message: dict[str, Any]) -> dict[str, Any]:
         return {"state": self._episode().state()}
@@ -113,15 +119,46 @@ class _Session:
     def hash(self, message: dict[str, Any]) -> dict[str, Any]:
         return {"hash": self._episode().state_hash()}
 
+    def audit(self, message: dict[str, Any]) -> dict[str, Any]:
+        """The hash of the database as it is, every row read again (not from the change tracking)."""
+        episode = self._episode()
+        tables = episode.environment.codec.read_encoded(episode.connection)
+        return {"hash": combine_digests({name: table.digest() for name, table in tables.items()})}
+
     def diff(self, message: dict[str, Any]) -> dict[str, Any]:
         episode = self._episode()
         other = message.get("other")
         return {"diff": to_json(episode.diff(other) if other is not None else episode.diff())}
 
 
-def serve(channel: socket.socket, limits: SandboxLimits, workdir: str) -> None:
+def _changes(episode: Episode) -> dict[str, Any]:
+    """The rows the last call changed, by table and key, and the hash the episode reports."""
+    dirty = episode.connection.execute("SELECT DISTINCT tbl, k FROM _ef_dirty").fetchall()
+    state_hash = episode.state_hash()  # folds the changes into the episode's tables
+    changes: dict[str, dict[str, str | None]] = {}
+    codecs = episode.environment.codec.tables
+    for table_name, key_json in dirty:
+        codec = codecs[table_name]
+        row: list[Any] = [None] * len(codec.columns)
+        for position, value in zip(codec.key_positions, json.loads(key_json), strict=True):
+            row[position] = value
+        key = codec.key_of(row)
+        changes.setdefault(table_name, {})[key] = episode._tables[table_name].get(key)
+    return {"changes": changes, "hash": state_hash}
+
+
+def serve(channel: socket.socket, limits: SandboxLimits, confinement: dict[str, Any]) -> None:
     """Confine this process, then answer requests until ``close`` or the host goes away."""
-    isolation = confine(limits, workdir)
+    try:
+        if confinement.get("filter") is not None:
+            isolation = confine_os(limits, int(confinement["uid"]), confinement["filter"])
+        else:
+            isolation = confine(limits, str(confinement["workdir"]))
+    except Exception as error:  # never serve unconfined: say why to the first request, then stop
+        message = receive(channel)
+        reason = f"the worker could not confine itself ({type(error).__name__}: {error}); nothing was run"
+        send(channel, {"ok": False, "kind": "confinement", "error": reason, "seq": message.get("seq")})
+        return
     session = _Session(limits, isolation)
     handlers = {
         "load": session.load,
@@ -131,6 +168,7 @@ def serve(channel: socket.socket, limits: SandboxLimits, workdir: str) -> None:
         "call": session.call,
         "state": session.state,
         "hash": session.hash,
+        "audit": session.audit,
         "diff": session.diff,
     }
     while True:
@@ -139,8 +177,9 @@ def serve(channel: socket.socket, limits: SandboxLimits, workdir: str) -> None:
         except (ChannelClosed, OSError, ValueError):
             return
         op = message.get("op")
+        number = message.get("seq")
         if op == "close":
-            send(channel, {"ok": True})
+            send(channel, {"ok": True, "seq": number})
             return
         handler = handlers.get(str(op))
         try:
@@ -163,21 +202,25 @@ def serve(channel: socket.socket, limits: SandboxLimits, workdir: str) -> None:
                 "error": str(error),
                 "trace": "".join(traceback.format_exception(error, limit=-4))[-4000:],
             }
+        reply["seq"] = number
         try:
             send(channel, reply)
         except (OSError, ValueError, TypeError) as error:
             try:
-                send(channel, {"ok": False, "kind": "protocol", "error": f"the reply could not be sent: {error}"})
+                send(
+                    channel,
+                    {"ok": False, "kind": "protocol", "error": f"the reply could not be sent: {error}", "seq": number},
+                )
             except OSError:
                 return
 
 
-def worker_main(fd: int, limits: dict[str, Any], workdir: str) -> None:
+def worker_main(fd: int, limits: dict[str, Any], confinement: dict[str, Any]) -> None:
     """Entry of a forked worker: wrap the inherited socket, serve, and exit without cleanup handlers."""
     channel = socket.socket(fileno=fd)
     code = 0
     try:
-        serve(channel, SandboxLimits(**limits), workdir)
+        serve(channel, SandboxLimits(**limits), confinement)
     except BaseException:  # the worker must never fall back into the fork server's code
         code = 3
     finally:
