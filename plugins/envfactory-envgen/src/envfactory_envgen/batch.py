@@ -26,8 +26,11 @@ from typing import Any
 
 import attrs
 
+from envfactory_core.errors import Problem, ProblemsError
+
 __all__ = [
     "BatchSummary",
+    "WorkerStartError",
     "DocumentResult",
     "build_document",
     "expand_sources",
@@ -37,6 +40,12 @@ __all__ = [
 ]
 
 _SUFFIXES = (".json", ".yaml", ".yml")
+
+
+class WorkerStartError(ProblemsError, RuntimeError):
+    """A worker process failed before building anything (an installation problem): the batch stops."""
+
+
 LEDGER = "batch.jsonl"
 DOCUMENTS = "documents"
 
@@ -237,7 +246,12 @@ def _worker(connection: Connection, options: dict[str, Any]) -> None:
     memory_mb = options.get("worker_memory_mb")
     if memory_mb:
         resource.setrlimit(resource.RLIMIT_AS, (int(memory_mb) * 1024 * 1024, resource.RLIM_INFINITY))
-    registry = load_registry()
+    try:
+        registry = load_registry()
+    except Exception as error:  # the machine's problem, not a document's: the parent stops the batch
+        connection.send({"ready": False, "error": f"{type(error).__name__}: {error}"})
+        return
+    connection.send({"ready": True})
     while True:
         try:
             job = connection.recv()
@@ -322,7 +336,8 @@ def run_batch(
     if run_dir is not None:
         Path(run_dir).mkdir(parents=True, exist_ok=True)
         for source, result in ledger(run_dir).items():
-            if source in documents and result.digest == _digest(source):
+            # a worker that died says nothing about the document (a killed machine, an install): try it again
+            if source in documents and result.digest == _digest(source) and result.reason_class != "worker died":
                 done[source] = result
     resumed = len(done)
     pending = [source for source in documents if source not in done]
@@ -353,6 +368,13 @@ def run_batch(
         process = context.Process(target=_worker, args=(child, options), daemon=True)
         process.start()
         child.close()
+        hello: dict[str, Any] = parent.recv() if parent.poll(300) else {"ready": False, "error": "no answer"}
+        if not hello.get("ready"):
+            process.join(5)
+            raise WorkerStartError(
+                "a build worker could not start",
+                [Problem(location="worker", message=str(hello.get("error")), fix="fix the installation, then resume")],
+            )
         return process, parent
 
     pool = [start() for _ in range(max(1, min(workers, len(pending) or 1)))]
