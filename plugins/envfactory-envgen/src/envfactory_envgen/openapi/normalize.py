@@ -370,6 +370,7 @@ def _singletons(operations: list[ApiOperation]) -> list[ApiOperation]:
                 operation,
                 path=f"{operation.path.rstrip('/')}/{{instance}}",
                 parameters=(*operation.parameters, SINGLETON),
+                written_as=operation.written_as or f"{operation.method} {operation.path}",
             )
         result.append(operation)
     return result
@@ -406,7 +407,7 @@ def normalize_api(api: ApiDocument) -> ApiDocument:
             changed = attrs.evolve(changed, path=operation.path)  # POST /runs/search beside GET /runs
         if changed is not None and (changed.method, changed.path) not in taken:
             taken.add((changed.method, changed.path))
-            operation = changed
+            operation = attrs.evolve(changed, written_as=operation.written_as or f"{operation.method} {operation.path}")
             rewritten += 1
         operations.append(operation)
     operations = _singletons(operations)

@@ -90,7 +90,8 @@ class Ledger:
 
     def describe(self, operation: ApiOperation, fallback: str) -> str:
         text = brief(operation.text) or fallback
-        return f"{text}\n\n(API: {operation.method} {operation.path}, operationId {operation.operation_id}.)"
+        written = operation.written_as or f"{operation.method} {operation.path}"
+        return f"{text}\n\n(API: {written}, operationId {operation.operation_id}.)"
 
     def add_tool(
         self,
