@@ -6,6 +6,8 @@
 - ``trainer(pkg=...)``: a trainer adapter (TRL, verl) with only the core and its trainer, pinned
   by requirements-heavy.txt: the adapter's heavy tests run instead of skipping.
 - ``integration``: everything installed together, the whole suite (what CI runs).
+- ``dists``: build a wheel and an sdist of every distribution, `twine check` them, install the
+  built wheels into a fresh venv and run `envfactory run` (not a default session: it uses the index).
 - ``lint``: ruff check and format check; ``typecheck``: mypy --strict on the core and every plugin and
   domain; ``imports``: the import-linter contracts (the layers); ``bench``: every benchmark script.
 
@@ -102,6 +104,42 @@ def imports(session: nox.Session) -> None:
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Run every benchmark script (each prints a table and a closing JSON line)."""
-    session.install("-r", "requirements-test.txt", "networkx")
+    session.install("-r", "requirements-bench.txt")
     for script in sorted(ROOT.glob("benchmarks/[!_]*.py")):  # _report.py and the like are helpers, not benchmarks
         session.run("python", str(script.relative_to(ROOT)), *session.posargs)
+
+
+DISTRIBUTIONS = [".", *PACKAGES]
+"""Every distribution of this repository: the core, then the plugins and domains."""
+
+
+@nox.session(default=False)
+def dists(session: nox.Session) -> None:
+    """Build a wheel and an sdist of every distribution into dist/ and check them with twine; then
+    install the core's and the domains' wheels (from dist/ only, the rest from the index) into this
+    fresh virtual environment and run `envfactory run` with them, outside the checkout."""
+    import shutil
+    import tempfile
+
+    session.install("build>=1.2", "twine>=6")
+    out = ROOT / "dist"
+    shutil.rmtree(out, ignore_errors=True)
+    for folder in DISTRIBUTIONS:
+        session.run("python", "-m", "build", "--outdir", str(out), folder, silent=True)
+    built = sorted(str(path) for path in out.iterdir())
+    session.run("twine", "check", "--strict", *built)
+    wheels = [path for path in built if path.endswith(".whl")]
+    wanted = [path for path in wheels if Path(path).name.startswith(("envfactory_core-", *DOMAIN_WHEELS))]
+    session.install("--find-links", str(out), *wanted)
+    with tempfile.TemporaryDirectory() as work:
+        session.chdir(work)
+        session.run("envfactory", "run", "--tasks", "3", "--out", "run", "--quiet")
+        session.run("envfactory", "eval", "--help", silent=True)
+        session.chdir(str(ROOT))
+
+
+DOMAIN_WHEELS = tuple(
+    "envfactory_" + Path(folder).name.removeprefix("envfactory-") + "-"
+    for folder in PACKAGES
+    if folder.startswith("domains/")
+)

@@ -65,9 +65,42 @@ def serve() -> None:
     anyio.run(lambda: serve_http(server, host="127.0.0.1", port=0, ready=ready))
 
 
-def start_server() -> tuple[subprocess.Popen[str], str]:
+def serve_echo() -> None:
+    """The strongest baseline we know for serving: the official SDK's own high-level server
+    (``MCPServer``) with one trivial tool of the same name and argument that echoes its input, over
+    the same streamable HTTP transport with JSON responses, under uvicorn on the same kind of socket.
+    It does no state, no validation beyond the SDK's and no episode routing: what is left is the SDK."""
+    import uvicorn
+    from envfactory_mcp.transports import bind, url_of
+    from mcp.server.mcpserver import MCPServer
+
+    echo = MCPServer("echo", log_level="WARNING")
+
+    @echo.tool()
+    def find_customer(email: str) -> dict[str, str]:
+        """Echo the email back."""
+        return {"email": email}
+
+    sock = bind("127.0.0.1", 0)
+    app = echo.streamable_http_app(json_response=True)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on"))
+
+    async def run() -> None:
+        async def announce() -> None:
+            while not server.started:
+                await anyio.sleep(0.01)
+            print(f"listening at {url_of(sock)}", file=sys.stderr, flush=True)
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(announce)
+            await server.serve(sockets=[sock])
+
+    anyio.run(run)
+
+
+def start_server(mode: str = "--serve") -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
-        [sys.executable, __file__, "--serve"],
+        [sys.executable, __file__, mode],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -236,7 +269,9 @@ def _ms(value: float) -> str:
     return f"{value * 1e3:,.1f} µs" if value < 1 else f"{value:,.2f} ms"
 
 
-def write_docs(table_text: str, ratio: float, scaling: float, cpu_ms: float, client_ms: float, load: float) -> None:
+def write_docs(
+    table_text: str, ratio: float, scaling: float, cpu_ms: float, client_ms: float, load: float, echo: dict[str, float]
+) -> None:
     body = (
         "## MCP serving\n\n"
         "Measured by `python benchmarks/mcp.py --write-docs` on a 2-core machine, loopback only. One server "
@@ -247,9 +282,16 @@ def write_docs(table_text: str, ratio: float, scaling: float, cpu_ms: float, cli
         "clients run in one process that shares the 2 cores with the server, so calls/s and latency are "
         "those of the whole loop, client included; the last two columns split the CPU time per call between "
         "the server process and the client process. "
-        "The baseline, in the same run, is the same call in-process (`Episode.call`). The machine is shared "
+        "The baseline for serving, in the same run and through the same client loop, is the official SDK's own "
+        "high-level server (`MCPServer`) with one trivial tool of the same name that echoes its argument, "
+        "over the same transport with JSON responses: it keeps no state and routes no episodes, so it is the "
+        "least a server built on the SDK can do per call, the strongest baseline we know. The same call "
+        "in-process (`Episode.call`) is shown for scale. The machine is shared "
         f"(load average {load:.1f} when this run started) and noisy: read the orders of magnitude.\n\n"
         f"{table_text}\n\n"
+        f"At 50 sessions our server serves {echo['ours_over_echo']:.2f}× the calls per second of the SDK's echo "
+        f"server (`ratios.http_50_vs_sdk_echo_calls_per_s`), at {echo['server_cpu_ms_per_call']:.2f} ms of "
+        f"server CPU per call for the echo server against {cpu_ms:.2f} ms for ours. "
         f"HTTP at 50 sessions keeps {ratio:.4f} of the in-process throughput (`ratios.http_vs_inprocess`; "
         "below 1 by nature: a call over MCP adds JSON-RPC framing, validation of the request envelope, an "
         "HTTP round trip and the client's own work to the very same tool call). 50 sessions give "
@@ -272,9 +314,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--write-docs", action="store_true", help="Write the table into docs/performance.md.")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--serve-echo", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
         serve()
+        return
+    if args.serve_echo:
+        serve_echo()
         return
     try:
         import envfactory_mcp  # noqa: F401
@@ -303,6 +349,14 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         process.terminate()
         process.wait(timeout=30)
+    print("measuring the official SDK's echo server with 50 sessions ...", file=sys.stderr)
+    process, url = start_server("--serve-echo")
+    try:
+        echo = median_round([anyio.run(over_http, url, 50, args.calls, process.pid) for _ in range(rounds)])
+        rows.append(("official SDK echo server (`MCPServer`, trivial tool), loopback@50", echo))
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
     table_text = render(rows)
     print(table_text)
@@ -310,7 +364,8 @@ def main(argv: list[str] | None = None) -> None:
     scaling = http[50]["calls_per_s"] / http[1]["calls_per_s"]
     cpu_ms = http[50]["server_cpu_ms_per_call"]
     if args.write_docs:
-        write_docs(table_text, ratio, scaling, cpu_ms, http[50]["client_cpu_ms_per_call"], load)
+        echo_figures = {**echo, "ours_over_echo": http[50]["calls_per_s"] / echo["calls_per_s"]}
+        write_docs(table_text, ratio, scaling, cpu_ms, http[50]["client_cpu_ms_per_call"], load, echo_figures)
     figures: dict[str, float] = {
         "calls_per_s": http[50]["calls_per_s"],
         "p50_ms": http[50]["p50_ms"],
@@ -323,7 +378,15 @@ def main(argv: list[str] | None = None) -> None:
     for sessions in LEVELS:
         for key in ("calls_per_s", "p50_ms", "p99_ms", "server_cpu_ms_per_call", "client_cpu_ms_per_call"):
             figures[f"http_{sessions}_sessions.{key}"] = http[sessions][key]
-    ratios = {"http_vs_inprocess": ratio, "http_50_vs_1_sessions": scaling}
+    for key in ("calls_per_s", "p50_ms", "p99_ms", "server_cpu_ms_per_call", "client_cpu_ms_per_call"):
+        figures[f"sdk_echo_50_sessions.{key}"] = echo[key]
+    figures["load_average"] = load
+    ratios = {
+        "http_vs_inprocess": ratio,
+        "http_50_vs_1_sessions": scaling,
+        "http_50_vs_sdk_echo_calls_per_s": http[50]["calls_per_s"] / echo["calls_per_s"],
+        "sdk_echo_vs_ours_server_cpu_per_call": echo["server_cpu_ms_per_call"] / cpu_ms if cpu_ms else 0.0,
+    }
     print(json.dumps({"benchmark": "mcp", "figures": figures, "ratios": ratios}, sort_keys=True))
 
 

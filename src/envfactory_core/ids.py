@@ -37,8 +37,38 @@ def content_id(value: JsonValue) -> str:
     return digest(canonical_json(value))
 
 
+def _plain_json(value: object) -> bool:
+    """Whether ``value`` is made only of the exact JSON types (no subclasses): the common case, fast.
+
+    No paths are built on the way; :func:`check_json_value` walks again, naming each problem, only
+    when this says no (subclasses such as ``IntEnum`` members are then accepted there).
+    """
+    stack = [value]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind is str or kind is int or kind is bool or item is None:
+            continue
+        if kind is dict:
+            for key in item:  # type: ignore[attr-defined]
+                if type(key) is not str:
+                    return False
+            extend(item.values())  # type: ignore[attr-defined]
+        elif kind is list:
+            extend(item)  # type: ignore[arg-type]
+        elif kind is float:
+            if not math.isfinite(item):  # type: ignore[arg-type]
+                return False
+        else:
+            return False
+    return True
+
+
 def check_json_value(value: object, path: str = "$") -> list[str]:
     """Return a list of reasons ``value`` is not plain JSON (empty when it is)."""
+    if _plain_json(value):
+        return []
     problems: list[str] = []
     stack: list[tuple[object, str]] = [(value, path)]
     while stack:

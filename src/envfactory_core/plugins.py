@@ -27,6 +27,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import attrs
 import pluggy
@@ -37,9 +38,11 @@ from .errors import PluginError
 __all__ = [
     "DEFAULT_PLUGINS",
     "ENTRY_POINT_GROUP",
+    "LazyEnvironments",
     "PluginInfo",
     "PluginManager",
     "hookimpl",
+    "lazy_environments",
     "lazy_exports",
     "make_plugin_manager",
 ]
@@ -130,6 +133,62 @@ def lazy_exports(package: str, exports: Mapping[str, str]) -> Callable[[str], ob
         return value
 
     return __getattr__
+
+
+class LazyEnvironments:
+    """A domain package's plugin whose environments are built the first time they are asked for.
+
+    Building an environment (its tools' schemas, the SDK it imports) takes tens of milliseconds,
+    and every command imports every installed plugin's package: a package that built its
+    environments at import made ``envfactory --help`` pay for all of them. This plugin imports the
+    package's environment modules (each defines ``environment``) only when the
+    ``register_environments`` hook runs or the package's ``ENVIRONMENTS`` or an environment's name
+    is first read, and registers them in the order given.
+    """
+
+    def __init__(self, package: str, modules: Sequence[str]) -> None:
+        self.package = package
+        self.modules = tuple(modules)
+        self._environments: tuple[Any, ...] | None = None
+
+    def environments(self) -> tuple[Any, ...]:
+        """The environments, importing their modules on first use; bound on the package by module name."""
+        if self._environments is None:
+            loaded = tuple(importlib.import_module(f"{self.package}.{name}").environment for name in self.modules)
+            package = sys.modules[self.package]
+            for name, environment in zip(self.modules, loaded, strict=True):
+                setattr(package, name, environment)  # the environment, not the submodule, as before
+            package.ENVIRONMENTS = loaded  # type: ignore[attr-defined]
+            self._environments = loaded
+        return self._environments
+
+    @hookimpl
+    def register_environments(self, register: Callable[[Any], None]) -> None:
+        for environment in self.environments():
+            register(environment)
+
+    def module_getattr(self) -> Callable[[str], object]:
+        """A module ``__getattr__`` serving ``ENVIRONMENTS`` and each environment by its module's name."""
+
+        def __getattr__(name: str) -> object:
+            if name == "ENVIRONMENTS" or name in self.modules:
+                self.environments()
+                return getattr(sys.modules[self.package], name)
+            raise AttributeError(f"module {self.package!r} has no attribute {name!r}")
+
+        return __getattr__
+
+    def __repr__(self) -> str:
+        return f"<LazyEnvironments {self.package}: {', '.join(self.modules)}>"
+
+
+def lazy_environments(package: str, modules: Sequence[str]) -> tuple[LazyEnvironments, Callable[[str], object]]:
+    """The plugin and the module ``__getattr__`` of a domain package, from its environment modules::
+
+    plugin, __getattr__ = lazy_environments(__name__, ("storefront", "marketplace"))
+    """
+    plugin = LazyEnvironments(package, modules)
+    return plugin, plugin.module_getattr()
 
 
 def _names(variable: str) -> set[str] | None:

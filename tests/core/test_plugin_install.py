@@ -68,7 +68,7 @@ def test_installed_plugin_is_discovered_and_controlled_by_environment_variables(
     (tmp_path / "envfactory_test_discovery_plugin.py").write_text(textwrap.dedent(MODULE))
     _pip("install", "--no-build-isolation", "--no-deps", "--no-index", "--quiet", str(tmp_path))
     try:
-        listed = _envfactory("plugins")
+        listed = _envfactory("plugins", "--json")
         plugins = {plugin["name"]: plugin for plugin in json.loads(listed.stdout)}
         assert ENTRY in plugins, listed.stderr
         mine = plugins[ENTRY]
@@ -78,12 +78,12 @@ def test_installed_plugin_is_discovered_and_controlled_by_environment_variables(
         assert mine["components"] == {"environment_check": [f"{ENTRY}/installed_check"]}
         assert "core.commands" in plugins
 
-        assert ENTRY not in _names(_envfactory("plugins", ENVFACTORY_DISABLE_PLUGINS=ENTRY))
-        assert ENTRY not in _names(_envfactory("plugins", ENVFACTORY_DISABLE_PLUGINS=DIST))
-        only_builtins = _names(_envfactory("plugins", ENVFACTORY_LOAD_PLUGINS=""))
+        assert ENTRY not in _names(_envfactory("plugins", "--json", ENVFACTORY_DISABLE_PLUGINS=ENTRY))
+        assert ENTRY not in _names(_envfactory("plugins", "--json", ENVFACTORY_DISABLE_PLUGINS=DIST))
+        only_builtins = _names(_envfactory("plugins", "--json", ENVFACTORY_LOAD_PLUGINS=""))
         assert only_builtins
         assert all(name.startswith("core.") for name in only_builtins)
-        assert ENTRY in _names(_envfactory("plugins", ENVFACTORY_LOAD_PLUGINS=ENTRY))
+        assert ENTRY in _names(_envfactory("plugins", "--json", ENVFACTORY_LOAD_PLUGINS=ENTRY))
     finally:
         _pip("uninstall", "--yes", "--quiet", DIST)
-    assert ENTRY not in _names(_envfactory("plugins"))
+    assert ENTRY not in _names(_envfactory("plugins", "--json"))

@@ -54,7 +54,7 @@ def test_the_compose_a_pipeline_custom_task_gate_works(tmp_path: Path) -> None:
         '[[stage]]\nstage = "environments"\noptions = { names = ["bookshop", "notes"] }\n\n'
         '[[stage]]\nstage = "graph"\n\n[[stage]]\nstage = "sample"\noptions = { max_tools = 3 }\n\n'
         '[[stage]]\nstage = "ground"\n\n[[stage]]\nstage = "write"\n\n[[stage]]\nstage = "refine"\n\n'
-        + gate.replace("max_characters = 400", "max_characters = 150")
+        + gate.replace("max_characters = 400", "max_characters = 80")
     )
     env = {key: value for key, value in os.environ.items() if not key.startswith("ENVFACTORY_")}
     env["ENVFACTORY_LOAD_PLUGINS"] = ""
@@ -79,3 +79,40 @@ def test_the_compose_a_pipeline_custom_task_gate_works(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["dropped_by_reason"].get("gate: local/short_requests", 0) > 0
+
+
+def test_the_tutorial_environment_yields_tasks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tutorial says `envfactory run` samples tasks from the finished bike_rental: it does."""
+    import json
+    import types
+
+    from click.testing import CliRunner
+
+    from envfactory_core import hookimpl
+    from envfactory_core.cli.app import App
+    from envfactory_core.cli.run import run_command
+    from envfactory_core.pipeline import DEFAULT_PIPELINE
+    from envfactory_core.plugins import make_plugin_manager
+
+    namespace: dict[str, object] = {"__name__": "tutorial"}
+    for block in python_blocks(DOCS / "tutorial" / "write-an-environment.md")[:3]:  # declare, tools, seed
+        exec(compile(block, "tutorial", "exec", dont_inherit=True), namespace)
+    plugin = types.ModuleType("tutorial_plugin")
+
+    @hookimpl
+    def register_environments(register: object) -> None:
+        register(namespace["bikes"])  # type: ignore[operator]
+
+    plugin.register_environments = register_environments  # type: ignore[attr-defined]
+    monkeypatch.setenv("ENVFACTORY_LOAD_PLUGINS", "")
+    app = App(make_plugin_manager(plugins=(("tutorial", plugin),)))
+    pipeline = tmp_path / "pipeline.toml"
+    pipeline.write_text(
+        DEFAULT_PIPELINE.replace("domains = [], include_evaluation = false", 'names = ["bike_rental"]').replace(
+            "tasks = 40", "tasks = 5"
+        )
+    )
+    result = CliRunner().invoke(run_command, [str(pipeline), "--out", str(tmp_path / "run"), "--json"], obj=app)
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["kept"] == 5, summary["dropped_by_reason"]

@@ -71,7 +71,7 @@ def test_default_directory_split_and_summary(example: ExampleExport, run_dir: Pa
 def test_filters_and_options(example: ExampleExport, run_dir: Path, tmp_path: Path) -> None:
     result = invoke(
         "export", str(run_dir), "--format", "messages", "--out", str(tmp_path / "m"),
-        "--min-reward", "1", "--environment", "notes", "--option", "expand=step", "--json",
+        "--min-reward", "1", "--env", "notes", "--option", "expand=step", "--json",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)

@@ -78,7 +78,7 @@ def test_stats_show_and_export(run: Any, tmp_path: Path) -> None:
 def test_sample_json_and_jsonl(run: Any, tmp_path: Path) -> None:
     lines = tmp_path / "chains.jsonl"
     result = run(
-        "graph", "sample", "--sampler", "core/topology", "-n", "25", "--seed", "7", "--out", str(lines), "--json"
+        "graph", "sample", "--sampler", "core/topology", "--chains", "25", "--seed", "7", "--out", str(lines), "--json"
     )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
@@ -88,11 +88,11 @@ def test_sample_json_and_jsonl(run: Any, tmp_path: Path) -> None:
     assert report["options"]["max_tools"] == 10
     written = [json.loads(line) for line in lines.read_text().splitlines()]
     assert written == report["chains"]
-    again = run("graph", "sample", "--sampler", "core/topology", "-n", "25", "--seed", "7", "--json")
+    again = run("graph", "sample", "--sampler", "core/topology", "--chains", "25", "--seed", "7", "--json")
     assert again.stdout == result.stdout
-    other = run("graph", "sample", "--sampler", "topology", "-n", "25", "--seed", "8", "--json")
+    other = run("graph", "sample", "--sampler", "topology", "--chains", "25", "--seed", "8", "--json")
     assert json.loads(other.stdout)["chains"] != report["chains"]
-    human = run("graph", "sample", "--sampler", "core/random_walk", "-n", "5", "--option", "max_tools=4")
+    human = run("graph", "sample", "--sampler", "core/random_walk", "--chains", "5", "--option", "max_tools=4")
     assert human.exit_code == 0
     assert "of 5 valid" in human.stdout
 
@@ -101,7 +101,7 @@ def test_sample_from_spec_files_without_any_installed_environment(run: Any, trio
     specs = [environment.spec for environment in trio_plugin().environments]
     path = tmp_path / "specs.json"
     path.write_text(json.dumps(to_json(specs)))
-    result = run("graph", "sample", "--spec-file", str(path), "-n", "3", "--json", with_trio=False)
+    result = run("graph", "sample", "--spec-file", str(path), "--chains", "3", "--json", with_trio=False)
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["summary"]["chains"] == 3
 

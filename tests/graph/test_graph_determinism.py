@@ -50,7 +50,19 @@ def test_chains_are_identical_across_processes(spec_file: Path, tmp_path: Path) 
     for sampler in ("core/topology", "core/random_walk", "core/coverage"):
         runs = [
             envfactory(
-                ["graph", "sample", "--graph", graph, "--sampler", sampler, "-n", "200", "--seed", "42", "--json"],
+                [
+                    "graph",
+                    "sample",
+                    "--graph",
+                    graph,
+                    "--sampler",
+                    sampler,
+                    "--chains",
+                    "200",
+                    "--seed",
+                    "42",
+                    "--json",
+                ],
                 seed,
                 tmp_path,
             )
@@ -58,7 +70,7 @@ def test_chains_are_identical_across_processes(spec_file: Path, tmp_path: Path) 
         ]
         assert runs[0] == runs[1], f"{sampler}: same seed, same bytes"
         other = envfactory(
-            ["graph", "sample", "--graph", graph, "--sampler", sampler, "-n", "200", "--seed", "43", "--json"],
+            ["graph", "sample", "--graph", graph, "--sampler", sampler, "--chains", "200", "--seed", "43", "--json"],
             "1",
             tmp_path,
         )

@@ -74,3 +74,28 @@ def test_formatted_calls_parse_back_to_the_same_calls(calls: list[tuple[str, dic
     assert [(call.name, call.arguments) for call in parsed] == calls
     assert all(call.ok for call in parsed)
     assert remaining == prefix.strip()
+
+
+def test_fenced_and_bare_json_calls_are_read_when_asked_for() -> None:
+    fenced = 'Searching.\n```json\n{"name": "rail__search", "arguments": {"query": "Leeds"}}\n```'
+    assert parse_text_tool_calls(fenced) == (fenced, ()), "off by default: other callers see text"
+    text, (call,) = parse_text_tool_calls(fenced, fenced=True)
+    assert (text, call.name, call.arguments, call.ok) == ("Searching.", "rail__search", {"query": "Leeds"}, True)
+    _, (bare,) = parse_text_tool_calls('{"name": "rail__search", "parameters": {"query": "York"}}', fenced=True)
+    assert (bare.name, bare.arguments) == ("rail__search", {"query": "York"})
+    _, listed = parse_text_tool_calls(
+        '[{"name": "a__b", "arguments": {}}, {"name": "a__c", "arguments": {}}]', fenced=True
+    )
+    assert [call.name for call in listed] == ["a__b", "a__c"]
+
+
+def test_a_fenced_call_that_does_not_parse_is_a_call_with_an_error() -> None:
+    _, (call,) = parse_text_tool_calls('```json\n{"name": "rail__search", "arguments": {"query": \n```', fenced=True)
+    assert call.name == "rail__search"
+    assert not call.ok
+    assert "not valid JSON" in call.error
+
+
+def test_json_that_is_not_a_call_stays_text() -> None:
+    text = '```json\n{"city": "Leeds", "name": "Maya"}\n```'
+    assert parse_text_tool_calls(text, fenced=True) == (text, ())

@@ -47,8 +47,9 @@ def test_arbitrary_text_gives_a_value_or_an_output_problem(text: str) -> None:
 def test_the_last_block_wins_and_reasoning_is_ignored() -> None:
     text = "<think>maybe <query>draft</query></think>Here: <query>first</query> no, <query> final </query>"
     assert tagged(text, "query") == "final"
-    with pytest.raises(OutputProblem, match="not closed"):
-        tagged("<query>half", "query")
+    assert tagged("<query>half", "query") == "half"  # a close tag never written: the rest is the answer
+    with pytest.raises(OutputProblem, match="no <query>"):
+        tagged("half", "query")
     with pytest.raises(OutputProblem, match="is empty"):
         tagged("<query> </query>", "query")
 

@@ -50,13 +50,14 @@ def test_story_good_answer_is_returned_and_accounted_to_the_story_stage(fake_llm
 
 
 def test_story_malformed_answer_is_retried_with_the_problem(fake_llm: ScriptedLLM) -> None:
-    fake_llm.reply(STORY).reply(f"<story>{STORY} She first calls notes__tag_note.</story>").reply(
+    fake_llm.reply("<tale>wrong tag</tale>").reply(f"<story>{STORY} She first calls notes__tag_note.</story>").reply(
         f"<story>{STORY}</story>"
     )
     assert LLMStory(model=MODEL).tell(CHAIN, context(fake_llm)) == STORY
     assert "no <story>" in last_user(fake_llm, 1)
     assert "names the tool(s) notes__tag_note" in last_user(fake_llm, 2)
     assert fake_llm.requests[2].messages[-2].role == "assistant"  # the failed answer is in the history
+    assert len(fake_llm.requests[2].messages) == 4, "only the latest failed answer is sent back"
 
 
 def test_story_that_never_validates_drops_the_chain_with_the_reason(fake_llm: ScriptedLLM) -> None:

@@ -95,9 +95,9 @@ def failed_details(report: VerificationReport) -> dict[str, str]:
     return {check.name: check.detail for check in report.failures}
 
 
-def test_the_gates_are_the_six_documented_ones_and_report_under_their_names() -> None:
+def test_the_gates_are_the_seven_documented_ones_and_report_under_their_names() -> None:
     names = [gate.name for gate in GATES]
-    assert names == ["gold_replay", "noop", "minimal", "read_answer", "solvable", "unique"]
+    assert names == ["gold_replay", "noop", "minimal", "read_answer", "solvable", "quality", "unique"]
     reports = run_gates(good_task("write"), GATES, context())
     assert [report.verifier for report in reports] == [f"core/{name}" for name in names]
     assert all(report.subject == good_task("write").id for report in reports)

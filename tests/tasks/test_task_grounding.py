@@ -153,7 +153,13 @@ def test_a_task_is_a_write_task_exactly_when_a_gold_call_writes(seed: int) -> No
     task, _ = grounded_task(seed)
     writes = any(gold.effect == "write" for gold in task.gold_calls)
     assert task.kind == ("write" if writes else "read")
-    assert [gold.call.qualified_name for gold in task.gold_calls] == list(chain_for(seed).tools)
+    names = [gold.call.qualified_name for gold in task.gold_calls]
+    tools = list(chain_for(seed).tools)
+    # The world may support only the chain's first steps (at least two): they make the task.
+    assert names == tools[: len(names)]
+    assert len(names) == len(tools) or (
+        len(names) >= 2 and task.provenance["grounded_steps"] == f"{len(names)} of {len(tools)}"
+    )
 
 
 # --- chains that cannot be grounded ----------------------------------------------------------------

@@ -32,6 +32,8 @@ KEYS = {
     "implicit_share",
     "identifiers_stated",
     "mean_gold_calls",
+    "solvable_share",
+    "quality",
 }
 
 
@@ -52,7 +54,7 @@ def invoke(*args: str) -> Result:
 @pytest.fixture(scope="module")
 def made(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     out = tmp_path_factory.mktemp("tasks") / "run"
-    result = invoke("tasks", "make", "-n", "12", "--seed", "5", "--out", str(out), "--json")
+    result = invoke("tasks", "make", "--chains", "12", "--seed", "5", "--out", str(out), "--json")
     assert result.exit_code == 0, result.output
     return out, json.loads(result.stdout)
 
@@ -116,13 +118,24 @@ def test_stats_in_words_state_the_counts(made: tuple[Path, dict[str, Any]]) -> N
 
 def test_the_same_seed_makes_the_same_figures(made: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
     _, stats = made
-    again = invoke("tasks", "make", "-n", "12", "--seed", "5", "--out", str(tmp_path / "again"), "--json")
+    again = invoke("tasks", "make", "--chains", "12", "--seed", "5", "--out", str(tmp_path / "again"), "--json")
     assert json.loads(again.stdout) == stats
+    # The same bytes, not only the same counts: every kept task's record, story and requests included.
+    first, second = (_kept_records(path) for path in (made[0], tmp_path / "again"))
+    assert first == second
+    assert first
+
+
+def _kept_records(run: Path) -> list[str]:
+    from envfactory_core.serialize import dumps
+
+    with RunStore(run, create=False) as store:
+        return [dumps(task) for _, task, _ in PipelineStore(store).kept()]
 
 
 def test_env_limits_the_tasks_to_that_environment(tmp_path: Path) -> None:
     out = tmp_path / "notes"
-    result = invoke("tasks", "make", "-n", "6", "--env", "notes", "--out", str(out), "--json")
+    result = invoke("tasks", "make", "--chains", "6", "--env", "notes", "--out", str(out), "--json")
     assert result.exit_code == 0, result.output
     with RunStore(out, create=False) as store:
         tasks = [task for _, task, _ in PipelineStore(store).kept()]
@@ -141,7 +154,7 @@ def test_env_limits_the_tasks_to_that_environment(tmp_path: Path) -> None:
         (["--writer", "core/implicit"], ["--writer", "unknown writer", "core/implicit", "core/template"]),
         (["--refiner", "core/template"], ["--refiner", "unknown refiner", "core/template", "core/implicit"]),
         (["--env", "nosuch"], ["environment", "nosuch"]),
-        (["-n", "0"], ["-n"]),
+        (["--chains", "0"], ["--chains"]),
     ],
 )
 def test_make_with_a_bad_option_exits_non_zero_naming_it(options: list[str], words: list[str], tmp_path: Path) -> None:
@@ -157,7 +170,7 @@ def test_make_with_a_bad_option_exits_non_zero_naming_it(options: list[str], wor
 def test_stats_of_a_missing_or_non_run_directory_exits_non_zero_without_a_traceback(tmp_path: Path) -> None:
     missing = invoke("tasks", "stats", str(tmp_path / "missing"))
     assert missing.exit_code == 2
-    assert "RUN_DIR" in missing.output
+    assert "RUN" in missing.output
     assert "does not exist" in missing.output
     empty = tmp_path / "empty"
     empty.mkdir()

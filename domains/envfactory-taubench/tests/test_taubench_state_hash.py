@@ -9,7 +9,14 @@ from typing import Any
 
 from envfactory_taubench.replay import same_json
 from envfactory_taubench.schema import state_to_view, view_to_state
-from envfactory_taubench.state_hash import EpisodeStateHasher, _tuple_text, hashable, state_hash, view_hash
+from envfactory_taubench.state_hash import (
+    EpisodeStateHasher,
+    TupleTextHash,
+    _tuple_text,
+    hashable,
+    state_hash,
+    view_hash,
+)
 from envfactory_taubench.testing import small_view
 from envfactory_taubench.upstream import INITIAL_STATE_HASH
 from hypothesis import HealthCheck, given, settings
@@ -134,3 +141,50 @@ def test_incremental_hash_equals_the_hash_from_scratch(small_environment, calls)
             assert hasher.hash(episode) == reference_hash(state_to_view(episode.state()))
         episode.reset()
         assert hasher.hash(episode) == reference_hash(small_view())
+
+
+record_keys = st.text(alphabet="abcdefgh", min_size=1, max_size=3)
+tables_strategy = st.dictionaries(
+    st.sampled_from(["flights", "reservations", "users", "x"]),
+    st.dictionaries(record_keys, json_values, max_size=12),
+    min_size=1,
+    max_size=4,
+)
+
+
+@given(
+    tables_strategy,
+    st.lists(st.tuples(st.integers(0, 3), record_keys, st.one_of(st.none(), json_values)), max_size=8),
+    st.integers(1, 5),
+)
+@settings(max_examples=300)
+def test_midstate_hash_equals_the_full_hash_under_any_edits(tables, edits, every):
+    """Insertions, updates and removals anywhere, with midstates every few records, give the full hash."""
+    texts = {name: {key: str((key, hashable(value))) for key, value in rows.items()} for name, rows in tables.items()}
+    hasher = TupleTextHash(texts, checkpoint_every=every)
+    view: dict[str, dict[str, Any]] = {name: dict(rows) for name, rows in tables.items()}
+    assert hasher.initial == reference_hash(view)
+    changes: dict[str, dict[str, str | None]] = {}
+    names = sorted(tables)
+    for table_index, key, value in edits:
+        name = names[table_index % len(names)]
+        if value is None:
+            view[name].pop(key, None)
+            changes.setdefault(name, {})[key] = None
+        else:
+            view[name][key] = value
+            changes.setdefault(name, {})[key] = str((key, hashable(value)))
+    assert hasher.hexdigest(changes) == reference_hash(view)
+    assert hasher.full_text(changes) == str(hashable(view))
+
+
+def test_midstate_hash_of_the_shared_data_after_edits_equals_the_full_hash(shared_environment, shared_replayer):
+    """On the real airline data: a cancellation and a certificate hash as the whole state does."""
+    replay = shared_replayer.replay(
+        [
+            ("cancel_reservation", {"reservation_id": "4WQ150"}),
+            ("send_certificate", {"user_id": "mia_li_3668", "amount": 50}),
+        ]
+    )
+    assert replay.state_hash == reference_hash(state_to_view(shared_replayer.final_state()))
+    assert replay.state_hash != INITIAL_STATE_HASH

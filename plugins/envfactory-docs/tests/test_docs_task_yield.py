@@ -12,6 +12,7 @@ from envfactory_docs.tasks import stats_markdown
 
 from envfactory_core import load_registry
 from envfactory_core.cli.tasks import task_pipeline_text, task_stats
+from envfactory_core.env.catalog import environment_catalog
 from envfactory_core.pipeline import parse_pipeline, run_pipeline
 from envfactory_core.pipeline.runner import RunOptions
 from envfactory_core.store import RunStore
@@ -30,7 +31,7 @@ def stats(tmp_path_factory: pytest.TempPathFactory) -> dict:
     registry = load_registry()
     run_pipeline(parse_pipeline(text, registry, source="<yield>"), registry, RunOptions(out=out), pipeline_text=text)
     with RunStore(out, create=False) as store:
-        figures = task_stats(store)
+        figures = task_stats(store, environment_catalog(registry))
     shutil.rmtree(out, ignore_errors=True)
     return figures
 
@@ -59,3 +60,16 @@ def test_the_docs_state_these_figures(stats: dict) -> None:
         "regenerate it with: envfactory tasks make -n 500 --seed 0 --out RUN && "
         "envfactory docs tasks RUN --out docs/explanation/tasks.md"
     )
+
+
+@pytest.mark.slow
+def test_the_requests_read_like_a_persons_and_the_chains_hold_together(stats: dict) -> None:
+    quality = stats["quality"]
+    assert quality["description_copy_share"] <= 0.02
+    assert quality["parenthesis_share"] <= 0.02
+    assert quality["distinct_4gram_ratio"] >= 0.7
+    assert quality["repeated_reference_share"] == 0
+    assert quality["value_range_violations"] == 0
+    assert quality["undo_pair_share"] == 0
+    assert quality["cross_environment_unshared"] == 0
+    assert stats["solvable_share"] == 1.0

@@ -37,7 +37,7 @@ def invoke(*args: str) -> Result:
 @pytest.fixture(scope="module")
 def made(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     out = tmp_path_factory.mktemp("tasks") / "run"
-    result = invoke("tasks", "make", "-n", "12", "--seed", "5", "--out", str(out), "--json")
+    result = invoke("tasks", "make", "--chains", "12", "--seed", "5", "--out", str(out), "--json")
     assert result.exit_code == 0, result.output
     return out, json.loads(result.stdout)
 
@@ -57,7 +57,7 @@ def test_docs_tasks_starts_a_missing_page_with_the_section(made: tuple[Path, dic
     text = page.read_text(encoding="utf-8")
     assert text.startswith("# Tasks\n")
     section = section_of(text)
-    assert "tasks make -n 12 --seed 5 --out RUN" in section
+    assert "tasks make --chains 12 --seed 5 --out RUN" in section
     assert "`envfactory docs tasks RUN --out PAGE`" in section
     assert f"| Chains sampled along the tool graph | {stats['sampled']} |" in section
     assert f"| Kept: grounded and passing every quality gate | {stats['kept']} (" in section

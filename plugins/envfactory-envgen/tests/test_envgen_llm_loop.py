@@ -201,3 +201,43 @@ def test_the_builder_prompt_carries_the_sdk_reference_and_an_example(
     assert "envfactory_envgen.runtime" in system  # the import allow-list
     assert '"name": "complete_task"' in user
     assert "TaskBoard" in user
+
+
+def test_a_module_in_a_fenced_block_without_the_tag_is_read(
+    llm_registry: Registry, fake_llm: ScriptedLLM, tmp_path: Path
+) -> None:
+    fake_llm.reply(f"Here is the module:\n\n```python\n{GOOD}```\nIt registers every tool.")  # no <tool_code>
+    fake_llm.reply(f"<scenarios>{SCENARIOS}</scenarios>")
+    summary, _ = _build(llm_registry, fake_llm, tmp_path / "run")
+    assert summary.outcomes[0].status == "verified", summary.outcomes[0].reason
+    assert len(fake_llm.requests) == 2, "read on the first answer: no re-ask"
+
+
+def test_an_unclosed_tool_code_tag_is_read_to_the_end(
+    llm_registry: Registry, fake_llm: ScriptedLLM, tmp_path: Path
+) -> None:
+    fake_llm.reply(f"<tool_code>\n```python\n{GOOD}```")
+    fake_llm.reply(f"<scenarios>{SCENARIOS}</scenarios>")
+    summary, _ = _build(llm_registry, fake_llm, tmp_path / "run")
+    assert summary.outcomes[0].status == "verified", summary.outcomes[0].reason
+
+
+def test_a_client_the_build_makes_is_closed(
+    llm_registry: Registry, fake_llm: ScriptedLLM, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from envfactory_core.llm import LLMClient
+
+    closed: list[LLMClient] = []
+    original = LLMClient.close
+
+    def close(self: LLMClient) -> None:
+        closed.append(self)
+        original(self)
+
+    monkeypatch.setattr(LLMClient, "close", close)
+    fake_llm.reply(code_reply(GOOD)).reply(f"<scenarios>{SCENARIOS}</scenarios>")
+    summary = run_build(
+        [METADATA], registry=llm_registry, builder="envgen/llm_builder", model=MODEL, run_dir=tmp_path / "run"
+    )
+    assert summary.outcomes[0].status == "verified", summary.outcomes[0].reason
+    assert len(closed) == 1, "the client run_build made is closed (no unclosed HTTP session)"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import anyio
 import pytest
 from envfactory_mcp import EPISODE_ID_KEY, EPISODE_SCOPE_KEY
@@ -38,11 +40,11 @@ def test_http_lists_exact_schemas_and_calls_tools(fixture_envs, http_server, mod
     assert again.structured_content["balance"] == start + 9
     assert again.meta[EPISODE_ID_KEY] == meta[EPISODE_ID_KEY]
     assert bad.is_error is True
-    assert bad.structured_content["error"] == {
+    assert json.loads(bad.content[0].text)["error"] == {
         "kind": "invalid_arguments",
-        "message": bad.structured_content["error"]["message"],
+        "message": json.loads(bad.content[0].text)["error"]["message"],
         "argument": "amount",
-        "expected": bad.structured_content["error"]["expected"],
+        "expected": json.loads(bad.content[0].text)["error"]["expected"],
     }
 
 

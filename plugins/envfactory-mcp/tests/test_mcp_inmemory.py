@@ -98,11 +98,11 @@ def test_bad_calls_are_tool_errors_with_structured_failures(fixture_envs, mode):
     for name, kind in expected_kinds.items():
         result = results[name]
         assert result.is_error is True, name
-        assert result.structured_content["error"]["kind"] == kind, name
-        assert json.loads(result.content[0].text) == result.structured_content
-    assert results["invalid"].structured_content["error"]["argument"] == "amount"
-    assert results["missing"].structured_content["error"]["argument"] == "account_id"
-    assert results["bad_id"].structured_content["error"]["argument"] == f"_meta.{EPISODE_ID_KEY}"
+        assert json.loads(result.content[0].text)["error"]["kind"] == kind, name
+        assert result.structured_content is None, name
+    assert json.loads(results["invalid"].content[0].text)["error"]["argument"] == "amount"
+    assert json.loads(results["missing"].content[0].text)["error"]["argument"] == "account_id"
+    assert json.loads(results["bad_id"].content[0].text)["error"]["argument"] == f"_meta.{EPISODE_ID_KEY}"
     assert results["named"].is_error is False
 
 
@@ -118,7 +118,7 @@ def test_management_is_absent_unless_enabled(fixture_envs):
     names, reset, capabilities = run(scenario)
     assert not any(name.startswith("envfactory__") for name in names)
     assert reset.is_error is True
-    assert reset.structured_content["error"]["kind"] == "unknown_tool"
+    assert json.loads(reset.content[0].text)["error"]["kind"] == "unknown_tool"
     assert capabilities.resources is None
 
 
@@ -155,8 +155,8 @@ def test_management_tools_reset_hash_diff_and_close(fixture_envs, mode):
     assert state_hash.structured_content["environments"] == reference.hashes()
     changes = diff.structured_content["changes"]
     assert [(c["environment"], c["table"], c["change"]) for c in changes] == [("notes", "notes", "added")]
-    assert both.structured_content["error"]["kind"] == "invalid_arguments"
-    assert "mars" in stranger.structured_content["error"]["message"]
+    assert json.loads(both.content[0].text)["error"]["kind"] == "invalid_arguments"
+    assert "mars" in json.loads(stranger.content[0].text)["error"]["message"]
     assert (
         to_state.structured_content["state_hash"]
         == World.open([fixture_envs.ledger, fixture_envs.notes], seed=9).state_hash()

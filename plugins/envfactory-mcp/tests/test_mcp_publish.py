@@ -43,7 +43,7 @@ def test_a_failure_is_a_tool_error_with_the_in_process_payload():
     )
     result = publish_result(failure, protocol_version=MODERN)
     assert result.is_error is True
-    assert result.structured_content == failure.as_payload()
+    assert result.structured_content is None
     assert json.loads(result.content[0].text) == failure.as_payload()
 
 

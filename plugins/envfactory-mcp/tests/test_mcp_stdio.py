@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -46,8 +47,8 @@ def test_stdio_lists_exact_schemas_and_calls_tools(fixture_envs, serve_command, 
     assert again.structured_content == {"account_id": "acc_3", "balance": start + 25}
     assert again.meta[EPISODE_SCOPE_KEY] == "connection"
     assert bad.is_error is True
-    assert bad.structured_content["error"]["kind"] == "invalid_arguments"
-    assert bad.structured_content["error"]["argument"] == "amount"
+    assert json.loads(bad.content[0].text)["error"]["kind"] == "invalid_arguments"
+    assert json.loads(bad.content[0].text)["error"]["argument"] == "amount"
 
 
 def test_the_envfactory_serve_command_speaks_stdio(fixture_plugins_dir, child_env):
@@ -59,7 +60,7 @@ def test_the_envfactory_serve_command_speaks_stdio(fixture_plugins_dir, child_en
     assert read.is_error is False
     assert write.structured_content["title"] == "groceries"
     assert again.structured_content == {"count": 1}
-    assert bad.structured_content["error"]["kind"] == "unknown_tool"
+    assert json.loads(bad.content[0].text)["error"]["kind"] == "unknown_tool"
 
 
 def _exercise_prefixed(command, env):

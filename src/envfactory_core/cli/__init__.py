@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import click
 
 from .. import __version__
+from ..distributions import PLUGIN_COMMANDS, install_command
 from ..errors import EnvFactoryError
 from ..plugins import make_plugin_manager
 from .app import App, pass_app
@@ -30,10 +31,44 @@ def _plugins_dirs(argv: Sequence[str]) -> list[str]:
     return found
 
 
+def _without_plugins_dirs(argv: Sequence[str]) -> list[str]:
+    """``argv`` with every ``--plugins-dir`` moved to the front, so it works after the command too."""
+    rest: list[str] = []
+    skip = False
+    for index, word in enumerate(argv):
+        if skip:
+            skip = False
+            continue
+        if word == "--plugins-dir" and index + 1 < len(argv):
+            skip = True
+            continue
+        if word.startswith("--plugins-dir="):
+            continue
+        rest.append(word)
+    return rest
+
+
+class _Commands(click.Group):
+    """The top-level group: an unknown command a plugin would bring says which one, and how to install it."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and self.get_command(ctx, name) is None and name in PLUGIN_COMMANDS:
+            distribution = PLUGIN_COMMANDS[name]
+            raise click.UsageError(
+                f"No such command {name!r}: it comes with the {distribution} package, which is not installed. "
+                f"Install it with: {install_command(distribution)}",
+                ctx,
+            )
+        return super().resolve_command(ctx, args)
+
+
 def build_cli(app: App) -> click.Group:
     """The command group with every built-in and plugin command."""
 
-    @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+    @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
     @click.version_option(__version__, "--version", prog_name="envfactory", message="%(prog)s %(version)s")
     @click.option(
         "--plugins-dir",
@@ -61,6 +96,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``envfactory`` command."""
     args = list(sys.argv[1:] if argv is None else argv)
     directories = tuple(_plugins_dirs(args))
+    args = [word for directory in directories for word in ("--plugins-dir", directory)] + _without_plugins_dirs(args)
     try:
         manager = make_plugin_manager(plugins_dirs=directories)
     except EnvFactoryError as error:

@@ -36,7 +36,7 @@ def _counted(items: Iterator[ExportItem], progress: Progress | None, total: int)
 
 
 @click.command("export")
-@click.argument("run_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("run_dir", metavar="RUN", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--format",
     "format_name",
@@ -49,7 +49,7 @@ def _counted(items: Iterator[ExportItem], progress: Progress | None, total: int)
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Directory to write into [default: RUN_DIR/exports/<format>]. Must be empty or new (see --overwrite).",
+    help="Directory to write into [default: RUN/exports/<format>]. Must be empty or new (see --overwrite).",
 )
 @click.option(
     "--split",
@@ -68,12 +68,13 @@ def _counted(items: Iterator[ExportItem], progress: Progress | None, total: int)
 )
 @click.option("--reward", default="core/envfactory", show_default=True, help="The reward --min-reward reads.")
 @click.option(
-    "--environment",
+    "--env",
     "environments",
     multiple=True,
     metavar="NAME",
     help="Keep tasks whose environments are all among these (repeatable).",
 )
+@click.option("--environment", "environments", multiple=True, hidden=True, help="Deprecated spelling of --env.")
 @click.option(
     "--domain", "domains", multiple=True, metavar="NAME", help="Keep tasks whose environments are all of these domains."
 )
@@ -103,7 +104,7 @@ def export_command(
     overwrite: bool,
     as_json: bool,
 ) -> None:
-    """Export the kept tasks of the run in RUN_DIR as training data in one format.
+    """Export the kept tasks of the run in RUN as training data in one format.
 
     Tasks stream from the run store in chain order, each with its trajectory, tools and world
     states; the exporter writes one file per split (train, validation) plus any side files its

@@ -418,7 +418,10 @@ def _chain_summary(chains: Sequence[ToolChain]) -> dict[str, Any]:
     show_default=True,
     help="Registered sampler: core/topology, core/random_walk, core/coverage, or a plugin's.",
 )
-@click.option("-n", "count", type=click.IntRange(min=0), default=10, show_default=True, help="How many chains.")
+@click.option("--chains", "count", type=click.IntRange(min=0), default=10, show_default=True, help="How many chains.")
+@click.option(
+    "-n", "count", type=click.IntRange(min=0), default=10, hidden=True, help="Deprecated spelling of --chains."
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Batch seed: the same seed gives the same chains.")
 @click.option(
     "--option",

@@ -100,8 +100,15 @@ def client_from_options(
 
 
 def _config_option(function: F) -> F:
-    return click.option(
+    function = click.option(
         "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        hidden=True,
+        help="Deprecated spelling of --llm-config.",
+    )(function)
+    return click.option(
+        "--llm-config",
         "config_path",
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
@@ -279,7 +286,7 @@ def usage_table(totals: UsageTotals, *, title: str = "LLM usage") -> Table:
 
 
 @llm_group.command("usage")
-@click.argument("run_dir", type=click.Path(path_type=Path))
+@click.argument("run_dir", metavar="RUN", type=click.Path(path_type=Path))
 @click.option(
     "--by",
     type=click.Choice(["stage-model", "stage"]),

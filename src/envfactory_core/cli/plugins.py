@@ -38,14 +38,27 @@ def plugin_inventory(app: App) -> list[dict[str, object]]:
 
 @click.command("plugins")
 @click.option("--builtin/--no-builtin", default=True, help="Include the built-in plugins (default: yes).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (every field) instead of a table.")
 @pass_app
 @handle_errors
-def plugins_command(app: App, builtin: bool) -> None:
-    """List loaded plugins as JSON: version, hooks implemented, components registered."""
+def plugins_command(app: App, builtin: bool, as_json: bool) -> None:
+    """List loaded plugins: distribution, version, hooks implemented, components registered."""
     inventory = plugin_inventory(app)
     if not builtin:
         inventory = [item for item in inventory if not item["builtin"]]
-    echo_json(inventory)
+    if as_json:
+        echo_json(inventory)
+        return
+    table = Table(title="loaded plugins")
+    for column in ("plugin", "distribution", "version", "components"):
+        table.add_column(column)
+    for item in inventory:
+        components = item["components"]
+        count = sum(len(names) for names in components.values()) if isinstance(components, dict) else 0
+        table.add_row(
+            str(item["name"]), str(item["distribution"] or "(built-in)"), str(item["version"] or ""), str(count)
+        )
+    stdout_console().print(table)
 
 
 @click.command("components")

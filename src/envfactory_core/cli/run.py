@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -50,6 +51,9 @@ def _outcome_json(outcome: RunOutcome) -> dict[str, Any]:
         "stopped": outcome.stopped,
         "repaired_exports": outcome.repaired_exports,
         "llm_usage": outcome.llm_usage,
+        "llm_answers": outcome.llm_answers,
+        "chains": outcome.chains,
+        "processed": outcome.processed,
     }
 
 
@@ -80,7 +84,7 @@ def _stage_line(stage: dict[str, Any]) -> str:
     return json.dumps(detail)
 
 
-def print_summary(outcome: RunOutcome) -> None:
+def print_summary(outcome: RunOutcome, quality: dict[str, Any] | None = None) -> None:
     console = stdout_console()
     table = Table(title=f"envfactory run → {outcome.out}", show_header=True)
     table.add_column("stage")
@@ -92,6 +96,33 @@ def print_summary(outcome: RunOutcome) -> None:
         table.add_row("dropped", f"{count} × {reason}", "")
     for reward, mean in outcome.rewards.items():
         table.add_row("reward", f"{reward}: mean {mean:.3f}", "")
+    if quality and quality.get("user_turns"):
+        table.add_row(
+            "quality",
+            f"description copy {quality['description_copy_share']:.1%}, "
+            f"parenthesis {quality['parenthesis_share']:.1%}, "
+            f"distinct 4-grams {quality['distinct_4gram_ratio']:.2f}, repeated references "
+            f"{quality['repeated_reference_share']:.1%}, implicit {quality['implicit_share']:.0%}, solvable "
+            f"{quality['solvable_share']:.0%}",
+            "",
+        )
+        table.add_row(
+            "coherence",
+            f"undo pairs {quality['undo_pair_share']:.1%}, value-range violations {quality['value_range_violations']}, "
+            f"unshared environments {quality['cross_environment_unshared']} of {quality['cross_environment_tasks']}",
+            "",
+        )
+    answers = outcome.llm_answers or {}
+    for stage, count in answers.get("answers", {}).items():
+        rejected = answers.get("rejected", {}).get(stage, 0)
+        invalid = answers.get("invalid", {}).get(stage, 0)
+        exhausted = answers.get("exhausted", {}).get(stage, 0)
+        text = f"{stage}: {count} answers, {rejected} unreadable (format), {invalid} failed the checks (content)"
+        table.add_row("llm answers", text + (f", {exhausted} questions gave up" if exhausted else ""), "")
+    for shape, count in answers.get("shapes", {}).items():
+        table.add_row("llm format", f"{count} × {shape} (read leniently)", "")
+    for what, count in answers.get("fallbacks", {}).items():
+        table.add_row("fallback", f"{count} × {what}", "")
     for export in outcome.exports:
         noun = "record" if export["records"] == 1 else "records"
         table.add_row("file", f"{export['path']} ({export['records']} {noun})", "")
@@ -111,8 +142,6 @@ def print_summary(outcome: RunOutcome) -> None:
             highlight=False,
         )
     if outcome.stopped:
-        from rich.markup import escape
-
         err.print(
             f"[yellow]Stopped before finishing: {escape(outcome.stopped)}. Kept {outcome.kept} of {outcome.target} "
             "tasks so far; nothing was exported yet.[/yellow]"
@@ -127,12 +156,32 @@ def print_summary(outcome: RunOutcome) -> None:
         )
         return
     if outcome.state == "exhausted":
-        err.print(
-            f"[yellow]Kept {outcome.kept} of the {outcome.target} tasks asked for: the sampled chains ran out. "
-            "Raise chains_per_task in the pipeline file to sample more.[/yellow]"
-        )
+        err.print(f"[yellow]{escape(shortfall(outcome))}[/yellow]", highlight=False)
     if not outcome.did_work:
         err.print(f"Nothing to do: the run in {outcome.out} is complete.")
+
+
+def shortfall(outcome: RunOutcome) -> str:
+    """Why a finished run kept fewer tasks than asked, by reason; the advice fits the cause."""
+    kept, target = outcome.kept, outcome.target
+    reasons = sorted(outcome.drop_reasons.items(), key=lambda item: (-item[1], item[0]))
+    listed = ", ".join(f"{count} × {reason}" for reason, count in reasons[:5]) or "none"
+    head = f"Kept {kept} of the {target} tasks asked for; {outcome.processed} of {outcome.chains} chains processed"
+    failed = sum(count for reason, count in reasons if reason.split(": ", 1)[-1].startswith("llm_"))
+    advice = []
+    if failed:
+        advice.append(
+            f"{failed} chains were dropped because an LLM call failed: fix it, then re-run with --retry-failed"
+        )
+    if kept == 0 and reasons:
+        top_reason, top_count = reasons[0]
+        advice.append(
+            f"no chain got through; {top_count} were dropped at {top_reason}: fix that stage, "
+            "since more chains would be dropped there too"
+        )
+    elif outcome.processed >= outcome.chains:
+        advice.append("the sampled chains ran out: raise chains_per_task in the pipeline file to sample more")
+    return f"{head}; dropped: {listed}. " + "; ".join(advice) + "."
 
 
 def resolve_executor(app: App, name: str) -> str:
@@ -155,7 +204,7 @@ class _ProgressReporter:
     def __enter__(self) -> _ProgressReporter:
         if self.enabled:
             self.progress = Progress(
-                TextColumn("{task.description:<10}"),
+                TextColumn("{task.description:<12}"),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
@@ -173,8 +222,13 @@ class _ProgressReporter:
         if self.progress is None:
             return
         if stage not in self.bars:
-            self.bars[stage] = self.progress.add_task(stage, total=total)
-        self.progress.update(self.bars[stage], completed=done, total=total)
+            self.bars[stage] = self.progress.add_task(stage, total=total or None)
+        self.progress.update(self.bars[stage], completed=done, total=total or None)
+
+    def detail(self, stage: str, text: str) -> None:
+        """Replace the label of ``stage``'s bar (kept and dropped chains; LLM calls, tokens and cost)."""
+        if self.progress is not None and stage in self.bars:
+            self.progress.update(self.bars[stage], description=text)
 
 
 @click.command("run")
@@ -188,7 +242,7 @@ class _ProgressReporter:
     help="The run directory.",
 )
 @click.option("--seed", type=int, default=None, help="Override the pipeline's seed.")
-@click.option("--tasks", type=click.IntRange(min=1), default=None, help="Override how many tasks to keep.")
+@click.option("-n", "--tasks", type=click.IntRange(min=1), default=None, help="Override how many tasks to keep.")
 @click.option(
     "--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes for work items."
 )
@@ -207,6 +261,12 @@ class _ProgressReporter:
 )
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--retry-failed",
+    is_flag=True,
+    help="Process again the chains dropped because an LLM call failed, while tasks are still missing "
+    "(by default a re-run keeps those drops and never repeats the failing call).",
+)
 @llm_client_options
 @pass_app
 @handle_errors
@@ -222,6 +282,7 @@ def run_command(
     restart: bool,
     quiet: bool,
     as_json: bool,
+    retry_failed: bool,
     llm_config: Path | None,
     llm_concurrency: int | None,
     max_calls: int | None,
@@ -238,8 +299,10 @@ def run_command(
 
     Pipelines with LLM components cache every answer in the run store, so a re-run costs no
     calls. --max-cost and --max-calls stop the run cleanly at the cap (the task in progress is
-    not kept, nothing is exported); run again with a larger cap to resume. The summary shows
-    LLM calls, tokens and cost by stage and model.
+    not kept, nothing is exported); run again with a larger cap to resume. A chain whose LLM call
+    fails for good (a refusal, a context overflow) is dropped with the reason and the run goes
+    on; a re-run does not call it again unless --retry-failed. The summary shows LLM calls,
+    tokens and cost by stage and model, answers rejected for their format, and every fallback.
     """
     if pipeline_file is not None:
         text = read_pipeline_file(pipeline_file)
@@ -261,6 +324,7 @@ def run_command(
         executor=executor,
         plugins_dirs=tuple(app.plugins_dirs),
         llm=llm,
+        retry_failed=retry_failed,
         reverify=reverify,
     )
     if restart:
@@ -268,10 +332,21 @@ def run_command(
     enabled = not quiet and sys.stderr.isatty()
     with _ProgressReporter(enabled) as reporter:
         outcome = run_pipeline(pipeline, app.registry, options, pipeline_text=text, report=reporter)
+    quality = run_quality(app, out)
     if as_json:
-        echo_json(_outcome_json(outcome))
+        echo_json({**_outcome_json(outcome), "quality": quality})
     else:
-        print_summary(outcome)
+        print_summary(outcome, quality)
+
+
+def run_quality(app: App, out: Path) -> dict[str, Any]:
+    """The quality figures of the run's kept tasks (those ``envfactory tasks stats`` reports)."""
+    from ..env.catalog import environment_catalog
+    from .tasks import task_stats
+
+    with RunStore(out, create=False) as store:
+        stats = task_stats(store, environment_catalog(app.registry))
+    return {**stats["quality"], "implicit_share": stats["implicit_share"], "solvable_share": stats["solvable_share"]}
 
 
 @click.group("runs")
@@ -344,11 +419,11 @@ def runs_list(root: Path, as_json: bool) -> None:
 
 
 @runs_group.command("show")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", metavar="RUN", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @handle_errors
 def runs_show(directory: Path, as_json: bool) -> None:
-    """The summary of the run in DIRECTORY."""
+    """The summary of the run in RUN."""
     outcome = _outcome_of(directory)
     if as_json:
         echo_json(_outcome_json(outcome))
@@ -357,10 +432,10 @@ def runs_show(directory: Path, as_json: bool) -> None:
 
 
 @runs_group.command("restore")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", metavar="RUN", type=click.Path(file_okay=False, path_type=Path))
 @handle_errors
 def runs_restore(directory: Path) -> None:
-    """Put back the backup of the run store in DIRECTORY (taken at the end of its last finished stage).
+    """Put back the backup of the run store in RUN (taken at the end of its last finished stage).
 
     The current store is kept as run.sqlite.damaged. Run the same `envfactory run` command
     again afterwards: it resumes from the stage after the backup's.
@@ -407,13 +482,13 @@ def init_command(path: Path, force: bool, model: str | None) -> None:
 
 
 @click.command("browse")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path(DEFAULT_OUT))
+@click.argument("directory", metavar="RUN", type=click.Path(file_okay=False, path_type=Path), default=Path(DEFAULT_OUT))
 @click.option("--port", type=int, default=8001, show_default=True, help="Port for datasette.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
 @click.option("--open/--no-open", "open_browser", default=True, show_default=True, help="Open a web browser.")
 @handle_errors
 def browse_command(directory: Path, port: int, host: str, open_browser: bool) -> None:
-    """Open the run store of DIRECTORY in datasette (needs the `browse` extra).
+    """Open the run store of RUN in datasette (needs the `browse` extra).
 
     The run summary is at /-/envfactory/run; tasks, trajectories and environments link to their pages.
     """

@@ -8,18 +8,20 @@ what became of them (``envfactory docs examples``, from envfactory-docs, renders
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import click
 
+from ..env import Environment
 from ..pipeline import parse_pipeline, run_pipeline
 from ..pipeline.config import component_problem
 from ..pipeline.runner import RunOptions
 from ..registry import Registry
 from ..store import RunStore
 from ..store.pipeline import PipelineStore
-from ..tasks.requests import identifier_count
+from ..tasks.requests import identifier_count, solvability_problems
 from .app import App, echo_json, fail, handle_errors, pass_app, stdout_console
 
 __all__ = ["tasks_group", "task_pipeline_text"]
@@ -53,8 +55,13 @@ def task_pipeline_text(
     return header + "\n" + "\n\n".join(stages) + "\n"
 
 
-def task_stats(store: RunStore) -> dict[str, Any]:
-    """What became of the sampled chains: grounded, kept, dropped by reason, implicit share."""
+def task_stats(store: RunStore, environments: Mapping[str, Environment] | None = None) -> dict[str, Any]:
+    """What became of the sampled chains: grounded, kept, dropped by reason, implicit share, solvability,
+    and the quality figures (:func:`~envfactory_core.tasks.quality.quality_figures`).
+
+    ``environments`` (the installed ones by name) give the tool descriptions the copy share is
+    measured against and the clocks of the date checks; without them the figures use none.
+    """
     pipeline_store = PipelineStore(store)
     sampled = int(store.connection.execute("SELECT COUNT(*) FROM chains").fetchone()[0])
     processed = int(store.connection.execute("SELECT COUNT(*) FROM items").fetchone()[0])
@@ -66,7 +73,9 @@ def task_stats(store: RunStore) -> dict[str, Any]:
     calls = 0
     raw_ids = 0
     refined_ids = 0
-    for _, task, _ in pipeline_store.kept():
+    kept_tasks = [task for _, task, _ in pipeline_store.kept()]
+    unsolvable = sum(1 for task in kept_tasks if solvability_problems(task))
+    for task in kept_tasks:
         calls += len(task.gold_calls)
         if len(task.gold_calls) >= 2:
             multi += 1
@@ -88,7 +97,26 @@ def task_stats(store: RunStore) -> dict[str, Any]:
         "implicit_share": round(fewer / multi, 4) if multi else 0.0,
         "identifiers_stated": {"raw": raw_ids, "refined": refined_ids},
         "mean_gold_calls": round(calls / kept, 3) if kept else 0.0,
+        "solvable_share": round((kept - unsolvable) / kept, 4) if kept else 0.0,
+        "quality": _quality(kept_tasks, environments or {}),
     }
+
+
+def _quality(tasks: list[Any], environments: Mapping[str, Environment]) -> dict[str, Any]:
+    from ..tasks.context import TaskContext
+    from ..tasks.quality import quality_figures
+    from ..tasks.states import MemoryStates
+
+    used = {name for task in tasks for name in task.environments}
+    chosen = {name: environment for name, environment in environments.items() if name in used}
+    context = TaskContext(environments=chosen, states=MemoryStates())
+    return quality_figures(tasks, context.descriptions, context)
+
+
+def _environments(app: App) -> dict[str, Environment]:
+    from ..env.catalog import environment_catalog
+
+    return dict(environment_catalog(app.registry))
 
 
 @click.group("tasks")
@@ -97,9 +125,15 @@ def tasks_group() -> None:
 
 
 @tasks_group.command("make")
-@click.option("--domains", "domains", multiple=True, help="Only environments of this domain (repeatable; default all).")
+@click.option("--domain", "domains", multiple=True, help="Only environments of this domain (repeatable; default all).")
+@click.option("--domains", "domains", multiple=True, hidden=True, help="Deprecated spelling of --domain.")
 @click.option("--env", "environments", multiple=True, help="Only this environment (repeatable).")
-@click.option("-n", "chains", type=click.IntRange(min=1), default=100, show_default=True, help="Chains to sample.")
+@click.option(
+    "--chains", "chains", type=click.IntRange(min=1), default=100, show_default=True, help="Chains to sample."
+)
+@click.option(
+    "-n", "chains", type=click.IntRange(min=1), default=100, hidden=True, help="Deprecated spelling of --chains."
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--sampler", default="core/topology", show_default=True, help="The registered sampler.")
 @click.option("--max-tools", type=click.IntRange(min=1), default=3, show_default=True, help="Tools per chain at most.")
@@ -144,7 +178,7 @@ def make_command(
     )
     store = RunStore(out, create=False)
     try:
-        _print_stats(task_stats(store), as_json)
+        _print_stats(task_stats(store, _environments(app)), as_json)
     finally:
         store.close()
 
@@ -170,22 +204,36 @@ def _print_stats(stats: dict[str, Any], as_json: bool) -> None:
     console.print(
         f"{stats['multi_tool_tasks']} tasks with two or more tools; the refined request states fewer identifiers "
         f"than the raw one in {stats['implicit_share']:.0%} of them "
-        f"({stats['identifiers_stated']['raw']} → {stats['identifiers_stated']['refined']} identifiers)"
+        f"({stats['identifiers_stated']['raw']} → {stats['identifiers_stated']['refined']} identifiers); "
+        f"{stats['solvable_share']:.0%} of the kept tasks solvable from their requests"
+    )
+    quality = stats["quality"]
+    console.print(
+        f"quality over {quality['user_turns']} user turns: description copy {quality['description_copy_share']:.1%}, "
+        f"parenthesis {quality['parenthesis_share']:.1%}, distinct 4-grams {quality['distinct_4gram_ratio']:.2f}, "
+        f"repeated references {quality['repeated_reference_share']:.1%}"
+    )
+    console.print(
+        f"coherence over {stats['kept']} kept tasks: undo pairs {quality['undo_pair_share']:.1%}, "
+        f"value-range violations {quality['value_range_violations']}, cross-environment tasks without a shared "
+        f"entity {quality['cross_environment_unshared']} of {quality['cross_environment_tasks']}, "
+        f"with a story {quality['stories']:.0%}"
     )
 
 
 @tasks_group.command("stats")
-@click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("run_dir", metavar="RUN", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
 @handle_errors
-def stats_command(run_dir: Path, as_json: bool) -> None:
-    """Sampled, grounded and kept chains, drops by reason, and the implicit-intent share of RUN_DIR.
+def stats_command(app: App, run_dir: Path, as_json: bool) -> None:
+    """Sampled, grounded and kept chains, drops by reason, the implicit-intent share and quality figures of RUN.
 
-    `envfactory docs tasks RUN_DIR` (from envfactory-docs) writes the same figures into the docs.
+    `envfactory docs tasks RUN` (from envfactory-docs) writes the same figures into the docs.
     """
     store = RunStore(run_dir, create=False)
     try:
-        stats = task_stats(store)
+        stats = task_stats(store, _environments(app))
     finally:
         store.close()
     _print_stats(stats, as_json)

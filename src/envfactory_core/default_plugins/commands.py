@@ -14,7 +14,7 @@ def register_commands(cli: click.Group) -> None:
         LazyCommand(
             "plugins",
             "envfactory_core.cli.plugins:plugins_command",
-            summary="List loaded plugins as JSON: version, hooks implemented, components registered.",
+            summary="List loaded plugins: distribution, version, hooks implemented, components registered.",
             plugin="core.commands",
         )
     )

@@ -31,7 +31,7 @@ def register_commands(cli: click.Group) -> None:
         LazyCommand(
             "export",
             "envfactory_core.cli.export:export_command",
-            summary="Export the kept tasks of the run in RUN_DIR as training data in one format.",
+            summary="Export the kept tasks of the run in RUN as training data in one format.",
             plugin="core.exporters",
         )
     )

@@ -60,7 +60,15 @@ def register_commands(cli: click.Group) -> None:
         LazyCommand(
             "browse",
             "envfactory_core.cli.run:browse_command",
-            summary="Open the run store of DIRECTORY in datasette (needs the `browse` extra).",
+            summary="Open the run store of RUN in datasette (needs the `browse` extra).",
+            plugin="core.pipeline",
+        )
+    )
+    cli.add_command(
+        LazyCommand(
+            "eval",
+            "envfactory_core.cli.eval:eval_command",
+            summary="Evaluate a model as the agent on TASKS, each task --trials times.",
             plugin="core.pipeline",
         )
     )

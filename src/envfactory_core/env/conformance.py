@@ -23,7 +23,9 @@ check; the pytest helpers in :mod:`envfactory_testing` assert on it.
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
+import json
 import random
 import textwrap
 from collections.abc import Callable, Sequence
@@ -172,15 +174,28 @@ class _Findings:
         return Check(name=name, passed=False, detail=shown + more)
 
 
+@functools.lru_cache(maxsize=4096)
+def _schema_error(schema_json: str) -> str | None:
+    """Why a schema (as canonical JSON) is not valid JSON Schema, or None; cached by content.
+
+    Checking against the metaschema costs about a millisecond a schema, and the same schemas
+    come back in every check of an environment (and across environments built from one spec).
+    """
+    try:
+        Draft202012Validator.check_schema(json.loads(schema_json))
+    except SchemaError as error:
+        return str(error.message)
+    return None
+
+
 def _check_schemas(environment: Environment, findings: _Findings) -> None:
     for tool in environment.spec.tools:
         for label, schema in (("input", tool.input_schema), ("output", tool.output_schema)):
             if schema is None:
                 continue
-            try:
-                Draft202012Validator.check_schema(schema)
-            except SchemaError as error:
-                findings.add("schemas", f"{tool.name}: {label} schema is not valid JSON Schema: {error.message}")
+            message = _schema_error(canonical_json(schema))
+            if message is not None:
+                findings.add("schemas", f"{tool.name}: {label} schema is not valid JSON Schema: {message}")
         if not tool.description.strip():
             findings.add("schemas", f"{tool.name}: no description")
         for name, schema in tool.parameters.items():

@@ -1,10 +1,12 @@
 """Episodes: isolated, resettable copies of an environment's state.
 
 An episode owns a private in-memory SQLite database copied from a template with the SQLite backup
-API. Each call runs inside a savepoint: if the tool refuses (``ToolError``) or crashes, the
-savepoint is rolled back and the state is exactly as before; an interrupt (``KeyboardInterrupt``,
-``SystemExit``, any ``BaseException``) is rolled back the same way, then re-raised. Triggers record
-which rows a call touched, so the state hash and the diff since reset re-encode only those rows.
+API, then holds a savepoint open that a reset rolls back to (so a reset costs what was written,
+not the size of the state). Each call runs inside a nested savepoint: if the tool refuses
+(``ToolError``) or crashes, the savepoint is rolled back and the state is exactly as before; an
+interrupt (``KeyboardInterrupt``, ``SystemExit``, any ``BaseException``) is rolled back the same
+way, then re-raised. Triggers record which rows a call touched, so the state hash and the diff
+since reset re-encode only those rows.
 
 Arguments nested deeper than :data:`MAX_ARGUMENT_DEPTH`, with more than :data:`MAX_ARGUMENT_VALUES`
 values or integers wider than :data:`MAX_INTEGER_BITS` bits are ``invalid_arguments`` before any
@@ -29,6 +31,7 @@ from ..models import EnvironmentSpec, StateDiff, Step, ToolCall, ToolFailure, To
 from .arguments import DEFAULT_MAX_STRING_CHARS, ArgumentValidator
 from .errors import ToolError
 from .state import EncodedTable, StateCodec, StateWriteError, combine_digests, diff_rows, diff_states
+from .state_view import StateView
 from .tables import TableView
 from .tools import ToolDefinition
 
@@ -96,6 +99,10 @@ class TemplateHost(EpisodeHost, Protocol):
 
 
 _ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+
+_RESET_SAVEPOINT = "ef_reset"
+"""The savepoint an episode holds open from its reset on: rolling back to it is the next reset."""
+_ROLLBACK_TO_RESET = f"ROLLBACK TO {_RESET_SAVEPOINT}"
 
 
 def _connect() -> sqlite3.Connection:
@@ -330,13 +337,35 @@ class Episode(EpisodeBase):
     # --- lifecycle -----------------------------------------------------------------------------
 
     def _use(self, template: Template) -> None:
+        """Copy ``template`` in, then open the reset savepoint every later call runs inside."""
+        if self.connection.in_transaction:
+            self.connection.execute("ROLLBACK")
         self.template = template
         template.copy_into(self.connection)
         self.environment.codec.install_triggers(self.connection)
         self.connection.execute("DELETE FROM _ef_dirty")
+        self.connection.execute(f"SAVEPOINT {_RESET_SAVEPOINT}")
         self._tables = {name: table.copy() for name, table in template.tables.items()}
         self._hash: str | None = template.state_hash
+        self._view: StateView | None = None
         self._changed: dict[str, set[str]] = {}
+        self.steps = []
+
+    def _rewind(self) -> None:
+        """Back to the template by rolling back to the reset savepoint: only the pages written move.
+
+        Rows written but not yet flushed are in the rolled-back ``_ef_dirty`` table too; the
+        encoded tables take back the template's buckets for the keys flushed since, so the cost is
+        in the rows written, not in the size of the state.
+        """
+        self.connection.execute(_ROLLBACK_TO_RESET)
+        template = self.template
+        if self._changed:
+            for name, keys in self._changed.items():
+                self._tables[name].restore(template.tables[name], keys)
+            self._changed = {}
+        self._hash = template.state_hash
+        self._view = None
         self.steps = []
 
     @_serialised
@@ -344,12 +373,14 @@ class Episode(EpisodeBase):
         self, *, seed: int | None = None, state: Mapping[str, Any] | None = None, size: int | None = None
     ) -> None:
         """Back to this episode's initial state, or to a new seed's or state's."""
-        self._check_open()
+        if self._closed:
+            self._check_open()
         if seed is not None or state is not None:
-            template = self.environment.template(seed=seed, state=state, size=size)
+            self._use(self.environment.template(seed=seed, state=state, size=size))
+        elif self.connection.in_transaction:
+            self._rewind()
         else:
-            template = self.template
-        self._use(template)
+            self._use(self.template)
 
     @_serialised
     def close(self) -> None:
@@ -458,6 +489,7 @@ class Episode(EpisodeBase):
                 table.set(key, canonical_json(codec.decode_row(found)))
             self._changed.setdefault(table_name, set()).add(key)
         self._hash = None
+        self._view = None
 
     @_serialised
     def state_hash(self) -> str:
@@ -474,6 +506,15 @@ class Episode(EpisodeBase):
         self._check_open()
         self._flush()
         return _decode(self._tables)
+
+    @_serialised
+    def state_view(self) -> StateView:
+        """The state as a read-only mapping that decodes rows on access (the same until a write)."""
+        self._check_open()
+        self._flush()
+        if self._view is None:
+            self._view = StateView({name: table.snapshot() for name, table in self._tables.items()})
+        return self._view
 
     @_serialised
     def changed_rows(self) -> dict[str, set[str]]:

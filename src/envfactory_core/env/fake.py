@@ -238,7 +238,7 @@ class Resident:
 
 _POSTAL_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
 _POSTAL_WIDTH = {
-    "PT": 4, "JP": 3, "NL": 4, "BR": 5, "SE": 5, "PL": 5, "KR": 5, "IN": 6, "SG": 6, "NO": 4, "AU": 4, "NZ": 4,
+    "PT": 4, "JP": 3, "NL": 4, "BR": 5, "SE": 5, "PL": 5, "KR": 5, "IN": 6, "SG": 6, "NO": 4, "AU": 4, "NZ": 4, "ZA": 4,
 }  # fmt: skip
 
 

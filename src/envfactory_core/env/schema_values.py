@@ -30,6 +30,7 @@ from ..ids import JsonValue
 from ..naming import snake, strip_plural
 from . import fake
 from .patterns import matches_pattern, pattern_string
+from .plausible import plausible_range
 
 __all__ = ["SchemaValues"]
 
@@ -124,7 +125,7 @@ class SchemaValues:
         if kind == "integer":
             return self.integer(schema, rng, name)
         if kind == "number":
-            return self.number(schema, rng)
+            return self.number(schema, rng, name)
         if kind == "boolean":
             return rng.random() < 0.5
         if kind == "null":
@@ -252,6 +253,9 @@ class SchemaValues:
         bounded = any(key in schema for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"))
         if not bounded and _is_count(name):
             return rng.randint(1, 4)
+        sensible = plausible_range(snake(name, split_acronyms=False)) if name else None
+        if not bounded and sensible is not None:
+            return rng.randint(math.ceil(sensible[0]), math.floor(sensible[1]))
         low, high = _integer_bounds(schema)
         first = low if low is not None else (0 if high is None else high - 20)
         last = high if high is not None else first + 20
@@ -261,10 +265,17 @@ class SchemaValues:
             return rng.randint(bottom, max(bottom, top)) * multiple
         return rng.randint(first, max(first, last))
 
-    def number(self, schema: Mapping[str, Any], rng: random.Random) -> float:
-        """A number within the bounds, rounded to cents (kept inside the bounds)."""
+    def number(self, schema: Mapping[str, Any], rng: random.Random, name: str = "") -> float:
+        """A number within the bounds, rounded to cents (kept inside the bounds); where the name says what
+        it measures (a monthly income, a parcel's weight) within what a person would give, if the bounds allow."""
         minimum, maximum = _number(schema.get("minimum")), _number(schema.get("maximum"))
         above, below = _number(schema.get("exclusiveMinimum")), _number(schema.get("exclusiveMaximum"))
+        sensible = plausible_range(snake(name, split_acronyms=False)) if name else None
+        if sensible is not None:
+            low, high, step = sensible
+            drawn = round(round(rng.uniform(low, high) / step) * step, 2)
+            if _inside(drawn, minimum, maximum, above, below):
+                return drawn
         bottom = minimum if minimum is not None else (above if above is not None else 0.0)
         top = maximum if maximum is not None else (below if below is not None else bottom + 500.0)
         if top < bottom:

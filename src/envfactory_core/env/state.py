@@ -101,6 +101,31 @@ class EncodedTable:
         clone._table_digest = self._table_digest
         return clone
 
+    def restore(self, original: EncodedTable, keys: Iterable[str]) -> None:
+        """Be ``original`` again where ``keys`` were written: their buckets and digests are shared back.
+
+        The cost is in the number of keys written, not in the size of the table (a reset after a
+        few writes touches a few buckets).
+        """
+        for bucket in {bucket_of(key) for key in keys}:
+            rows = original._buckets.get(bucket)
+            if rows is None:
+                self._buckets.pop(bucket, None)
+            else:
+                self._buckets[bucket] = rows
+            digest = original._digests.get(bucket)
+            if digest is None:
+                self._digests.pop(bucket, None)
+            else:
+                self._digests[bucket] = digest
+            self._owned.discard(bucket)
+        self._table_digest = original._table_digest
+
+    def snapshot(self) -> EncodedTable:
+        """A copy that later writes to this table never reach (both share buckets until written)."""
+        self._owned.clear()
+        return self.copy()
+
     def _writable(self, bucket: str) -> dict[str, str]:
         if bucket not in self._owned:
             self._buckets[bucket] = dict(self._buckets.get(bucket, {}))
@@ -136,8 +161,11 @@ class EncodedTable:
             for bucket, rows in self._buckets.items():
                 if bucket not in self._digests:
                     self._digests[bucket] = _sha(_object_json(rows))
+            # Bucket names and digests are hex, so their JSON is the text in quotes: this is
+            # _object_json({bucket: json.dumps(digest)}) without an encoder call per bucket.
+            digests = self._digests
             self._table_digest = _sha(
-                _object_json({bucket: json.dumps(value) for bucket, value in self._digests.items()})
+                "{" + ",".join(f'"{bucket}":"{digests[bucket]}"' for bucket in sorted(digests)) + "}"
             )
         return self._table_digest
 

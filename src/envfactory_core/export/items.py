@@ -210,7 +210,7 @@ def _check_filter(filter: ExportFilter, specs: Mapping[str, EnvironmentSpec]) ->
         if name not in specs:
             problems.append(
                 Problem(
-                    location="--environment",
+                    location="--env",
                     message=f"the run has no environment {name!r}",
                     fix=f"one of: {', '.join(sorted(specs)) or 'none recorded'}",
                 )

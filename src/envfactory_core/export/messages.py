@@ -16,10 +16,19 @@ Arguments stay JSON objects: chat templates iterate them (Qwen3.5's XML form nee
 transformers warns that string arguments may break templates. ``expand = "step"`` writes one row
 per assistant message (the conversation up to it), because templates such as Qwen3's render
 reasoning only after the last user message: per-step rows keep every step's reasoning.
+
+``nested = "json-strings"`` is for readers that infer one schema for a whole column, such as
+``datasets`` before 4.7 (LlamaFactory pins 4.0.0): they merge the objects of every row into one
+struct, so each tool's arguments gain every other tool's keys as nulls and date strings become
+timestamps. In that mode every tool call's ``arguments`` and the row's ``tools`` are JSON text,
+which such readers keep byte for byte (OpenAI's wire shape for arguments; parse ``tools`` with
+``json.loads`` before handing it to a chat template), and every message has the same keys (null
+where a role has none), so the merged struct such a reader builds is the rows as written.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
@@ -45,6 +54,8 @@ class MessagesJsonl:
     reasoning: bool = True
     metadata: bool = False
     """Add ``id`` (task id) and ``split`` columns."""
+    nested: Literal["objects", "json-strings"] = "objects"
+    """How tool-call arguments and the tool list are written: JSON objects, or JSON text (old readers)."""
 
     def rows(self, item: ExportItem) -> list[dict[str, JsonValue]]:
         """The rows of one item (none when its conversation cannot be training data)."""
@@ -76,6 +87,35 @@ class MessagesJsonl:
                         row["messages"], tools, string_arguments=False, open_end=self.expand == "step"
                     )
                     raise_problems(f"core/{self.name}", item, problems)
-                    writer.write(item.split, row)
+                    writer.write(item.split, as_json_strings(row) if self.nested == "json-strings" else row)
             files = writer.files()
         return ExportResult(exporter=f"core/{self.name}", files=files, skipped=skips.result())
+
+
+MESSAGE_KEYS = ("role", "content", "reasoning_content", "tool_calls", "tool_call_id", "name")
+"""The keys of every message in the ``json-strings`` form."""
+
+
+def as_json_strings(row: dict[str, JsonValue]) -> dict[str, JsonValue]:
+    """``row`` with every tool call's arguments and the tool list as JSON text (canonical, unescaped),
+    and every message with each of :data:`MESSAGE_KEYS` (null where absent)."""
+    messages: list[JsonValue] = []
+    for message in row["messages"]:
+        assert isinstance(message, dict)
+        message = {key: message.get(key) for key in MESSAGE_KEYS} | message
+        calls = message.get("tool_calls")
+        if isinstance(calls, list):
+            message = {
+                **message,
+                "tool_calls": [
+                    {**call, "function": {**call["function"], "arguments": _text(call["function"]["arguments"])}}
+                    for call in calls
+                    if isinstance(call, dict) and isinstance(call.get("function"), dict)
+                ],
+            }
+        messages.append(message)
+    return {**row, "messages": messages, "tools": _text(row["tools"])}
+
+
+def _text(value: JsonValue) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -29,6 +29,10 @@ it has none, another tool of the same environment; stop at ``max_tools``.
     The topology sampler, but over a batch it prefers the tools and data-flow edges sampled least
     so far (start, providers and successors), so the batch covers the whole graph in fewer chains.
 
+With ``coherent`` (the default) a chain serves one user's goal (:mod:`.coherence`): its environments
+are joined by a shared entity and no write is undone or decided on by a later step; the sampler walks
+again up to ``coherence_tries`` times, then keeps the part of the last walk that does.
+
 Turns are cut after sampling (:mod:`envfactory_core.graph.turns`), and every chain carries the
 validator's bindings and verdict (:mod:`envfactory_core.graph.validate`).
 """
@@ -47,6 +51,7 @@ from ..contracts import SAMPLER, Sampler
 from ..ids import JsonValue
 from ..models import ToolChain
 from ..options import component_options, configure
+from .coherence import chain_problems, coherent_part
 from .errors import SamplingError
 from .index import GraphIndex
 from .tool_graph import ToolGraph
@@ -118,6 +123,8 @@ class _BaseSampler:
     max_servers: int | None = attrs.field(default=None, validator=_positive)
     turn_mode: str = attrs.field(default="random", validator=attrs.validators.in_(TURN_MODES))
     turn_max_tools: int = attrs.field(default=5, validator=_positive)
+    coherent: bool = True
+    coherence_tries: int = attrs.field(default=8, validator=attrs.validators.ge(0))
 
     def options(self) -> dict[str, JsonValue]:
         return component_options(self)
@@ -176,6 +183,16 @@ class _BaseSampler:
         positions = self._walk(plan, rng, state)
         index = plan.index
         check = validate_positions(index, positions)
+        if self.coherent:
+            # A chain serves one goal: walk again a few times, then keep the part that does.
+            for _ in range(self.coherence_tries):
+                if not chain_problems(index, positions, check.bindings):
+                    break
+                positions = self._walk(plan, rng, state)
+                check = validate_positions(index, positions)
+            if chain_problems(index, positions, check.bindings):
+                positions = coherent_part(index, positions)
+                check = validate_positions(index, positions)
         chain = ToolChain(
             tools=tuple(index.names[position] for position in positions),
             bindings=check.bindings,

@@ -38,6 +38,7 @@ from ..errors import MissingDependencyError, UnknownComponentError
 from .config import EndpointConfig
 from .errors import (
     LLMAuthenticationError,
+    LLMContextOverflowError,
     LLMError,
     LLMModelNotFoundError,
     LLMRateLimitError,
@@ -45,6 +46,7 @@ from .errors import (
     LLMResponseError,
     LLMServerError,
     LLMTimeoutError,
+    is_context_overflow,
 )
 
 if TYPE_CHECKING:
@@ -82,7 +84,9 @@ def find_backend(registry: Registry, kind: str) -> LLMBackend:
         )
     if kind in KNOWN_BACKEND_PLUGINS:
         distribution = KNOWN_BACKEND_PLUGINS[kind]
-        raise MissingDependencyError(distribution, f"pip install {distribution}", purpose=f"models '{kind}/...'")
+        from ..distributions import install_command
+
+        raise MissingDependencyError(distribution, install_command(distribution), purpose=f"models '{kind}/...'")
     kinds = sorted({str(getattr(entry.component, "kind", "?")) for entry in backends})
     raise UnknownComponentError(
         "llm_backend",
@@ -129,6 +133,8 @@ def error_for_status(status: int, message: str, *, backend: str, retry_after: fl
         return LLMTimeoutError(message, backend=backend, status=status)
     if status == 409 or status >= 500:
         return LLMServerError(message, backend=backend, status=status, retry_after=retry_after)
+    if status in (400, 413, 422) and is_context_overflow(message):
+        return LLMContextOverflowError(message, backend=backend, status=status)
     return LLMRequestError(message, backend=backend, status=status)
 
 

@@ -5,10 +5,12 @@ backends never do themselves:
 
 * a **concurrency limit** per endpoint (an ``asyncio.Semaphore``);
 * **retries** on rate limits, server errors, timeouts and broken connections, with exponential
-  backoff and jitter, waiting at least what a ``Retry-After`` header asks;
+  backoff and jitter, waiting at least what a ``Retry-After`` header asks; a plain HTTP 500 is
+  retried once only (:func:`~envfactory_core.llm.errors.retry_limit`);
 * a **response cache** keyed by the content id of the full request (every field, including
-  ``sample``), kept in the run store when there is one, so a re-run costs no calls; identical
-  requests in flight at the same time share one call;
+  ``sample``) and of the endpoint it goes to (backend kind and base URL), kept in the run store
+  when there is one, so a re-run costs no calls; identical requests in flight at the same time
+  share one call;
 * **accounting** of tokens and cost per stage and model, and a **record of every call**;
 * **budget caps** (``max_cost`` dollars, ``max_calls`` live calls) that raise
   :class:`~envfactory_core.llm.errors.BudgetExceeded` before the first call past the cap. With a
@@ -38,7 +40,7 @@ from ..ids import JsonValue, canonical_json, content_id, digest
 from ..serialize import from_json, to_json
 from .backend import find_backend
 from .config import EndpointConfig, LLMSettings, load_settings
-from .errors import BudgetExceeded, LLMError, LLMTimeoutError
+from .errors import BudgetExceeded, LLMError, LLMTimeoutError, retry_limit
 from .model_id import ModelId
 from .prices import PriceTable
 from .records import ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse
@@ -160,6 +162,8 @@ class LLMClient:
         self._used_cost = used_cost
         self._reserved = 0
         self._background: _BackgroundLoop | None = None
+        self.listeners: list[Callable[[CallRecord], None]] = []
+        """Called with every call's record once it is logged (progress displays)."""
 
     # --- public API -----------------------------------------------------------------------------
 
@@ -262,6 +266,15 @@ class LLMClient:
                 self._resolved[parsed.endpoint] = resolved
         return resolved[0], resolved[1], parsed.model
 
+    def _endpoint_key(self, model_id: str) -> JsonValue:
+        """What of the endpoint is part of the cache key: its backend kind and base URL.
+
+        The same model id served by another server (a changed ``base_url``, another backend for the
+        prefix) must not replay the first server's answers.
+        """
+        endpoint = self.settings.endpoint(ModelId.parse(model_id).endpoint)
+        return {"kind": endpoint.kind, "base_url": endpoint.base_url.rstrip("/")}
+
     def _state(self) -> _LoopState:
         loop = asyncio.get_running_loop()
         state = self._loops.get(loop)
@@ -294,7 +307,7 @@ class LLMClient:
         invoke: Callable[[BackendConnection, str], Awaitable[T]],
         response_type: type[T],
     ) -> T:
-        payload: JsonValue = {"operation": operation, "request": request_json}
+        payload: JsonValue = {"operation": operation, "endpoint": self._endpoint_key(model_id), "request": request_json}
         payload_text = canonical_json(payload)
         call = _PendingCall(
             operation=operation,
@@ -359,6 +372,7 @@ class LLMClient:
         # A little later than the backend's own timeout, so the vendor's timeout error is the one users see.
         timeout = (endpoint.timeout or self.timeout) * 1.1 + 0.05
         attempt = 0
+        seen: dict[tuple[str, int | None], int] = {}
         started = time.perf_counter()
         while True:
             attempt += 1
@@ -371,14 +385,17 @@ class LLMClient:
                         raise
                     raise LLMTimeoutError(f"no response within {timeout:.1f}s", backend=endpoint.name) from error
             except LLMError as error:
-                if error.retryable and attempt <= self.max_retries:
+                kind = (type(error).__name__, error.status)
+                seen[kind] = seen.get(kind, 0) + 1
+                limit = retry_limit(error, self.max_retries)
+                if attempt <= self.max_retries and seen[kind] <= limit:
                     delay = self._delay(attempt, getattr(error, "retry_after", None))
                     log.warning(
                         "%s: %s; retry %d/%d in %.2fs",
                         call.model_id,
                         type(error).__name__,
                         attempt,
-                        self.max_retries,
+                        limit,
                         delay,
                     )
                     await self._sleep(delay)
@@ -471,6 +488,8 @@ class LLMClient:
         )
         with self._lock:
             self._records.append(record)
+        for listener in self.listeners:
+            listener(record)
 
     def _run_sync(self, coroutine: Coroutine[Any, Any, R]) -> R:
         try:

@@ -11,12 +11,15 @@ must not swallow the signal that the run has to stop.
 
 from __future__ import annotations
 
+import re
+
 from ..errors import EnvFactoryError
 
 __all__ = [
     "BudgetExceeded",
     "LLMAuthenticationError",
     "LLMConnectionError",
+    "LLMContextOverflowError",
     "LLMError",
     "LLMModelNotFoundError",
     "LLMRateLimitError",
@@ -26,6 +29,9 @@ __all__ = [
     "LLMTimeoutError",
     "LLMUnsupportedError",
     "ScriptExhaustedError",
+    "failure_code",
+    "is_context_overflow",
+    "retry_limit",
 ]
 
 
@@ -86,6 +92,48 @@ class LLMConnectionError(LLMError, ConnectionError):
 
 class LLMRequestError(LLMError, ValueError):
     """The provider refused the request as malformed (HTTP 400/422): fix the request, do not retry."""
+
+
+class LLMContextOverflowError(LLMRequestError):
+    """The prompt (plus ``max_tokens``) does not fit the model's context window: shorten it, do not retry."""
+
+
+_OVERFLOW = re.compile(
+    r"context (?:window|length|size)|maximum context|exceeds? (?:the )?(?:model'?s? )?(?:context|max)|"
+    r"n_ctx|prompt is too long|too many tokens|input is too long|reduce the length",
+    re.IGNORECASE,
+)
+
+
+def is_context_overflow(message: str) -> bool:
+    """Whether a refusal's message says the prompt does not fit (the wording of OpenAI, vLLM, llama.cpp…)."""
+    return bool(_OVERFLOW.search(message))
+
+
+def retry_limit(error: LLMError, max_retries: int) -> int:
+    """How many retries an error *of this kind* is worth within one call.
+
+    Rate limits, timeouts, broken connections and 502/503/504/529 are transient: up to
+    ``max_retries``. A plain HTTP 500 is often deterministic (a server that cannot handle this
+    request, such as llama.cpp's answer to ``"content": null``): one retry. Everything else
+    (4xx refusals, unreadable bodies) never succeeds on retry.
+    """
+    if not error.retryable:
+        return 0
+    if isinstance(error, LLMServerError) and error.status == 500:
+        return min(1, max_retries)
+    return max_retries
+
+
+def failure_code(error: BaseException) -> str:
+    """A short code for why an item's LLM call failed (``llm_request``, ``llm_context_overflow``…)."""
+    name = type(error).__name__
+    if name.startswith("LLM"):
+        name = name[3:]
+    if name.endswith("Error"):
+        name = name[: -len("Error")]
+    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower() or "error"
+    return f"llm_{snake}"
 
 
 class LLMAuthenticationError(LLMError, PermissionError):

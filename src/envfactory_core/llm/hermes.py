@@ -17,9 +17,18 @@ Qwen3-Coder and Qwen3.5 write the XML variant instead::
     </function>
     </tool_call>
 
-:func:`parse_text_tool_calls` reads both, keeps each call's raw text, and turns a block it cannot
-read into a call with ``error`` set (so the agent's format mistakes are counted, not hidden).
-A final block cut off by the token limit is still read when its JSON is complete.
+llama.cpp's server with its default chat format, and Ollama's raw mode, put the call in a
+markdown fence in the content instead (or as the bare content)::
+
+    ```json
+    {"name": "calendar__add_event", "arguments": {"title": "standup", "day": 3}}
+    ```
+
+:func:`parse_text_tool_calls` reads all three, keeps each call's raw text, and turns a block it
+cannot read into a call with ``error`` set (so the agent's format mistakes are counted, not
+hidden): a fence or bare answer that *looks* like a call (``"name"`` with ``"arguments"`` or
+``"parameters"``) but is not valid JSON is such a call. A final block cut off by the token limit
+is still read when its JSON is complete.
 """
 
 from __future__ import annotations
@@ -40,10 +49,15 @@ _BLOCK = re.compile(r"<tool_call>(.*?)(?:</tool_call>|\Z)", re.DOTALL)
 _FUNCTION = re.compile(r"^\s*<function=([^>\s]+)>(.*?)(?:</function>\s*)?$", re.DOTALL)
 _PARAMETER = re.compile(r"<parameter=([^>\s]+)>\n?(.*?)\n?</parameter>", re.DOTALL)
 _NAME_HINT = re.compile(r'"name"\s*:\s*"([^"\\]+)"')
+_FENCED = re.compile(
+    r"```[ \t]*(?:json|tool_call|tool_code)?[ \t]*\n(.*?)(?:\n[ \t]*```|\Z)", re.DOTALL | re.IGNORECASE
+)
+_CALL_LIKE = re.compile(r'"name"\s*:\s*"[^"]*"[\s\S]*"(?:arguments|parameters)"\s*:', re.DOTALL)
 
 
-def has_text_tool_calls(text: str) -> bool:
-    return _OPEN in text
+def has_text_tool_calls(text: str, *, fenced: bool = False) -> bool:
+    """Whether ``text`` holds a Hermes block, or (``fenced``) a fenced or bare JSON call."""
+    return _OPEN in text or (fenced and bool(_CALL_LIKE.search(text)))
 
 
 def _call_id(raw: str, index: int) -> str:
@@ -99,24 +113,77 @@ def _parse_xml_call(body: str, call_id: str) -> LLMToolCall:
     return LLMToolCall(id=call_id, name=name, arguments=arguments, raw=body)
 
 
-def parse_text_tool_calls(text: str) -> tuple[str, tuple[LLMToolCall, ...]]:
+def parse_text_tool_calls(text: str, *, fenced: bool = False) -> tuple[str, tuple[LLMToolCall, ...]]:
     """Split ``text`` into what the model said and the tool calls it wrote.
 
-    Returns the text with every ``<tool_call>`` block removed (stripped) and the calls in order.
-    Text without blocks comes back unchanged with no calls.
+    Returns the text with every call removed (stripped) and the calls in order: Hermes
+    ``<tool_call>`` blocks; else (``fenced``) fenced JSON calls, or the whole answer when it is one
+    JSON call (or a list of calls). Text without calls comes back unchanged with no calls.
     """
-    if _OPEN not in text:
+    if _OPEN in text:
+        calls: list[LLMToolCall] = []
+        for index, match in enumerate(_BLOCK.finditer(text)):
+            body = match.group(1).strip()
+            call_id = _call_id(body, index)
+            if body.startswith("<function="):
+                calls.append(_parse_xml_call(body, call_id))
+            else:
+                calls.append(_parse_json_call(body, call_id))
+        remaining = _BLOCK.sub("", text).strip()
+        return remaining, tuple(calls)
+    if not fenced or not _CALL_LIKE.search(text):
         return text, ()
+    return _fenced_calls(text)
+
+
+def _json_calls(body: str, start: int) -> list[LLMToolCall]:
+    """The calls of one JSON body: an object, or a list of objects, each ``{"name", "arguments"}``."""
+    try:
+        data = json.loads(body)
+    except json.JSONDecodeError:
+        return [_parse_json_call(body, _call_id(body, start))]  # looks like a call, is not JSON: an error
+    items = data if isinstance(data, list) else [data]
+    calls = []
+    for offset, item in enumerate(items):
+        raw = json.dumps(item, ensure_ascii=False)
+        calls.append(_parse_json_call(raw, _call_id(raw, start + offset)))
+    return calls
+
+
+def _fenced_calls(text: str) -> tuple[str, tuple[LLMToolCall, ...]]:
     calls: list[LLMToolCall] = []
-    for index, match in enumerate(_BLOCK.finditer(text)):
+    kept: list[str] = []
+    position = 0
+    for match in _FENCED.finditer(text):
         body = match.group(1).strip()
-        call_id = _call_id(body, index)
-        if body.startswith("<function="):
-            calls.append(_parse_xml_call(body, call_id))
-        else:
-            calls.append(_parse_json_call(body, call_id))
-    remaining = _BLOCK.sub("", text).strip()
-    return remaining, tuple(calls)
+        if not _CALL_LIKE.search(body):
+            continue
+        kept.append(text[position : match.start()])
+        position = match.end()
+        calls.extend(_json_calls(body, len(calls)))
+    if calls:
+        kept.append(text[position:])
+        return "".join(kept).strip(), tuple(calls)
+    stripped = text.strip()
+    if stripped[:1] in "{[" and stripped[-1:] in "}]":  # the bare answer is the call
+        return "", tuple(_json_calls(stripped, 0))
+    decoder = json.JSONDecoder()
+    for match in re.finditer(r"\{", text):  # one call inside prose
+        try:
+            value, end = decoder.raw_decode(text, match.start())
+        except json.JSONDecodeError:
+            continue
+        if (
+            isinstance(value, dict)
+            and isinstance(value.get("name"), str)
+            and ("arguments" in value or "parameters" in value)
+        ):
+            raw = text[match.start() : end]
+            return (text[: match.start()] + text[end:]).strip(), (_parse_json_call(raw, _call_id(raw, 0)),)
+    hint = _CALL_LIKE.search(text)
+    assert hint is not None
+    raw = text[hint.start() :].strip()
+    return text[: hint.start()].strip(), (_parse_json_call("{" + raw, _call_id(raw, 0)),)
 
 
 def split_reasoning(text: str) -> tuple[str, str]:

@@ -177,6 +177,7 @@ STAGE_TYPES: dict[str, StageType] = {
                 "core/minimal",
                 "core/read_answer",
                 "core/solvable",
+                "core/quality",
                 "core/unique",
             ),
             multiple=True,

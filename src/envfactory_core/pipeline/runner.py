@@ -70,6 +70,9 @@ class RunOptions:
     plugins_dirs: tuple[str, ...] = ()
     executor_options: dict[str, Any] = attrs.field(factory=dict)
     llm: LLMOptions = attrs.field(factory=LLMOptions)
+    retry_failed: bool = False
+    """Process again the items dropped because an LLM call failed (``--retry-failed``); by default a
+    re-run keeps those drops, so it never calls the same failing request again."""
     reverify: bool = False
     """Verify every environment again, ignoring results kept for unchanged ones."""
 
@@ -91,6 +94,10 @@ class RunOutcome:
     """Why the run stopped before finishing (a budget cap), or empty."""
     llm_usage: dict[str, Any] | None = None
     """LLM calls, tokens and cost by stage and model (``UsageTotals.as_json()``), when any were made."""
+    llm_answers: dict[str, Any] | None = None
+    """Answers, format rejections, lenient shapes and fallbacks by stage (:mod:`..synthesis.tally`)."""
+    processed: int = 0
+    chains: int = 0
     repaired_exports: dict[str, str] = attrs.field(factory=dict)
     """Export files found missing or changed and written again, with which of the two."""
     state: str = "complete"
@@ -302,6 +309,9 @@ def _item_stages(
     """Process work items until enough tasks are kept; returns why it stopped early ("" if it did not)."""
     target = pipeline.settings.tasks
     done = store.done_items()
+    if options.retry_failed:
+        for index in store.failed_llm_items():
+            done.pop(index, None)
     kept = store.kept_count()
     seen = store.unique_keys()
     todo = [(index, chain) for index, chain in enumerate(chains) if index not in done]
@@ -342,6 +352,7 @@ def _item_stages(
     else:
         executor.start(workers=options.workers, initializer=worker_init, initargs=(spec,))
     processed = len(done)
+    dropped = processed - kept
     stopped = ""
     try:
         for result in executor.map(process_item, todo):
@@ -352,7 +363,11 @@ def _item_stages(
                 kept += 1
                 if result.unique_key:
                     seen.add(result.unique_key)
+            else:
+                dropped += 1
+            report("chains", processed, len(chains))
             report("tasks", kept, target)
+            _detail(report, "chains", f"chains (kept {kept}, dropped {dropped})")
             if kept >= target:
                 break
     except BudgetExceeded as error:
@@ -367,6 +382,54 @@ def _item_stages(
         4,
     )
     return stopped
+
+
+def _detail(report: Report, stage: str, text: str) -> None:
+    """A line of detail for a progress bar, when the reporter shows one (the CLI's does)."""
+    detail = getattr(report, "detail", None)
+    if detail is not None:
+        detail(stage, text)
+
+
+def _llm_progress(report: Report) -> Callable[[Any], None]:
+    """A call listener that shows LLM calls, tokens and cost while the LLM stages run."""
+    totals = {"calls": 0, "cached": 0, "errors": 0, "tokens": 0, "cost": 0.0}
+
+    def listen(record: Any) -> None:
+        totals["calls"] += 1
+        totals["cached"] += int(record.cached)
+        totals["errors"] += int(record.status != "ok")
+        totals["tokens"] += record.usage.input_tokens + record.usage.output_tokens
+        totals["cost"] += record.cost_usd
+        report("llm calls", int(totals["calls"]), 0)
+        _detail(
+            report,
+            "llm calls",
+            f"llm calls ({totals['cached']} cached, {totals['errors']} failed, {int(totals['tokens']):,} tokens, "
+            f"${totals['cost']:.4f})",
+        )
+
+    return listen
+
+
+def _save_answers(store: RunStore, before: dict[str, Any]) -> None:
+    """Add what this process counted (answers, rejections, fallbacks) to what the store holds."""
+    import json
+
+    from ..synthesis import tally
+
+    now = tally.snapshot()
+    added = {
+        part: {
+            key: value - before.get(part, {}).get(key, 0)
+            for key, value in now[part].items()
+            if value > before.get(part, {}).get(key, 0)  # only what this run counted
+        }
+        for part in now
+    }
+    stored = store.get_meta("llm_answers")
+    merged = tally.merge(json.loads(stored) if stored else {}, added)
+    store.set_meta("llm_answers", canonical_json(merged))
 
 
 def _export_basis(store: PipelineStore) -> str:
@@ -456,13 +519,20 @@ def run_pipeline(
     def llm() -> Any:
         """The run's LLM client in this process, made on first use."""
         if not clients:
-            clients.append(llm_client(registry, str(options.out), options.llm))
+            client = llm_client(registry, str(options.out), options.llm)
+            client.listeners.append(_llm_progress(progress))
+            clients.append(client)
         return clients[0]
 
+    from ..synthesis import tally
+
+    counted = tally.snapshot()
     stopped = ""
     try:
         _check_fingerprint(run_store, pipeline, pipeline_text)
         store = PipelineStore(run_store)
+        if options.retry_failed and store.failed_llm_items():
+            store.reset_stage("export")  # the retried items may be kept: the files are written again
         repaired = _check_exports(options.out, store)
         already_done = store.stage_done("export") is not None or (
             pipeline.stage("export") is None
@@ -504,6 +574,7 @@ def run_pipeline(
                 stopped = str(error)
             if not stopped:
                 _export_stage(pipeline, options.out, store, run_store)
+        _save_answers(run_store, counted)
         outcome = _outcome(options.out, pipeline, store, did_work=not already_done)
         outcome.stopped = stopped
         outcome.repaired_exports = repaired
@@ -512,6 +583,9 @@ def run_pipeline(
         return outcome
     except sqlite3.DatabaseError as error:
         raise run_store.damaged(error) from error
+    except BaseException:
+        _save_answers(run_store, counted)
+        raise
     finally:
         for client in clients:
             client.close()
@@ -547,6 +621,10 @@ def _outcome(
     from ..llm.storage import usage_from_store
 
     usage = usage_from_store(store.store)
+    answers = store.store.get_meta("llm_answers")
+    parsed_answers = json.loads(answers) if answers else None
+    if parsed_answers is not None and not any(parsed_answers.values()):
+        parsed_answers = None
     return RunOutcome(
         out=out,
         fingerprint=pipeline.fingerprint,
@@ -558,6 +636,9 @@ def _outcome(
         did_work=did_work,
         rewards={name: round(sum(scores) / len(scores), 4) for name, scores in sorted(rewards.items())},
         llm_usage=usage.as_json() if usage.rows else None,
+        llm_answers=parsed_answers,
+        processed=len(store.done_items()),
+        chains=int(store.connection.execute("SELECT COUNT(*) FROM chains").fetchone()[0]),
         state=run_state(
             store,
             stage_types if stage_types is not None else [stage.type for stage in pipeline.stages],

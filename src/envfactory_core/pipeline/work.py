@@ -20,6 +20,7 @@ import attrs
 from ..contracts import LABELLER, LINKER, Kind
 from ..env import Environment
 from ..graph import ToolGraph
+from ..llm.errors import LLMError, failure_code
 from ..models import Task, ToolChain, VerificationReport
 from ..plugins import make_plugin_manager
 from ..registry import Registry
@@ -197,6 +198,11 @@ def process_item(context: WorkerContext, item: tuple[int, ToolChain]) -> ItemRes
             return _run_stages(index, chain, chain_id, context.pipeline, task_context)
     except DropTask as drop:
         return _dropped(index, chain_id, getattr(drop, "stage", "unknown"), drop.code, drop.reason)
+    except LLMError as error:
+        # A call this item needs failed for good (a refusal, a server that cannot answer it, an
+        # overflow that shortening did not cure): the item is dropped with the reason and the run
+        # goes on. The drop is committed, so a re-run does not call it again (``--retry-failed``).
+        return _dropped(index, chain_id, getattr(error, "stage", "unknown"), failure_code(error), str(error)[:500])
 
 
 def _run_stages(
@@ -253,7 +259,7 @@ def _run_stages(
             if isinstance(component, UniqueGate):
                 unique_key = unique_key_of(task)
                 continue
-            reports.append(component.verify_task(task, context))
+            reports.append(_in_stage("gate", component.verify_task, task, context))
         # Early reports were made before the requests were written, which changed the task's id.
         reports = [attrs.evolve(report, subject=task.id) for report in reports]
         failed = [report for report in reports if not report.passed]
@@ -268,7 +274,7 @@ def _run_stages(
         trajectory = _in_stage("collect", collect.components[0].solve, task, context)
         score = pipeline.stage("score")
         if score is not None:
-            trajectory = score_trajectory(task, trajectory, score.components, context)
+            trajectory = _in_stage("score", score_trajectory, task, trajectory, score.components, context)
     return ItemResult(
         index=index,
         chain_id=chain_id,
@@ -282,11 +288,12 @@ def _run_stages(
 
 
 def _in_stage(stage: str, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Call ``function``, tagging a ``DropTask`` it raises with the stage it came from."""
+    """Call ``function``, tagging a ``DropTask`` or ``LLMError`` it raises with the stage it came from."""
     try:
         return function(*args, **kwargs)
-    except DropTask as drop:
-        drop.stage = stage  # type: ignore[attr-defined]
+    except (DropTask, LLMError) as drop:
+        if not getattr(drop, "stage", ""):
+            drop.stage = stage  # type: ignore[union-attr]
         raise
 
 

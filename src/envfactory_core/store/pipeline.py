@@ -158,6 +158,14 @@ class PipelineStore:
         rows = self.connection.execute("SELECT chain_index, status FROM items WHERE stage != 'executor'")
         return {row[0]: row[1] for row in rows}
 
+    def failed_llm_items(self) -> list[int]:
+        """Items dropped because an LLM call failed for good (codes ``llm_*``): what ``--retry-failed`` redoes."""
+        rows = self.connection.execute(
+            "SELECT chain_index FROM items WHERE status = 'dropped' AND code LIKE 'llm\\_%' ESCAPE '\\' "
+            "ORDER BY chain_index"
+        )
+        return [row[0] for row in rows]
+
     def unique_keys(self) -> set[str]:
         return {
             row[0]

@@ -34,6 +34,7 @@ from ..contracts import AGENT, REWARD, Kind
 from ..env import World
 from ..errors import ConfigError, Problem
 from ..ids import JsonValue
+from ..llm.errors import LLMContextOverflowError
 from ..llm.hermes import format_tool_call, has_text_tool_calls, parse_text_tool_calls, split_reasoning
 from ..llm.records import ChatRequest, ChatResponse, LLMToolCall, ToolDefinition, Usage
 from ..models import Message, MessageToolCall, RewardResult, Step, Task, ToolCall, Trajectory, split_qualified_name
@@ -46,8 +47,9 @@ from .base import LLMComponent
 from .exchange import AttemptsExhausted
 from .render import truncate_middle
 from .runtime import ChatClient, client_for, run_async
+from .tally import note_answer, note_fallback
 
-__all__ = ["AttemptOutcome", "LLMAgent", "answer_mentions"]
+__all__ = ["AttemptOutcome", "LLMAgent", "answer_mentions", "shortened"]
 
 ToolFormat = Literal["native", "hermes"]
 
@@ -103,6 +105,7 @@ class _Attempt:
         self.llm_calls += 1
         self.usage = self.usage + response.usage
         text, calls, reasoning = _read_response(response.text, response.tool_calls, response.reasoning)
+        note_answer("collect", rejected=any(not call.ok for call in calls))
         numbered = []
         for call in calls:
             self.numbered += 1
@@ -280,7 +283,7 @@ class LLMAgent(LLMComponent):
                 seed=(context.seed + sample) % 2**31,
                 sample=sample,
             )
-            calls = run.answered(await client.chat(request, stage=self.stage))
+            calls = run.answered(await self._fitting(client, request, run))
             if calls:
                 run.execute(calls, world, self.max_tool_output)
                 continue
@@ -297,6 +300,25 @@ class LLMAgent(LLMComponent):
                 return "user_done"
             run.add(Message(role="user", content=reply.message))
         return "max_steps"
+
+    async def _fitting(self, client: ChatClient, request: ChatRequest, run: _Attempt) -> ChatResponse:
+        """The call, shortened until it fits the model's context: old tool outputs cut, then old turns
+        dropped; the overflow is raised (and the item dropped) only when neither is left to do."""
+        level = 0
+        while True:
+            try:
+                return await client.chat(request, stage=self.stage)
+            except LLMContextOverflowError:
+                while level < 2:
+                    level += 1
+                    shorter = shortened(run.view, level)
+                    if shorter != run.view:
+                        break
+                else:
+                    raise
+            note_fallback(f"{self.component_name}: prompt shortened after a context overflow")
+            run.view = shorter
+            request = attrs.evolve(request, messages=tuple(shorter))
 
     # --- judging and selection ------------------------------------------------------------------
 
@@ -410,12 +432,46 @@ class LLMAgent(LLMComponent):
 def _read_response(
     text: str, calls: tuple[LLMToolCall, ...], reasoning: str
 ) -> tuple[str, tuple[LLMToolCall, ...], str]:
-    """Text, tool calls and reasoning of an answer, reading Hermes blocks and ``<think>`` from text."""
-    if not calls and has_text_tool_calls(text):
-        text, calls = parse_text_tool_calls(text)
+    """Text, tool calls and reasoning of an answer, reading Hermes blocks, fenced JSON calls and ``<think>``."""
+    if not calls and has_text_tool_calls(text, fenced=True):
+        text, calls = parse_text_tool_calls(text, fenced=True)
     if not reasoning:
         reasoning, text = split_reasoning(text)
     return text.strip(), calls, reasoning
+
+
+OLD_OUTPUT_CHARS = 200
+KEEP_RECENT = 4
+
+
+def shortened(view: Sequence[Message], level: int) -> list[Message]:
+    """``view`` made shorter for a model whose context it overflowed.
+
+    Level 1 cuts every tool output but the latest to :data:`OLD_OUTPUT_CHARS`; level 2 also drops
+    the turns between the first request and the last :data:`KEEP_RECENT` messages. System
+    messages and the first request always stay.
+    """
+    messages = list(view)
+    outputs = [
+        index
+        for index, message in enumerate(messages)
+        if message.role == "tool" or (message.role == "user" and message.content.startswith("<tool_response>"))
+    ]
+    for index in outputs[:-1]:
+        message = messages[index]
+        if len(message.content) > OLD_OUTPUT_CHARS:
+            messages[index] = attrs.evolve(message, content=truncate_middle(message.content, OLD_OUTPUT_CHARS))
+    if level < 2:
+        return messages
+    head = [message for message in messages if message.role == "system"]
+    first_user = next((index for index, message in enumerate(messages) if message.role == "user"), None)
+    if first_user is None:
+        return messages
+    head.append(messages[first_user])
+    tail = messages[max(first_user + 1, len(messages) - KEEP_RECENT) :]
+    while tail and tail[0].role == "tool":  # a tool result without its call is refused
+        tail = tail[1:]
+    return head + tail
 
 
 def _unreadable(call: LLMToolCall) -> JsonValue:

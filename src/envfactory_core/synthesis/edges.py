@@ -27,12 +27,14 @@ import attrs
 from ..graph.linkers import EmbeddingLinker, LexicalLinker, LinkContext, types_compatible
 from ..graph.records import Link, Parameter, ToolNode
 from ..ids import JsonValue
+from ..llm.errors import LLMError, failure_code
 from ..llm.records import ChatResponse
 from ..options import configure
 from .base import LLMComponent
 from .exchange import AttemptsExhausted, ask_async
-from .parsing import OutputProblem, json_in
+from .parsing import OutputProblem, elements_in, json_in
 from .runtime import ChatClient, client_for, run_async
+from .tally import note_fallback, note_shape
 
 __all__ = ["LLMEdges"]
 
@@ -149,7 +151,13 @@ class LLMEdges(LLMComponent):
             return by_name[name]
 
         def parse(response: ChatResponse) -> list[Link]:
-            data = json_in(response.text, "edges")
+            try:
+                data: Any = json_in(response.text, "edges")
+            except OutputProblem:
+                data = elements_in(response.text, "edge")  # <edge from=… to=… output=… input=… />
+                if not data:
+                    raise
+                note_shape("<edge …/> elements instead of JSON")
             if not isinstance(data, list):
                 raise OutputProblem(f"<edges> must hold a JSON list, got {type(data).__name__}")
             if len(data) > self.max_edges:
@@ -201,4 +209,8 @@ class LLMEdges(LLMComponent):
         try:
             return await ask_async(client, exchange)
         except AttemptsExhausted:
+            note_fallback("llm/edges: no LLM edges for an environment (every answer rejected)")
+            return []
+        except LLMError as error:
+            note_fallback(f"llm/edges: no LLM edges for an environment ({failure_code(error)})")
             return []

@@ -19,13 +19,20 @@ from typing import Any, Generic, TypeVar
 
 from ..llm.records import ChatRequest, ChatResponse, ToolDefinition
 from ..models import Message
-from .parsing import OutputProblem
+from .parsing import FormatProblem, OutputProblem
 from .runtime import ChatClient
+from .tally import note_answer, note_exhausted, using_stage
 from .templates import load_template
 
-__all__ = ["AttemptsExhausted", "Exchange", "ask", "ask_async"]
+__all__ = ["AttemptsExhausted", "Exchange", "ask", "ask_async", "excerpt"]
 
 T = TypeVar("T")
+
+TEMPERATURE_STEP = 0.3
+"""How much each re-ask raises the temperature (from the configured one; unset counts as 0)."""
+MAX_TEMPERATURE = 1.0
+EXCERPT_CHARS = 400
+"""How much of a failed answer a re-ask sends back (enough to see what was wrong)."""
 
 
 class AttemptsExhausted(OutputProblem):
@@ -80,20 +87,56 @@ class Exchange(Generic[T]):
 
     def take(self, response: ChatResponse) -> tuple[bool, T | None]:
         """``(True, value)`` when the answer parses, ``(False, None)`` to ask again; raises
-        :class:`AttemptsExhausted` when no attempt is left."""
+        :class:`AttemptsExhausted` when no attempt is left.
+
+        A re-ask changes the request three ways, so it does not get the same answer back: the
+        problem is stated; the temperature is raised a step (:data:`TEMPERATURE_STEP`, up to
+        :data:`MAX_TEMPERATURE`) and the seed moved; and the prompt stays short: only an excerpt of
+        the latest failed answer goes back, never the whole answer, and earlier failed answers are
+        dropped from the history.
+        """
         self.responses.append(response)
         try:
             if response.finish_reason == "length" and not response.tool_calls:
-                raise OutputProblem("your answer was cut off at the length limit: write it shorter")
-            return True, self.parse(response)
+                raise FormatProblem("your answer was cut off at the length limit: write it shorter")
+            with using_stage(self.stage):
+                value = self.parse(response)
         except OutputProblem as problem:
             self.problems.append(str(problem))
+            unreadable = isinstance(problem, FormatProblem)
+            note_answer(self.stage, rejected=unreadable, invalid=not unreadable)
+        else:
+            note_answer(self.stage, rejected=False)
+            return True, value
         if self.attempts >= self.max_attempts:
+            note_exhausted(self.stage)
             raise AttemptsExhausted(self.what, self.problems)
         feedback = load_template("retry.user", self.prompts).render(problem=self.problems[-1])
-        self.history.append(Message(role="assistant", content=response.text or "(empty answer)"))
-        self.history.append(Message(role="user", content=feedback))
+        self.history[2:] = [
+            Message(role="assistant", content=excerpt(response.text)),
+            Message(role="user", content=feedback),
+        ]
+        self._vary()
         return False, None
+
+    def _vary(self) -> None:
+        """Raise the temperature a step and move the seed, for the next attempt."""
+        temperature = self.request_options.get("temperature")
+        base = float(temperature) if temperature is not None else 0.0
+        self.request_options["temperature"] = round(min(MAX_TEMPERATURE, base + TEMPERATURE_STEP), 4)
+        # A server with a fixed default seed (llama.cpp) samples the same answer again unless the seed moves.
+        seed = self.request_options.get("seed")
+        self.request_options["seed"] = (int(seed) + 1) % 2**31 if seed is not None else self.attempts
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """The start of a failed answer, marked as cut, so a re-ask does not resend a long answer whole."""
+    text = text.strip()
+    if not text:
+        return "(empty answer)"
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit].rstrip()}\n[… {len(text) - limit} more characters of this answer left out]"
 
 
 def ask(client: ChatClient, exchange: Exchange[T]) -> T:

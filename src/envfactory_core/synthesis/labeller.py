@@ -21,11 +21,13 @@ import attrs
 from ..graph.labellers import RuleLabeller
 from ..graph.records import Label, Parameter, ToolNode
 from ..ids import JsonValue
+from ..llm.errors import LLMError, failure_code
 from ..llm.records import ChatResponse
 from .base import LLMComponent
 from .exchange import AttemptsExhausted, ask_async
 from .parsing import OutputProblem, json_in
 from .runtime import ChatClient, client_for, run_async
+from .tally import note_fallback
 
 __all__ = ["LLMLabeller"]
 
@@ -117,7 +119,12 @@ class LLMLabeller(LLMComponent):
         )
         try:
             verdicts = await ask_async(client, exchange)
-        except AttemptsExhausted as error:
+        except (AttemptsExhausted, LLMError) as error:
+            # Every answer rejected, or a call that failed for good (a refusal, a server that cannot
+            # answer): this batch falls back, the graph is still built, and the summary says so.
+            how = "rules" if self.fallback == "rules" else "not user-providable"
+            why = "every answer rejected" if isinstance(error, AttemptsExhausted) else failure_code(error)
+            note_fallback(f"llm/labeller: {how} instead of the LLM ({why}; parameters)", len(batch))
             return {parameter.id: self._fallback(parameter, str(error)) for parameter in batch}
         reason = f"labelled by {self.model}"
         return {

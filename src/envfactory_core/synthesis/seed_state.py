@@ -32,6 +32,7 @@ from .exchange import AttemptsExhausted, ask
 from .parsing import OutputProblem, json_in
 from .render import example_rows, schema_text, tool_lines, world_state_text
 from .runtime import client_for
+from .tally import note_fallback
 
 __all__ = ["LLMSeedState", "reference_problems"]
 
@@ -130,6 +131,7 @@ class LLMSeedState(LLMComponent):
                 world[name] = ask(client, self._exchange(chain, context, environment, world, attempt))
             except AttemptsExhausted as error:
                 if self.fallback_to_seed:
+                    note_fallback("llm/seed_state: the seeded states instead of the LLM's (chains)")
                     return None
                 raise DropTask("seed_state_invalid", f"{name}: {error}") from None
         return world

@@ -53,7 +53,7 @@ class LLMStory(LLMComponent):
         environments = [context.environments[name] for name in chain.environments if name in context.environments]
 
         def parse(response: ChatResponse) -> str:
-            story = tagged(response.text, "story")
+            story = tagged(response.text, "story", whole=True)
             story = re.sub(r"\s+\n", "\n", story).strip()
             if len(story) < self.min_chars:
                 raise OutputProblem(

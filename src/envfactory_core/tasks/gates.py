@@ -11,6 +11,9 @@ Each gate is a registered task gate (:class:`~envfactory_core.contracts.TaskGate
   state alone tells whether each write was made);
 - ``core/read_answer``: for read tasks, the facts a correct answer must mention are recorded;
 - ``core/solvable``: every value the agent needs is stated in the request or produced earlier;
+- ``core/quality``: the requests read like a person's (no description text, no bracketed asides, no
+  reference made twice), the chain serves one goal (no write undone, environments joined by a shared
+  entity) and no value is out of range (:mod:`.quality`);
 - ``core/unique``: no other task of the run has the same environments, gold calls and request.
 """
 
@@ -25,6 +28,7 @@ from ..contracts import TaskGate
 from ..ids import canonical_json, content_id
 from ..models import Check, Task, VerificationReport
 from .context import TaskContext
+from .quality import QualityGate
 from .replay import replay_calls
 from .requests import solvability_problems
 
@@ -33,6 +37,7 @@ __all__ = [
     "GoldReplayGate",
     "MinimalGate",
     "NoopGate",
+    "QualityGate",
     "ReadAnswerGate",
     "SolvableGate",
     "TaskContext",
@@ -223,6 +228,7 @@ GATES: tuple[TaskGate, ...] = (
     MinimalGate(),
     ReadAnswerGate(),
     SolvableGate(),
+    QualityGate(),
     UniqueGate(),
 )
 

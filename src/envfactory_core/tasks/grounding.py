@@ -9,10 +9,17 @@ Each argument of each step gets its value from, in order:
    ``cancel_order(customer_id, order_id)`` picks an order and its own customer (``state``);
 3. a user value: realistic, from the schema and the environment's clock (``user``).
 
+The user's own fields (name, email, phone) come from one persona for the whole chain, and each
+address holds together (city, country, postal code); values no one would give (a 64 kg parcel, a
+date range ending before what it asks about existed) are drawn again. A grounded chain whose values
+do not serve one goal (environments sharing nothing, a write undone) is grounded again on another
+world, else dropped (``incoherent:…``), as the sampler judged it.
+
 Masked arguments (pagination, limits, formatting) keep their defaults. A step that fails is retried
-with other values a bounded number of times; a chain that still cannot be grounded is dropped with
-the reason. The result is a :class:`~envfactory_core.models.Task` whose requests are still empty:
-a writer fills them.
+with other values a bounded number of times; when it still fails after ``min_prefix`` (2) steps
+succeeded, the task is those first steps (the world supports that much of the goal; its provenance
+says ``grounded_steps``), else the chain is dropped with the reason. The result is a
+:class:`~envfactory_core.models.Task` whose requests are still empty: a writer fills them.
 """
 
 from __future__ import annotations
@@ -28,17 +35,26 @@ import attrs
 
 from ..env import Environment, World
 from ..env.generate import ArgumentGenerator
+from ..env.plausible import value_problems
 from ..graph import ToolGraph
 from ..graph.labellers import RuleLabeller
 from ..graph.records import Parameter
 from ..ids import JsonValue
 from ..models import ArgumentSource, GoldCall, Task, TaskKind, ToolCall, ToolChain, ToolSpec, Turn, split_qualified_name
 from ..serialize import record_id
+from .persona import fit_people, fit_places, persona_for
+from .quality import coherence_problems
 from .states import MemoryStates, WorldStates
 from .values import MASKED_NAMES, values_at
 
 __all__ = ["Grounded", "Grounder"]
 
+_PERSON_THINGS = frozenset(
+    {"customer", "contact", "applicant", "application", "traveler", "passenger", "patron", "user", "payee",
+     "employee", "guest", "member", "profile", "reservation", "booking", "rental", "order", "shipment", "student",
+     "attendee", "viewing", "hold", "enrollment"}
+)  # fmt: skip
+"""Objects of tools whose ``name`` is the name of the person they are for."""
 _SEARCH_NAMES = frozenset({"query", "q", "search", "keyword", "keywords", "term", "text"})
 _TEXT_COLUMNS = ("title", "name", "summary", "subject", "description")
 _FACT_FIELDS = (
@@ -84,6 +100,7 @@ class Grounder:
     backtracks: int = attrs.field(default=6, validator=attrs.validators.ge(0))
     optional_rate: float = attrs.field(default=0.3, validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)])
     state_size: int | None = None
+    min_prefix: int = attrs.field(default=2, validator=attrs.validators.ge(0))
 
     def ground(
         self,
@@ -117,6 +134,12 @@ class Grounder:
                 return World.open(chosen, seed=world_seed, size=self.state_size, states=given)
 
             outcome = self._ground(chain, open_world, {env.name: env for env in chosen}, probe, rng, graph, world_seed)
+            incoherent = coherence_problems(outcome.task) if outcome.task is not None else []
+            if incoherent:
+                # The values do not serve one goal (nothing shared, a write undone): try another world.
+                code, reason = incoherent[0]
+                outcome = Grounded(task=None, code=f"incoherent:{code}", reason=reason)
+                continue
             if outcome.task is not None:
                 for state in probe.states.values():
                     states.put(state)
@@ -163,6 +186,8 @@ class Grounder:
                 sources = sorted({binding.source_step for binding in chain.bindings if binding.target_step == step})
                 if not sources or backtracks >= self.backtracks:
                     code, reason = detail
+                    if self.min_prefix and step >= self.min_prefix:
+                        break  # the world supports the chain's first steps: they make the task
                     return Grounded(
                         task=None, code=f"step_failed:{code}", reason=f"step {step} ({chain.tools[step]}) {reason}"
                     )
@@ -180,7 +205,14 @@ class Grounder:
                 step = back
         finally:
             world.close()
-        return Grounded(task=self._task(chain, turns, gold_calls, open_world, environments, states, seed))
+        done = len(gold_calls)
+        kept_turns = [tuple(index for index in turn if index < done) for turn in turns]
+        task = self._task(
+            chain, [turn for turn in kept_turns if turn], gold_calls, open_world, environments, states, seed
+        )
+        if done < len(chain.tools):
+            task = task.with_changes(provenance={**task.provenance, "grounded_steps": f"{done} of {len(chain.tools)}"})
+        return Grounded(task=task)
 
     def _ground_step(
         self,
@@ -203,10 +235,22 @@ class Grounder:
         outputs = [gold.output for gold in done]
         last_error, last_kind = "", ""
         for attempt in range(self.attempts):
-            state = world.episodes[environment_name].state()
+            state = world.episodes[environment_name].state_view()
             arguments, sources, origins = self._arguments(
                 spec, qualified, environment, state, bound, outputs, rng, graph, labeller, attempt, tried
             )
+            user = {name for name, source in sources.items() if source == "user"}
+            persona = persona_for(record_id(chain))
+            if spec.effect == "write":
+                # What a write records about the user is theirs; reads look up what the state holds.
+                if attempt % 2 == 0:
+                    named = bool(set(tool_name.split("_")[1:]) & _PERSON_THINGS)
+                    fit_people(arguments, user, spec.parameters, persona, named=named)
+                fit_places(arguments, user, spec.parameters, persona, rng)
+            implausible = value_problems(arguments, now=environment.clock, effect=spec.effect, earlier=outputs)
+            if implausible and attempt < self.attempts - 1:
+                last_error, last_kind = "implausible values: " + "; ".join(implausible[:2]), "implausible"
+                continue
             result = world.call(qualified, arguments)
             if result.ok and spec.effect == "read" and not _feeds_later(result.output, feeds):
                 last_error, last_kind = "the output has nothing for the later steps to use", "empty_output"

@@ -2,7 +2,8 @@
 
 For each turn: the user's request, then one assistant message per gold call (a native tool call
 with the arguments as an object), the tool's result, and a closing assistant message that reports
-what was done (for read tasks, the facts the user asked for). The calls run on a fresh world at
+what was done and, for read tasks, the facts the user asked for, from the tool outputs
+(:func:`~envfactory_core.tasks.answers.closing_message`). The calls run on a fresh world at
 the task's initial state, so the tool results in the conversation are the environment's own.
 """
 
@@ -16,8 +17,8 @@ import attrs
 
 from ..env import Environment
 from ..models import Message, MessageToolCall, Step, Task, Trajectory
+from .answers import closing_message
 from .context import TaskContext
-from .phrasing import render_value
 from .replay import open_world
 
 __all__ = ["OracleAgent", "system_prompt"]
@@ -35,32 +36,6 @@ def system_prompt(environments: Mapping[str, Environment], names: tuple[str, ...
         if environment is not None and environment.policy.strip():
             lines.append(f"\nPolicy of {name}:\n{environment.policy.strip()}")
     return "\n".join(lines)
-
-
-def _summary(task: Task, turn_calls: tuple[int, ...], outputs: Mapping[int, Any], last_turn: bool) -> str:
-    parts = []
-    for index in turn_calls:
-        gold = task.gold_calls[index]
-        if gold.effect != "write":
-            continue
-        output = outputs.get(index)
-        facts = []
-        if isinstance(output, dict):
-            for field in ("order_id", "reservation_id", "booking_id", "status", "total", "amount", "id"):
-                value = output.get(field)
-                if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-                    facts.append(f"{field.replace('_', ' ')} {render_value(value)}")
-                    if len(facts) == 2:
-                        break
-        action = gold.call.tool.replace("_", " ")
-        parts.append(f"{action} done" + (f" ({', '.join(facts)})" if facts else ""))
-    if last_turn and task.kind == "read":
-        return (
-            "Here is what I found: " + ", ".join(task.answer_facts) + "."
-            if task.answer_facts
-            else "Here is what I found."
-        )
-    return ("Done: " + "; ".join(parts) + ".") if parts else "Done."
 
 
 @attrs.frozen(kw_only=True)
@@ -105,7 +80,8 @@ class OracleAgent:
                     )
                 messages.append(
                     Message(
-                        role="assistant", content=_summary(task, turn.calls, outputs, turn_index == len(task.turns) - 1)
+                        role="assistant",
+                        content=closing_message(task, turn.calls, outputs, turn_index == len(task.turns) - 1),
                     )
                 )
             final_id = states.put(world.state())

@@ -1,16 +1,20 @@
 """Writing and refining user requests without an LLM, and checking that they are solvable.
 
-``core/template`` writes the raw request of each turn: one sentence per gold call, from the tool's
-description, stating every argument value (instruction-like and over-specified, on purpose).
+Both components compose requests from each tool's phrase model (:mod:`.natural`), goal first and
+without description text.
+
+``core/template`` writes the raw request of each turn, stating every argument value (over-specified,
+on purpose: it is what the refiner improves on).
 
 ``core/implicit`` is the rule-based calibrated refinement (after the paper's §5.2 step 4):
 
 - values the agent can read from an earlier tool output are no longer stated (when an earlier
-  output lists several candidates, the request names the one meant by a human field: "the one
-  titled 'Tidewater'");
+  output lists several candidates, the request names the one meant the way a person knows it:
+  "the book titled "Tidewater"");
 - intermediate lookups (read calls whose outputs feed later calls) are compressed into the goal:
-  their sentence goes, the values only the user knows stay, as context;
-- every value only the user can know is kept.
+  only the values the user knows stay ("you can find it under noah7@example.com");
+- every value only the user can know is kept, and said once;
+- the task gets a story (who, what for, by when) when no story stage wrote one.
 
 The solvability check (:func:`solvability_problems`) holds every request to the same standard:
 each non-masked argument of each gold call is stated in the requests up to its turn, or produced
@@ -26,17 +30,8 @@ import attrs
 
 from ..models import GoldCall, Task
 from .context import TaskContext
-from .phrasing import (
-    action_phrase,
-    ambiguous,
-    argument_label,
-    descriptor,
-    details,
-    join_words,
-    opener,
-    render_value,
-    stated_arguments,
-)
+from .natural import Composer, write_story
+from .phrasing import ambiguous, descriptor, render_value
 from .values import all_scalars, is_identifier_like, stated_in, values_at
 
 __all__ = [
@@ -46,57 +41,20 @@ __all__ = [
     "solvability_problems",
 ]
 
-_CONNECTORS = ("Then ", "After that, ", "Next, ", "Once that's done, ", "And then ")
-_STATED_SOURCES = ("user", "state")
-
-
-def _description(call: GoldCall, context: TaskContext) -> str:
-    return context.descriptions.get(call.call.qualified_name, call.call.tool.replace("_", " "))
-
-
-def _lower_first(text: str) -> str:
-    if not text or text.startswith(("I ", "I'")):
-        return text
-    return text[:1].lower() + text[1:]
-
-
-def _sentences(parts: Sequence[str], rng: random.Random) -> str:
-    text = ""
-    for index, part in enumerate(parts):
-        if index == 0:
-            text = part
-        else:
-            text += " " + rng.choice(_CONNECTORS) + _lower_first(part)
-    return text
-
 
 @attrs.frozen(kw_only=True)
 class TemplateWriter:
-    """Write each turn's request from tool descriptions, stating every argument value."""
+    """Write each turn's raw request from the tools' phrase models, stating every argument value."""
 
     name: str = "template"
-    description: str = "Deterministic template writer: one sentence per gold call, every value stated."
+    description: str = "Deterministic template writer: each turn goal first, every value stated."
     kind: str = "writer"
 
     def write(self, task: Task, context: TaskContext) -> Task:
-        rng = random.Random(f"template:{task.id}")
+        composer = Composer(task=task, context=context, rng=random.Random(f"template:{task.id}"), state_all=True)
         turns = []
-        for turn in task.turns:
-            sentences = []
-            for index in turn.calls:
-                call = task.gold_calls[index]
-                keep = {
-                    name: call.sources.get(name) != "default" and name not in call.masked_arguments
-                    for name in call.call.arguments
-                }
-                sentence = opener(rng, action_phrase(_description(call, context), call.call.tool))
-                sentence += " " + details(rng, stated_arguments(call, keep)) if any(keep.values()) else ""
-                sentences.append(sentence.strip())
-            if task.kind == "read" and turn is task.turns[-1]:
-                sentences.append(
-                    rng.choice(("Tell me what you find.", "Let me know what it says.", "What do you get?"))
-                )
-            text = _sentences(sentences, rng)
+        for number, turn in enumerate(task.turns):
+            text = composer.turn(number)
             turns.append(attrs.evolve(turn, request=text, raw_request=text))
         return task.with_changes(turns=tuple(turns), provenance={**task.provenance, "writer": f"core/{self.name}"})
 
@@ -111,72 +69,15 @@ class ImplicitRefiner:
 
     def refine(self, task: Task, context: TaskContext) -> Task:
         rng = random.Random(f"implicit:{task.id}")
-        last = len(task.gold_calls) - 1
+        composer = Composer(task=task, context=context, rng=rng)
         turns = []
-        for turn in task.turns:
-            background: list[str] = []
-            sentences: list[str] = []
-            for index in turn.calls:
-                call = task.gold_calls[index]
-                stated = {
-                    name: call.sources.get(name) in _STATED_SOURCES and name not in call.masked_arguments
-                    for name in call.call.arguments
-                }
-                hints = _hints(task, call)
-                if (
-                    call.effect == "read"
-                    and index != last
-                    and index != turn.calls[-1]
-                    and _consumed_in_turn(task, index, turn.calls)
-                ):
-                    background.extend(stated_arguments(call, stated, as_context=True))
-                    background.extend(hints)
-                    continue
-                phrase = action_phrase(_description(call, context), call.call.tool)
-                sentence = opener(rng, phrase)
-                parts = stated_arguments(call, stated) + hints
-                if parts:
-                    sentence += " " + details(rng, parts)
-                sentences.append(sentence)
-            if background:
-                lead = rng.choice(("For context, {c}.", "Some background: {c}.", "Quick note: {c}."))
-                sentences.insert(0, lead.format(c=join_words(background)))
-            if task.kind == "read" and turn is task.turns[-1]:
-                sentences.append(
-                    rng.choice(("Tell me what you find.", "Let me know what it says.", "What do you get?"))
-                )
-            refined = _sentences(sentences, rng)
+        for number, turn in enumerate(task.turns):
+            refined = composer.turn(number)
             turns.append(attrs.evolve(turn, request=refined, raw_request=turn.raw_request or turn.request))
-        return task.with_changes(turns=tuple(turns), provenance={**task.provenance, "refiner": f"core/{self.name}"})
-
-
-def _consumed_in_turn(task: Task, step: int, calls: tuple[int, ...]) -> bool:
-    """Whether a later call of the same turn reads this step's output."""
-    return any(
-        int(origin.split(":", 1)[0]) == step
-        for index in calls
-        if index > step
-        for origin in task.gold_calls[index].bindings.values()
-    )
-
-
-def _hints(task: Task, call: GoldCall) -> list[str]:
-    """Descriptors that single out bound values picked from a list of several."""
-    hints = []
-    for argument, origin in sorted(call.bindings.items()):
-        step, field = origin.split(":", 1)
-        output = task.gold_calls[int(step)].output
-        if not ambiguous(output, field):
-            continue
-        value = call.call.arguments.get(argument.partition(".")[0])
-        if argument.partition(".")[2]:
-            value = _leaf(value, argument.partition(".")[2])
-        found = descriptor(output, field, value)
-        if found is None:
-            hints.append(f"{argument_label(argument.partition('.')[0])} {render_value(value)}")
-        else:
-            hints.append(f"the one with {argument_label(found[0])} {render_value(found[1])}")
-    return hints
+        story = task.story or write_story(task, context, rng)
+        return task.with_changes(
+            turns=tuple(turns), story=story, provenance={**task.provenance, "refiner": f"core/{self.name}"}
+        )
 
 
 def _leaf(value: object, child: str) -> object:

@@ -6,14 +6,21 @@ the order the plugin registers them.
 
 from __future__ import annotations
 
-from envfactory_core.env import Environment, environments_plugin
+from typing import TYPE_CHECKING
 
-from .code_hosting import environment as code_hosting
-from .courses import environment as courses
-from .library import environment as library
-from .references import environment as references
+from envfactory_core.plugins import lazy_environments
 
-ENVIRONMENTS: tuple[Environment, ...] = (library, references, courses, code_hosting)
-plugin = environments_plugin(ENVIRONMENTS)
+if TYPE_CHECKING:
+    from envfactory_core.env import Environment
+
+    from .code_hosting import environment as code_hosting
+    from .courses import environment as courses
+    from .library import environment as library
+    from .references import environment as references
+
+    ENVIRONMENTS: tuple[Environment, ...]
 
 __all__ = ["ENVIRONMENTS", "code_hosting", "courses", "library", "plugin", "references"]
+
+# Built when first asked for (not at import), so every command's start-up does not pay for them.
+plugin, __getattr__ = lazy_environments(__name__, ("library", "references", "courses", "code_hosting"))

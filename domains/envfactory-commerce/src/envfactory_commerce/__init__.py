@@ -7,14 +7,21 @@ Shippo, RentCast with Zillow Rental Manager). Installing the package registers t
 
 from __future__ import annotations
 
-from envfactory_core.env import Environment, environments_plugin
+from typing import TYPE_CHECKING
 
-from .marketplace import environment as marketplace
-from .rentals import environment as rentals
-from .shipping import environment as shipping
-from .storefront import environment as storefront
+from envfactory_core.plugins import lazy_environments
+
+if TYPE_CHECKING:
+    from envfactory_core.env import Environment
+
+    from .marketplace import environment as marketplace
+    from .rentals import environment as rentals
+    from .shipping import environment as shipping
+    from .storefront import environment as storefront
+
+    ENVIRONMENTS: tuple[Environment, ...]
 
 __all__ = ["ENVIRONMENTS", "marketplace", "plugin", "rentals", "shipping", "storefront"]
 
-ENVIRONMENTS: tuple[Environment, ...] = (storefront, marketplace, shipping, rentals)
-plugin = environments_plugin(ENVIRONMENTS)
+# Built when first asked for (not at import), so every command's start-up does not pay for them.
+plugin, __getattr__ = lazy_environments(__name__, ("storefront", "marketplace", "shipping", "rentals"))

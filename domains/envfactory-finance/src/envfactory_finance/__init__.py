@@ -7,14 +7,21 @@ through the ``envfactory`` entry point ``finance``.
 
 from __future__ import annotations
 
-from envfactory_core.env import Environment, environments_plugin
+from typing import TYPE_CHECKING
 
-from .banking import environment as banking
-from .expenses import environment as expenses
-from .invoicing import environment as invoicing
-from .payments import environment as payments
+from envfactory_core.plugins import lazy_environments
+
+if TYPE_CHECKING:
+    from envfactory_core.env import Environment
+
+    from .banking import environment as banking
+    from .expenses import environment as expenses
+    from .invoicing import environment as invoicing
+    from .payments import environment as payments
+
+    ENVIRONMENTS: tuple[Environment, ...]
 
 __all__ = ["ENVIRONMENTS", "banking", "expenses", "invoicing", "payments", "plugin"]
 
-ENVIRONMENTS: tuple[Environment, ...] = (payments, invoicing, banking, expenses)
-plugin = environments_plugin(ENVIRONMENTS)
+# Built when first asked for (not at import), so every command's start-up does not pay for them.
+plugin, __getattr__ = lazy_environments(__name__, ("payments", "invoicing", "banking", "expenses"))

@@ -6,14 +6,21 @@ the order the plugin registers them.
 
 from __future__ import annotations
 
-from envfactory_core.env import Environment, environments_plugin
+from typing import TYPE_CHECKING
 
-from .events import environment as events
-from .fitness import environment as fitness
-from .recipes import environment as recipes
-from .restaurants import environment as restaurants
+from envfactory_core.plugins import lazy_environments
 
-ENVIRONMENTS: tuple[Environment, ...] = (restaurants, recipes, fitness, events)
-plugin = environments_plugin(ENVIRONMENTS)
+if TYPE_CHECKING:
+    from envfactory_core.env import Environment
+
+    from .events import environment as events
+    from .fitness import environment as fitness
+    from .recipes import environment as recipes
+    from .restaurants import environment as restaurants
+
+    ENVIRONMENTS: tuple[Environment, ...]
 
 __all__ = ["ENVIRONMENTS", "events", "fitness", "plugin", "recipes", "restaurants"]
+
+# Built when first asked for (not at import), so every command's start-up does not pay for them.
+plugin, __getattr__ = lazy_environments(__name__, ("restaurants", "recipes", "fitness", "events"))

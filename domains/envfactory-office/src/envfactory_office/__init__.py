@@ -7,14 +7,21 @@ calendar is a correspondent in the mailbox, a collaborator on a shared file and 
 
 from __future__ import annotations
 
-from envfactory_core.env import Environment, environments_plugin
+from typing import TYPE_CHECKING
 
-from .calendar import environment as calendar
-from .drive import environment as drive
-from .email import environment as email
-from .tasks import environment as tasks
+from envfactory_core.plugins import lazy_environments
+
+if TYPE_CHECKING:
+    from envfactory_core.env import Environment
+
+    from .calendar import environment as calendar
+    from .drive import environment as drive
+    from .email import environment as email
+    from .tasks import environment as tasks
+
+    ENVIRONMENTS: tuple[Environment, ...]
 
 __all__ = ["ENVIRONMENTS", "calendar", "drive", "email", "plugin", "tasks"]
 
-ENVIRONMENTS: tuple[Environment, ...] = (calendar, email, drive, tasks)
-plugin = environments_plugin(ENVIRONMENTS)
+# Built when first asked for (not at import), so every command's start-up does not pay for them.
+plugin, __getattr__ = lazy_environments(__name__, ("calendar", "email", "drive", "tasks"))

@@ -132,10 +132,17 @@ def check_data_command(data_dir: Path | None, as_json: bool) -> None:
 @airline_group.command("replay-gold")
 @data_option
 @click.option(
-    "--tasks",
+    "--tasks-file",
     "tasks_file",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Tasks to replay: tasks.json, or a trajectories file (each record's info.task). Default: DATA/tasks.json.",
+)
+@click.option(
+    "--tasks",
+    "tasks_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    hidden=True,
+    help="Deprecated: --tasks-file.",
 )
 @json_option
 @handle_errors

@@ -1,9 +1,9 @@
 """The tau-bench airline environment on the EnvFactory SDK.
 
 The benchmark has one initial state (its data files), so the seed factory returns that state for
-every seed; episodes are copied from one cached template with the SQLite backup API. The
-environment is an evaluation set: marked ``evaluation_only`` and as overlapping
-"tau-bench airline", so no pipeline samples it for training data unless it names it.
+every seed; episodes are copied from one cached template with the SQLite backup API and reset
+by a savepoint rollback. The environment is an evaluation set: marked ``evaluation_only`` and as
+overlapping "tau-bench airline", so no pipeline samples it for training data unless it names it.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Replaying call sequences on fresh episodes, and comparing outputs with recorded ones.
 
-One episode is reused and reset between replays (an SQLite backup from the cached template, so
-a reset is cheap); the benchmark's hash is computed incrementally from the rows each replay
-touched.
+One episode is reused and reset between replays (a rollback to the savepoint it holds since it
+was copied from the cached template, so a reset is cheap); the benchmark's hash is computed
+incrementally from the rows each replay touched.
 
 The benchmark shows a tool's answer as text: a string as it is, anything else as JSON, and a
 refusal as ``"Error: "`` followed by the message. :func:`benchmark_text` renders our results the

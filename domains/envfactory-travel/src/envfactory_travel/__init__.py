@@ -7,14 +7,21 @@ exist together in one world, and booking confirmations feed the itinerary.
 
 from __future__ import annotations
 
-from envfactory_core.env import Environment, environments_plugin
+from typing import TYPE_CHECKING
 
-from .car_rental import environment as car_rental
-from .hotels import environment as hotels
-from .itinerary import environment as itinerary
-from .rail import environment as rail
+from envfactory_core.plugins import lazy_environments
+
+if TYPE_CHECKING:
+    from envfactory_core.env import Environment
+
+    from .car_rental import environment as car_rental
+    from .hotels import environment as hotels
+    from .itinerary import environment as itinerary
+    from .rail import environment as rail
+
+    ENVIRONMENTS: tuple[Environment, ...]
 
 __all__ = ["ENVIRONMENTS", "car_rental", "hotels", "itinerary", "plugin", "rail"]
 
-ENVIRONMENTS: tuple[Environment, ...] = (hotels, car_rental, rail, itinerary)
-plugin = environments_plugin(ENVIRONMENTS)
+# Built when first asked for (not at import), so every command's start-up does not pay for them.
+plugin, __getattr__ = lazy_environments(__name__, ("hotels", "car_rental", "rail", "itinerary"))

@@ -18,6 +18,7 @@ import click
 
 from envfactory_core.cli.app import App, echo_json, fail, handle_errors, pass_app, stderr_console
 from envfactory_core.cli.tasks import task_stats
+from envfactory_core.env.catalog import environment_catalog
 from envfactory_core.store import RunStore
 from envfactory_core.synthesis.templates import template_names
 
@@ -127,7 +128,7 @@ def prompts_command(out: str, check: bool, as_json: bool) -> None:
 
 
 @click.command("tasks")
-@click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("run_dir", metavar="RUN", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option(
     "--out",
     "out",
@@ -137,17 +138,18 @@ def prompts_command(out: str, check: bool, as_json: bool) -> None:
 )
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when the page's section differs from the run's.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's figures and the result as JSON.")
+@pass_app
 @handle_errors
-def tasks_command(run_dir: Path, out: str, check: bool, as_json: bool) -> None:
-    """Write the task-yield figures of RUN_DIR (an `envfactory tasks make` run) into a page.
+def tasks_command(app: App, run_dir: Path, out: str, check: bool, as_json: bool) -> None:
+    """Write the task-yield figures of RUN (an `envfactory tasks make` run) into a page.
 
     The section between the page's `<!-- task-yield:start -->` and `<!-- task-yield:end -->`
     markers is replaced where it stands (or appended), and the rest of the page is kept; a
-    missing page starts with `# Tasks`. The figures are those `envfactory tasks stats RUN_DIR` prints.
+    missing page starts with `# Tasks`. The figures are those `envfactory tasks stats RUN` prints.
     """
     store = RunStore(run_dir, create=False)
     try:
-        stats = task_stats(store)
+        stats = task_stats(store, environment_catalog(app.registry))
         settings = json.loads(store.get_meta("pipeline") or "{}").get("settings", {})
     finally:
         store.close()
@@ -177,14 +179,18 @@ def tasks_command(run_dir: Path, out: str, check: bool, as_json: bool) -> None:
     show_default=True,
     help="The Markdown file to write (or to check); '-' prints the page on stdout.",
 )
-@click.option("--count", type=click.IntRange(min=1), default=10, show_default=True, help="How many example tasks.")
-@click.option("--seed", type=int, default=0, show_default=True, help="The seed of the chains the tasks come from.")
+@click.option(
+    "-n", "--tasks", "count", type=click.IntRange(min=1), default=20, show_default=True, help="How many example tasks."
+)
+@click.option("--count", "count", type=click.IntRange(min=1), default=20, hidden=True, help="Deprecated: -n/--tasks.")
+@click.option("--seed", type=int, default=3, show_default=True, help="The seed of the chains the tasks come from.")
+@click.option("--chains", type=click.IntRange(min=1), default=300, show_default=True, help="Chains the run samples.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when the file differs from the rendered page.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 @handle_errors
-def examples_command(app: App, out: str, count: int, seed: int, check: bool, as_json: bool) -> None:
-    """Render example tasks (raw request, refined request, gold calls) as a page (docs/examples/tasks.md).
+def examples_command(app: App, out: str, count: int, seed: int, chains: int, check: bool, as_json: bool) -> None:
+    """Render kept tasks (story, requests, gold calls, final answer) as a page (docs/examples/tasks.md).
 
     The tasks are made offline from the installed domains, in a scratch run that is thrown away;
     the same packages, count and seed give the same bytes. With --check nothing is written and the
@@ -193,7 +199,7 @@ def examples_command(app: App, out: str, count: int, seed: int, check: bool, as_
     import tempfile
 
     with tempfile.TemporaryDirectory() as scratch:
-        page = render_examples(app.registry, count=count, seed=seed, out=Path(scratch) / "run")
+        page = render_examples(app.registry, count=count, seed=seed, chains=chains, out=Path(scratch) / "run")
     publish_page(
         page,
         out,

@@ -18,8 +18,8 @@ __all__ = ["register_commands"]
 COMMANDS = {
     "domains": "Render the catalogue of installed environments (docs/domains.md).",
     "prompts": "Render the prompt template reference (docs/reference/prompts.md).",
-    "tasks": "Write the task-yield figures of RUN_DIR (an `envfactory tasks make` run) into a page.",
-    "examples": "Render example tasks (raw request, refined request, gold calls) as a page (docs/examples/tasks.md).",
+    "tasks": "Write the task-yield figures of RUN (an `envfactory tasks make` run) into a page.",
+    "examples": "Render kept tasks (story, requests, gold calls, final answer) as a page (docs/examples/tasks.md).",
 }
 """Each command's name and the first sentence of its help, which ``envfactory docs --help`` shows."""
 

@@ -20,7 +20,7 @@ def stats_markdown(stats: dict[str, Any], settings: dict[str, Any]) -> str:
     lines = [
         "### Task yield on the shipped domains",
         "",
-        f"Made offline by `envfactory tasks make -n {chains} --seed {seed} --out RUN` and written here by "
+        f"Made offline by `envfactory tasks make --chains {chains} --seed {seed} --out RUN` and written here by "
         "`envfactory docs tasks RUN --out PAGE`; the same seed gives the same figures.",
         "",
         "| Figure | Value |",
@@ -34,6 +34,22 @@ def stats_markdown(stats: dict[str, Any], settings: dict[str, Any]) -> str:
         f"| ...whose refined request states fewer identifiers than the raw one | {stats['implicit_share']:.0%} |",
         f"| Identifier values stated, raw → refined | {stats['identifiers_stated']['raw']} → "
         f"{stats['identifiers_stated']['refined']} |",
+    ]
+    quality = stats.get("quality")
+    if quality:
+        lines += [
+            f"| Kept tasks solvable from their requests | {stats['solvable_share']:.0%} |",
+            f"| User turns with a 6-word span of a tool description | {quality['description_copy_share']:.1%} |",
+            f"| User turns with a parenthesis | {quality['parenthesis_share']:.1%} |",
+            f"| Distinct word 4-grams over all 4-grams of the user turns | {quality['distinct_4gram_ratio']:.2f} |",
+            f"| User turns naming the same thing twice | {quality['repeated_reference_share']:.1%} |",
+            f"| Kept tasks with a write undone by a later step | {quality['undo_pair_share']:.1%} |",
+            f"| Values out of a plausible range | {quality['value_range_violations']} |",
+            f"| Cross-environment tasks without a shared entity | {quality['cross_environment_unshared']} of "
+            f"{quality['cross_environment_tasks']} |",
+            f"| Kept tasks with a story | {quality['stories']:.0%} |",
+        ]
+    lines += [
         "",
         "Chains dropped, by reason:",
         "",

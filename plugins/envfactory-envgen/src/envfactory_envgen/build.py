@@ -245,10 +245,11 @@ def run_build(
     specs, skipped = load_sources(registry, sources)
     store = RunStore(run_dir) if run_dir is not None else None
     checkpoints = Checkpoints(store)
+    owned: Any = None
     if model and client is None:
         from envfactory_core.llm import LLMClient
 
-        client = LLMClient(registry=registry, store=store)
+        client = owned = LLMClient(registry=registry, store=store)
     reviser: Reviser | None = None
     scenario_writer: Any = None
     if model:
@@ -279,6 +280,8 @@ def run_build(
                 )
             )
     finally:
+        if owned is not None:
+            owned.close()  # its HTTP sessions: a client made here is closed here
         if store is not None:
             store.close()
     merged: dict[tuple[str, str, str], SkippedOperation] = {}

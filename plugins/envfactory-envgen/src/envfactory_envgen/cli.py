@@ -227,7 +227,7 @@ def _batch(
 
 
 @envgen_group.command("report")
-@click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("run_dir", metavar="RUN", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--markdown", is_flag=True, help="Print a Markdown table (for the docs).")
 @pass_app
@@ -275,7 +275,7 @@ def report_command(app: App, run_dir: Path, as_json: bool, markdown: bool) -> No
 
 
 @envgen_group.command("package")
-@click.argument("run_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("run_dir", metavar="RUN", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--out",
     "out_dir",
@@ -289,7 +289,7 @@ def report_command(app: App, run_dir: Path, as_json: bool, markdown: bool) -> No
 @pass_app
 @handle_errors
 def package_command(app: App, run_dir: Path, out_dir: Path, dist_name: str, force: bool, as_json: bool) -> None:
-    """Write the verified environments of RUN_DIR as an installable domain distribution.
+    """Write the verified environments of RUN as an installable domain distribution.
 
     `pip install OUT` then makes them appear in `envfactory envs list`. The package's tests run the
     conformance kit and the scenarios. Installing it marks the code trusted (it runs in-process):

@@ -6,6 +6,11 @@ and any JSON value, so both go out unchanged; the handshake versions (2025-11-25
 require an object at the root, so a non-object output schema is left out there and a non-object
 output is carried as ``{"result": value}``. The text content is always the JSON an agent sees
 in-process (``ToolResult.as_payload``), so transcripts read the same either way.
+
+A failed call carries its failure (``{"error": {...}}``) in the text content only. The tool's output
+schema describes what a successful call returns, and clients check structured content against it
+whenever it is present (the TypeScript SDK, under the MCP Inspector and most agent hosts, turns a
+mismatch into a protocol error that hides the failure), so an error result has no structured content.
 """
 
 from __future__ import annotations
@@ -56,8 +61,10 @@ def publish_result(
 ) -> types.CallToolResult:
     """``result`` as an MCP result; a failed call is a tool error (``isError``), never a protocol error."""
     payload = result.as_payload()
-    structured = payload
-    if not is_modern(protocol_version) and not isinstance(payload, dict):
+    structured: Any = payload
+    if not result.ok:
+        structured = None
+    elif not is_modern(protocol_version) and not isinstance(payload, dict):
         structured = {"result": payload}
     return types.CallToolResult(
         content=[types.TextContent(type="text", text=payload_text(payload))],

@@ -1,7 +1,8 @@
 """Two small environments the envfactory-mcp tests serve (loaded as a local plugin in subprocesses).
 
 ``ledger`` has read and write tools, a tool that refuses (``ToolError``), a list-returning tool (a
-non-object output) and ids from ``ctx.new_id``; ``notes`` is a second environment for prefixed
+non-object output), tools with object output schemas (``deposit``, ``transfer``: what strict
+clients check results against) and ids from ``ctx.new_id``; ``notes`` is a second environment for prefixed
 names. Both are deterministic for a seed.
 """
 
@@ -58,7 +59,24 @@ def list_accounts(ctx, owner: str | None = None) -> list[dict]:
     return [row for row in rows if owner is None or row["owner"] == owner]
 
 
-@ledger.tool(effect="write")
+ACCOUNT_SCHEMA = {
+    "type": "object",
+    "properties": {"account_id": {"type": "string"}, "owner": {"type": "string"}, "balance": {"type": "integer"}},
+    "required": ["account_id", "owner", "balance"],
+}
+TRANSFER_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "transfer_id": {"type": "string"},
+        "source": {"type": "string"},
+        "target": {"type": "string"},
+        "amount": {"type": "integer"},
+    },
+    "required": ["transfer_id", "source", "target", "amount"],
+}
+
+
+@ledger.tool(effect="write", output_schema=ACCOUNT_SCHEMA)
 def deposit(ctx, account_id: str, amount: Annotated[int, Arg(minimum=1, maximum=1_000_000)]) -> dict:
     """Add money to an account.
 
@@ -71,7 +89,7 @@ def deposit(ctx, account_id: str, amount: Annotated[int, Arg(minimum=1, maximum=
     return accounts.update(account_id, {"balance": row["balance"] + amount})
 
 
-@ledger.tool(effect="write")
+@ledger.tool(effect="write", output_schema=TRANSFER_SCHEMA)
 def transfer(ctx, source: str, target: str, amount: Annotated[int, Arg(minimum=1)]) -> dict:
     """Move money between two accounts; refused when it would overdraw the source.
 

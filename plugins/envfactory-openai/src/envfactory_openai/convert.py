@@ -11,6 +11,14 @@ Endpoint options (keys of ``[backends.NAME]`` besides the standard ones):
 ``send_reasoning``
     ``true`` sends earlier turns' reasoning back as ``reasoning_content`` (servers that want it);
     off by default, since most reject or ignore it.
+``null_content``
+    ``true`` sends an assistant message without text as ``"content": null`` (valid in the OpenAI
+    format); off by default: an empty string is accepted everywhere, while llama.cpp's server
+    answers HTTP 500 to ``null``.
+
+With ``tool_call_format = "auto"`` a reply to a request with tools is read for calls written as
+text too: Hermes ``<tool_call>`` blocks (Qwen served raw, vLLM/SGLang without a tool parser) and
+fenced or bare ``{"name", "arguments"}`` JSON (llama.cpp's default chat format, Ollama raw).
 """
 
 from __future__ import annotations
@@ -36,13 +44,13 @@ __all__ = ["chat_params", "message_params", "parse_chat_completion", "parse_embe
 _FINISH = {"stop": "stop", "tool_calls": "tool_calls", "function_call": "tool_calls", "length": "length"}
 
 
-def message_params(message: Message, *, send_reasoning: bool = False) -> dict[str, Any]:
+def message_params(message: Message, *, send_reasoning: bool = False, null_content: bool = False) -> dict[str, Any]:
     """One core message in the OpenAI shape (tool-call arguments as a JSON string)."""
     if message.role == "tool":
         return {"role": "tool", "tool_call_id": message.tool_call_id, "content": message.content}
     if message.role != "assistant":
         return {"role": message.role, "content": message.content}
-    data: dict[str, Any] = {"role": "assistant", "content": message.content or None}
+    data: dict[str, Any] = {"role": "assistant", "content": message.content or (None if null_content else "")}
     if message.tool_calls:
         data["tool_calls"] = [
             {
@@ -62,9 +70,13 @@ def chat_params(
 ) -> dict[str, Any]:
     """Keyword arguments for ``client.chat.completions.create``."""
     send_reasoning = bool(options.get("send_reasoning", False))
+    null_content = bool(options.get("null_content", False))
     params: dict[str, Any] = {
         "model": model,
-        "messages": [message_params(message, send_reasoning=send_reasoning) for message in request.messages],
+        "messages": [
+            message_params(message, send_reasoning=send_reasoning, null_content=null_content)
+            for message in request.messages
+        ],
     }
     if request.tools:
         params["tools"] = [tool.openai_schema() for tool in request.tools]
@@ -135,7 +147,7 @@ def parse_chat_completion(
     calls = tuple(_tool_call(call) for call in message.get("tool_calls") or () if isinstance(call, dict))
     text_format = str(options.get("tool_call_format", "auto"))
     if text_format == "hermes" or (text_format == "auto" and not calls):
-        content, text_calls = parse_text_tool_calls(content)
+        content, text_calls = parse_text_tool_calls(content, fenced=bool(request.tools))
         calls = calls + text_calls
     finish = _FINISH.get(str(choice.get("finish_reason")), "other")
     if choice.get("finish_reason") == "content_filter":

@@ -42,7 +42,7 @@ def import_ray() -> Any:
     except ImportError as error:  # pragma: no cover - ray is a dependency of this package
         from envfactory_core.errors import MissingDependencyError
 
-        raise MissingDependencyError("ray", "pip install 'envfactory-ray'", "the Ray executor") from error
+        raise MissingDependencyError("ray", "pip install 'ray>=2.40,<3'", "the Ray executor") from error
     return ray
 
 

@@ -42,6 +42,7 @@ from envfactory_core.llm.config import EndpointConfig, LLMSettings
 from envfactory_core.llm.errors import (
     LLMAuthenticationError,
     LLMConnectionError,
+    LLMContextOverflowError,
     LLMError,
     LLMModelNotFoundError,
     LLMRateLimitError,
@@ -70,10 +71,14 @@ Responder: TypeAlias = Callable[[ChatRequest], "ChatResponse | str"]
 _ERRORS: Mapping[str, Callable[[str, float | None], LLMError]] = {
     "rate_limit": lambda message, retry_after: LLMRateLimitError(message, backend="fake", retry_after=retry_after),
     "server": lambda message, retry_after: LLMServerError(message, backend="fake", status=500, retry_after=retry_after),
+    "overloaded": lambda message, retry_after: LLMServerError(
+        message, backend="fake", status=503, retry_after=retry_after
+    ),
     "timeout": lambda message, _: LLMTimeoutError(message, backend="fake"),
     "connection": lambda message, _: LLMConnectionError(message, backend="fake"),
     "malformed": lambda message, _: LLMResponseError(message, backend="fake"),
     "bad_request": lambda message, _: LLMRequestError(message, backend="fake", status=400),
+    "context_overflow": lambda message, _: LLMContextOverflowError(message, backend="fake", status=400),
     "auth": lambda message, _: LLMAuthenticationError(message, backend="fake", status=401),
     "not_found": lambda message, _: LLMModelNotFoundError(message, backend="fake", status=404),
 }
@@ -148,8 +153,9 @@ class ScriptedLLM:
     def fail(
         self, error: LLMError | str = "server", *, message: str = "", retry_after: float | None = None
     ) -> ScriptedLLM:
-        """Queue a failure: an ``LLMError``, or one of ``rate_limit``, ``server``, ``timeout``,
-        ``connection``, ``malformed``, ``bad_request``, ``auth``, ``not_found``."""
+        """Queue a failure: an ``LLMError``, or one of ``rate_limit``, ``server`` (500),
+        ``overloaded`` (503), ``timeout``, ``connection``, ``malformed``, ``bad_request``,
+        ``context_overflow``, ``auth``, ``not_found``."""
         if isinstance(error, str):
             if error not in _ERRORS:
                 raise ValueError(f"unknown scripted failure {error!r}; use one of {', '.join(sorted(_ERRORS))}")

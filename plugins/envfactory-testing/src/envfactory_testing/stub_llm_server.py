@@ -13,6 +13,14 @@ empty): text, tool calls, an HTTP error with ``Retry-After``, a malformed body, 
 dropped connection. Every request is recorded and counted, so a test can assert that a cached
 re-run sent nothing. Streaming is not served (the backends do not stream).
 
+It can be taught to answer like llama.cpp's server (``mimic="llama.cpp"``): HTTP 500 to an
+assistant message whose ``content`` is ``null``, and HTTP 400 ("Requested tokens (N) exceed
+context window of M") when the prompt plus ``max_tokens`` exceeds ``n_ctx``. A ``responder``
+answers each request from its body (a scripted model), :meth:`StubLLMServer.refuse` makes every
+request whose body contains a marker fail the same way (one item that always gets a 400), and
+:meth:`StubReply.fenced_call` writes a tool call as llama.cpp's default chat format does: a fenced
+JSON block in the content.
+
 Use it in a thread (``with StubLLMServer(latency=0.1) as server:``) or, for benchmarks that must
 not share the client's interpreter lock, in its own process (:meth:`StubLLMServer.spawn`, or
 ``python -m envfactory_testing.stub_llm_server --latency 0.1``).
@@ -30,7 +38,7 @@ import sys
 import threading
 import urllib.request
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -38,6 +46,7 @@ import attrs
 __all__ = ["StubLLMServer", "StubProcess", "StubReply", "StubRequest"]
 
 ToolCallScript = tuple[str, "dict[str, Any] | str"]
+Responder = Callable[[str, dict[str, Any]], "StubReply | None"]
 
 _REASONS = {
     200: "OK",
@@ -108,6 +117,12 @@ class StubReply:
     def dropped(cls) -> StubReply:
         return cls(disconnect=True)
 
+    @classmethod
+    def fenced_call(cls, name: str, arguments: dict[str, Any], *, text: str = "") -> StubReply:
+        """A tool call written in the content as a fenced JSON block (llama.cpp's default chat format)."""
+        block = "```json\n" + json.dumps({"name": name, "arguments": arguments}) + "\n```"
+        return cls(text=f"{text}\n{block}" if text else block)
+
     def as_json(self) -> dict[str, Any]:
         data = attrs.asdict(self)
         data["tool_calls"] = [list(call) for call in self.tool_calls]
@@ -146,12 +161,27 @@ class StubLLMServer:
     """The stub server in a background thread of this process."""
 
     def __init__(
-        self, *, latency: float = 0.0, host: str = "127.0.0.1", port: int = 0, default: StubReply | None = None
+        self,
+        *,
+        latency: float = 0.0,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        default: StubReply | None = None,
+        mimic: str = "",
+        n_ctx: int = 8192,
+        responder: Callable[[dict[str, Any]], StubReply | None] | None = None,
     ) -> None:
+        if mimic not in ("", "llama.cpp"):
+            raise ValueError(f"mimic must be '' or 'llama.cpp', got {mimic!r}")
         self.latency = latency
         self.host = host
         self.port = port
         self.default = default or StubReply.ok("ok")
+        self.mimic = mimic
+        self.n_ctx = n_ctx
+        self.responder = responder
+        self.refusals: list[tuple[str | Callable[[Any], bool], StubReply]] = []
+        self.refused = 0
         self.requests: list[StubRequest] = []
         self._queue: deque[StubReply] = deque()
         self._lock = threading.Lock()
@@ -161,6 +191,7 @@ class StubLLMServer:
         self._ready = threading.Event()
         self._sequence = 0
         self._keep_records = True
+        self._responder: Responder | None = None
 
     # --- lifecycle --------------------------------------------------------------------------------
 
@@ -230,6 +261,29 @@ class StubLLMServer:
         with self._lock:
             self._queue.extend(replies)
         return self
+
+    def refuse(self, match: str | Callable[[Any], bool], reply: StubReply | None = None) -> StubLLMServer:
+        """Answer every chat request that ``match`` picks with ``reply`` (default: a 400), every time.
+
+        ``match`` is a text the raw body contains, or a predicate given the parsed body.
+        """
+        with self._lock:
+            self.refusals.append((match, reply or StubReply.error(400, "the stub refuses this request")))
+        return self
+
+    def respond_with(self, responder: Responder | None) -> StubLLMServer:
+        """Compute replies from request bodies: ``responder(path, body)`` is asked before the queue,
+        and its ``None`` falls back to it. For clients whose requests do not come in a fixed order
+        (concurrent trials, a process killed and resumed), where a queue cannot line replies up."""
+        with self._lock:
+            self._responder = responder
+        return self
+
+    def _computed_reply(self, path: str, body: Any) -> StubReply | None:
+        responder = self._responder
+        if responder is None or path == "/v1/models" or not isinstance(body, dict):
+            return None
+        return responder(path, body)
 
     @property
     def pending(self) -> int:
@@ -329,7 +383,13 @@ class StubLLMServer:
             number = self._sequence
             if self._keep_records:
                 self.requests.append(StubRequest(method=method, path=path, headers=dict(headers), body=body))
-            reply = self._queue.popleft() if self._queue and path != "/v1/models" else self.default
+            reply = self._check(path, raw, body) or self._computed_reply(path, body)
+            if reply is None:
+                reply = self._queue.popleft() if self._queue and path != "/v1/models" else None
+        if reply is None and self.responder is not None and isinstance(body, dict) and path.endswith("/completions"):
+            reply = self.responder(body)
+        if reply is None:
+            reply = self.default
         wait = self.latency + reply.delay
         if wait:
             await asyncio.sleep(wait)
@@ -346,6 +406,25 @@ class StubLLMServer:
         if payload is None:
             return self._error(StubReply.error(404, f"no route {method} {path}"), anthropic=anthropic)
         return 200, dict(reply.headers), json.dumps(payload).encode("utf-8")
+
+    def _check(self, path: str, raw: bytes, body: Any) -> StubReply | None:
+        """What the server says before any model runs: a refusal rule, or (llama.cpp) a request it rejects."""
+        if not path.endswith("/chat/completions"):
+            return None
+        text = raw.decode("utf-8", "replace")
+        for match, reply in self.refusals:
+            if match in text if isinstance(match, str) else match(body):
+                self.refused += 1
+                return reply
+        if self.mimic != "llama.cpp" or not isinstance(body, dict):
+            return None
+        messages = body.get("messages") or []
+        if any(isinstance(m, dict) and m.get("role") == "assistant" and m.get("content") is None for m in messages):
+            return StubReply.error(500, 'can only concatenate str (not "NoneType") to str')
+        wanted = _tokens(json.dumps(messages)) + int(body.get("max_tokens") or 0)
+        if wanted > self.n_ctx:
+            return StubReply.error(400, f"Requested tokens ({wanted}) exceed context window of {self.n_ctx}")
+        return None
 
     def _error(self, reply: StubReply, *, anthropic: bool) -> tuple[int, dict[str, str], bytes]:
         kind = {

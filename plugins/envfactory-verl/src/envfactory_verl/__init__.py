@@ -19,8 +19,19 @@ walks from a run directory to a training command.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from envfactory_core.plugins import lazy_exports
+
 from .compat import SUPPORTED_VERL, TESTED_VERL, UnsupportedTrainerError, check_verl
-from .sessions import Handle, Session, TrajectoryStore, default_store
+
+if TYPE_CHECKING:
+    from .sessions import Handle, Session, TrajectoryStore, default_store
+
+# The session store imports the environment SDK: loaded on first use, not by every command's start-up.
+__getattr__ = lazy_exports(
+    __name__, {"Handle": "sessions", "Session": "sessions", "TrajectoryStore": "sessions", "default_store": "sessions"}
+)
 
 __all__ = [
     "SUPPORTED_VERL",

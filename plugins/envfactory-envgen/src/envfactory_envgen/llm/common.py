@@ -16,7 +16,8 @@ from importlib import resources
 
 from envfactory_core.ids import JsonValue
 from envfactory_core.models import EnvironmentSpec
-from envfactory_core.synthesis.parsing import OutputProblem, tagged
+from envfactory_core.synthesis.parsing import OutputProblem, answer_text, fenced_blocks, tagged
+from envfactory_core.synthesis.tally import note_shape
 from envfactory_core.synthesis.templates import PromptTemplate, parse_template
 
 from ..sandbox.policy import ALLOWED_MODULES, check_source
@@ -76,8 +77,20 @@ def spec_tools_json(spec: EnvironmentSpec) -> str:
 
 
 def code_in(text: str) -> str:
-    """The module inside ``<tool_code>`` (a markdown fence around it is removed); checked by the policy."""
-    code = tagged(text, "tool_code").strip()
+    """The module inside ``<tool_code>``, checked by the sandbox policy.
+
+    Lenient in where the code is: the tag (a fence inside it removed), an unclosed tag, or, when
+    there is no tag, the longest fenced ``python`` (or untagged) block; strict in what it is: it
+    must parse and pass the policy.
+    """
+    try:
+        code = tagged(text, "tool_code").strip()
+    except OutputProblem:
+        blocks = [body for language, body in fenced_blocks(answer_text(text)) if language in ("", "python", "py")]
+        if not blocks:
+            raise
+        note_shape("fenced python instead of <tool_code>")
+        code = max(blocks, key=len).strip()
     fenced = _FENCE.match(code)
     if fenced:
         code = fenced.group(1)
