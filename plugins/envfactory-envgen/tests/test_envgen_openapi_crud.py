@@ -207,6 +207,7 @@ def test_the_crud_plan_infers_keys_nesting_filters_and_pagination(shop: str) -> 
         "create_order",
         "get_order",
         "set_loyalty",
+        "get_revenue",
     }
     listing = tools["list_customers"]
     assert {(a.name, a.role) for a in listing.arguments} == {
@@ -218,7 +219,9 @@ def test_the_crud_plan_infers_keys_nesting_filters_and_pagination(shop: str) -> 
     assert [p.parameter for p in plan.skipped_parameters] == ["q"]  # free text maps to no column: left off, reported
     assert tools["set_loyalty"].kind == "update"  # an action whose fields are columns of the item
     skipped = {item.operation: item.reason for item in plan.skipped}
-    assert "one computed object" in skipped["GET /reports/revenue (revenue)"]
+    # one object, no key: a singleton resource (one seeded instance, addressed as "current"), read-only
+    assert tools["get_revenue"].effect == "read"
+    assert [a.schema.get("enum") for a in tools["get_revenue"].arguments] == [["current"]]
     assert "image/png" in skipped["POST /avatars (uploadAvatar)"]
 
 

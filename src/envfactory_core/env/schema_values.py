@@ -101,6 +101,8 @@ class SchemaValues:
         if "const" in schema:
             return schema["const"]
         examples = schema.get("examples")
+        if isinstance(examples, list) and examples:
+            examples = [example for example in examples if _example_fits(example, schema)]
         if isinstance(examples, list) and examples and rng.random() < 0.8:
             return rng.choice(examples)
         for key in ("anyOf", "oneOf"):
@@ -368,6 +370,35 @@ def _implied_format(name: str) -> str:
     return ""
 
 
+def _example_fits(value: Any, schema: Mapping[str, Any]) -> bool:
+    """Whether a documented example is a value of the schema's type and bounds (documents often disagree)."""
+    kind = schema.get("type")
+    kinds = kind if isinstance(kind, list) else [kind] if isinstance(kind, str) else []
+    if value is None:
+        return "null" in kinds or schema.get("nullable") is True
+    if not kinds:
+        return True
+    checks = {
+        "string": lambda: isinstance(value, str) and _fits(value, schema),
+        "integer": lambda: isinstance(value, int) and not isinstance(value, bool) and _in_bounds(value, schema),
+        "number": lambda: _number(value) is not None and _in_bounds(float(value), schema),
+        "boolean": lambda: isinstance(value, bool),
+        "array": lambda: isinstance(value, list),
+        "object": lambda: isinstance(value, dict) and all(name in value for name in schema.get("required", ()) or ()),
+    }
+    return any(checks[item]() for item in kinds if item in checks)
+
+
+def _in_bounds(value: float, schema: Mapping[str, Any]) -> bool:
+    return _inside(
+        value,
+        _number(schema.get("minimum")),
+        _number(schema.get("maximum")),
+        _number(schema.get("exclusiveMinimum")),
+        _number(schema.get("exclusiveMaximum")),
+    )
+
+
 def _fits(text: str, schema: Mapping[str, Any]) -> bool:
     """Whether ``text`` keeps the schema's pattern and length bounds."""
     low, high, pattern = schema.get("minLength"), schema.get("maxLength"), schema.get("pattern")
@@ -405,7 +436,10 @@ def _merge_all_of(schema: Mapping[str, Any]) -> dict[str, Any]:
             continue
         for key, value in part.items():
             if key == "properties" and isinstance(value, Mapping):
-                merged["properties"] = {**value, **merged.get("properties", {})}
+                known = dict(merged.get("properties", {}))
+                for name, sub in value.items():  # a property in two parts must satisfy both
+                    known[name] = {"allOf": [known[name], sub]} if name in known else sub
+                merged["properties"] = known
             elif key == "required":
                 merged["required"] = sorted({*merged.get("required", ()), *value})
             else:

@@ -235,6 +235,20 @@ def diff_written_rows(
     return StateDiff(changes=changes)
 
 
+def _same(left: Any, right: Any) -> bool:
+    """Whether two JSON values are the same value: what comparing their canonical JSON says, without
+    writing it (``True`` is not ``1``, ``1`` is not ``1.0``)."""
+    if type(left) is not type(right):
+        return False
+    if isinstance(left, dict):
+        return left.keys() == right.keys() and all(_same(value, right[key]) for key, value in left.items())
+    if isinstance(left, list):
+        return len(left) == len(right) and all(_same(a, b) for a, b in zip(left, right, strict=True))
+    if isinstance(left, float):
+        return repr(left) == repr(right)  # as JSON writes them: -0.0 is not 0.0
+    return bool(left == right)
+
+
 def diff_rows(
     table: str,
     key: str,
@@ -249,10 +263,12 @@ def diff_rows(
         return RowChange(table=table, key=key, change="added", after=dict(new or {}), environment=environment)
     if new is None:
         return RowChange(table=table, key=key, change="removed", before=dict(old), environment=environment)
+    if _same(old, new):
+        return None
     fields = tuple(
         field
         for field in sorted(set(old) | set(new))
-        if field not in old or field not in new or canonical_json(old[field]) != canonical_json(new[field])
+        if field not in old or field not in new or not _same(old[field], new[field])
     )
     if not fields:
         return None

@@ -32,7 +32,6 @@ import attrs
 
 from ..contracts import EXECUTOR, Executor
 from ..env import Environment
-from ..env.catalog import environment_catalog
 from ..errors import ConfigError, Problem, StoreError
 from ..graph import ToolGraph, sample_chains
 from ..ids import canonical_json
@@ -45,6 +44,7 @@ from ..store.pipeline import PipelineStore
 from ..store.records import ItemResult
 from .config import Pipeline
 from .executors import LocalExecutor
+from .stages import run_catalog
 from .work import (
     LLMOptions,
     WorkerContext,
@@ -123,7 +123,7 @@ def _environment_stage(pipeline: Pipeline, registry: Registry, store: PipelineSt
     stage = pipeline.stage("environments")
     assert stage is not None
     done = store.stage_done("environments")
-    catalog = environment_catalog(registry)
+    catalog = run_catalog(pipeline, registry) if done is not None else {}
     if done is not None:
         missing = [name for name in done["names"] if name not in catalog]
         if missing:

@@ -8,11 +8,27 @@ from typing import Any
 import attrs
 
 from ..env import Environment
-from ..env.catalog import select_environments
+from ..env.catalog import environment_catalog, select_environments
 from ..graph import ToolGraph, build_tool_graph
 from ..registry import Registry
 
-__all__ = ["GraphStage", "InstalledEnvironments"]
+__all__ = ["GraphStage", "InstalledEnvironments", "run_catalog"]
+
+
+def run_catalog(pipeline: Any, registry: Registry) -> dict[str, Environment]:
+    """The environments a run can name: the installed ones, and those its environments stage brings.
+
+    A source that brings environments of its own (a build's run directory, not installed packages)
+    says so with a ``catalog(registry)`` method; resuming and worker processes resolve the recorded
+    names through it.
+    """
+    catalog = environment_catalog(registry)
+    stage = pipeline.stage("environments")
+    for component in stage.components if stage is not None else ():
+        extra = getattr(component, "catalog", None)
+        if callable(extra):
+            catalog.update(extra(registry))
+    return catalog
 
 
 @attrs.frozen(kw_only=True)

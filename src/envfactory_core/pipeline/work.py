@@ -88,11 +88,11 @@ class WorkerContext:
 
 
 def build_context(spec: WorkerSpec) -> WorkerContext:
-    from ..env.catalog import environment_catalog
+    from .stages import run_catalog
 
     registry = Registry(make_plugin_manager(plugins_dirs=spec.plugins_dirs))
     pipeline = parse_pipeline(spec.pipeline_text, registry, source=spec.pipeline_source)
-    catalog = environment_catalog(registry)
+    catalog = run_catalog(pipeline, registry)
     return WorkerContext(
         pipeline=pipeline.with_settings(seed=spec.seed),
         registry=registry,

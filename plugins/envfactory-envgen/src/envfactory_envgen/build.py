@@ -47,6 +47,7 @@ class EnvironmentOutcome:
     reason: str = ""
     builder: str = ""
     tools: int = 0
+    write_tools: int = 0
     iterations: int = 0
     scenarios: int = 0
     resumed: bool = False
@@ -393,6 +394,7 @@ def _outcome(
         reason=reason,
         builder=generated.builder,
         tools=len(generated.spec.tools),
+        write_tools=sum(tool.effect == "write" for tool in generated.spec.tools),
         iterations=iterations,
         scenarios=len(generated.scenarios),
         resumed=resumed,

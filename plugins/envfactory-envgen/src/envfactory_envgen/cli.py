@@ -26,7 +26,7 @@ def envgen_group() -> None:
 
 
 @envgen_group.command("build")
-@click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("sources", nargs=-1, required=True, type=click.Path())
 @click.option(
     "--builder",
     default="envgen/crud",
@@ -63,6 +63,21 @@ def envgen_group() -> None:
 @click.option(
     "--memory-mb", type=int, default=1024, show_default=True, help="Address-space limit per sandboxed worker."
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Build documents in this many worker processes, each document on its own (a batch: folders and "
+    "thousands of documents; one document's failure never stops it). Folders imply a batch.",
+)
+@click.option(
+    "--timeout",
+    "timeout_seconds",
+    type=click.FloatRange(1.0),
+    default=600.0,
+    show_default=True,
+    help="In a batch, stop a document that takes longer than this many seconds (recorded as timeout).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print only the JSON summary on stdout.")
 @pass_app
 @handle_errors
@@ -76,10 +91,15 @@ def build_command(
     trusted: bool,
     call_seconds: float,
     memory_mb: int,
+    workers: int | None,
+    timeout_seconds: float,
     as_json: bool,
 ) -> None:
     """Build an environment for every stateful API in SOURCES and verify it.
 
+    SOURCES are files or folders (every .json/.yaml/.yml file below a folder). With folders or
+    --workers the build is a batch: documents run in parallel, each on its own; a re-run into the
+    same --out resumes after the last finished document; it ends with a summary by outcome and reason.
     Exits 0 when every environment is verified, 1 when one failed, 2 for bad input.
     """
     from .build import run_build
@@ -88,6 +108,11 @@ def build_command(
     limits = SandboxLimits(
         wall_seconds_per_call=call_seconds, cpu_seconds_per_call=max(1.0, call_seconds / 2), memory_mb=memory_mb
     )
+    if workers is not None or any(Path(source).is_dir() for source in sources):
+        if model:
+            fail("--model builds one document at a time; give files without --workers")
+        _batch(sources, run_dir, workers or 1, builder, trusted, limits, timeout_seconds, as_json)
+        return
     with console.status("loading sources…") as status:
 
         def progress(event: str, **info: Any) -> None:
@@ -140,6 +165,64 @@ def build_command(
             + (f"; run store in {run_dir}" if run_dir else "")
         )
     if summary.failed:
+        raise SystemExit(1)
+
+
+def _batch(
+    sources: tuple[str, ...],
+    run_dir: Path | None,
+    workers: int,
+    builder: str,
+    trusted: bool,
+    limits: SandboxLimits,
+    timeout_seconds: float,
+    as_json: bool,
+) -> None:
+    """A batch build: progress per document on stderr, a summary by outcome and reason at the end."""
+    from .batch import DocumentResult, expand_sources, run_batch
+
+    missing = [source for source in sources if not Path(source).exists()]
+    if missing:
+        fail(f"no such file or folder: {', '.join(missing)}")
+    if not expand_sources(sources):
+        fail("no .json, .yaml or .yml documents in " + ", ".join(sources))
+    console = stderr_console()
+
+    def progress(done: int, total: int, result: DocumentResult) -> None:
+        tools = sum(int(item.get("tools", 0)) for item in result.environments)
+        detail = f"{tools} tools" if result.outcome == "verified" else result.reason_class
+        console.print(
+            f"[{done}/{total}] {Path(result.source).name}: {result.outcome} ({detail}, {result.seconds:.1f} s)"
+        )
+
+    summary = run_batch(
+        sources,
+        run_dir=run_dir,
+        workers=workers,
+        builder=builder,
+        trusted=trusted,
+        limits=limits,
+        timeout_seconds=timeout_seconds,
+        progress=progress,
+    )
+    data = summary.to_json()
+    if as_json:
+        echo_json(data)
+    else:
+        table = Table(title=f"envgen build: {len(summary.results)} documents")
+        table.add_column("outcome")
+        table.add_column("reason")
+        table.add_column("documents", justify="right")
+        for outcome, count in summary.by_outcome().items():
+            table.add_row(outcome, "", str(count))
+        for reason, count in summary.by_reason().items():
+            table.add_row("", reason, str(count))
+        stdout_console().print(table)
+        console.print(
+            f"{data['by_outcome'].get('verified', 0)} of {len(summary.results)} documents verified in "
+            f"{summary.seconds:.0f} s ({summary.resumed} resumed)" + (f"; run store in {run_dir}" if run_dir else "")
+        )
+    if any(result.outcome in ("failed", "error") for result in summary.results):
         raise SystemExit(1)
 
 
@@ -212,9 +295,9 @@ def package_command(app: App, run_dir: Path, out_dir: Path, dist_name: str, forc
     conformance kit and the scenarios. Installing it marks the code trusted (it runs in-process):
     read it first.
     """
-    from .package import write_package
+    from .package import _stores, write_package
 
-    if not (run_dir / "run.sqlite").exists():
+    if not _stores(run_dir):
         fail(f"{run_dir}: no run store here; run `envfactory envgen build SOURCE... --out {run_dir}` first")
     report = write_package(run_dir, out_dir, dist_name, force=force)
     if as_json:

@@ -118,7 +118,15 @@ def parse_document(path: str | Path, text: str | None = None, *, what: str = "do
         raise source_error(name, f"the {what} is empty", line=1, column=1, fix=f"give a non-empty {what}")
     if _looks_like_json(name, text):
         try:
-            return Document(name, text, json.loads(text), "json")
+            return Document(name, text, json.loads(text, parse_constant=_no_constant), "json")
+        except _NotJson as error:
+            line = text.count("\n", 0, max(0, text.find(error.token))) + 1
+            raise source_error(
+                name,
+                f"not valid JSON: {error.token} is not a JSON number",
+                line=line,
+                fix=f"write {error.token} as null or a string (JSON has no NaN or Infinity)",
+            ) from error
         except json.JSONDecodeError as error:
             if name.lower().endswith(".json"):
                 raise source_error(
@@ -145,15 +153,73 @@ def parse_document(path: str | Path, text: str | None = None, *, what: str = "do
         raise source_error(name, f"not valid YAML: {error}") from error
     if data is None:
         raise source_error(name, f"the {what} is empty (only comments or blank lines)", line=1, column=1)
-    return Document(name, text, _plain(data), "yaml")
+    budget = [MAX_NODES]
+    try:
+        if _expanded_size(data, {}) > MAX_NODES:
+            raise _TooLarge
+        plain = _plain(data, budget)
+    except _TooLarge:
+        raise source_error(
+            name,
+            f"expands to more than {MAX_NODES:,} values (YAML aliases repeated inside each other)",
+            fix="write the repeated parts out, or use fewer nested aliases",
+        ) from None
+    return Document(name, text, plain, "yaml")
 
 
-def _plain(value: Any) -> Any:
-    """YAML gives dates and non-string keys; documents are JSON, so make them JSON values."""
+MAX_NODES = 3_000_000
+"""The most values a YAML document may expand to: aliases let a few lines name billions (a bomb)."""
+
+
+class _TooLarge(ValueError):
+    pass
+
+
+class _NotJson(ValueError):
+    def __init__(self, token: str) -> None:
+        super().__init__(token)
+        self.token = token
+
+
+def _expanded_size(value: Any, sizes: dict[int, int]) -> int:
+    """How many values ``value`` holds once its aliases are written out, each shared part counted once.
+
+    The loader shares one object per alias, so this is linear in the document as written, however
+    far its aliases would expand.
+    """
+    if not isinstance(value, (dict, list)):
+        return 1
+    known = sizes.get(id(value))
+    if known is not None:
+        return known
+    sizes[id(value)] = 1  # a cycle (an alias inside itself) counts once
+    items = value.values() if isinstance(value, dict) else value
+    total = 1
+    for item in items:
+        total += _expanded_size(item, sizes)
+        if total > MAX_NODES:
+            break
+    sizes[id(value)] = total
+    return total
+
+
+def _no_constant(token: str) -> Any:
+    """``NaN``, ``Infinity``: Python's JSON reader takes them, JSON does not."""
+    raise _NotJson(token)
+
+
+def _plain(value: Any, budget: list[int]) -> Any:
+    """YAML gives dates and non-string keys; documents are JSON, so make them JSON values.
+
+    ``budget`` counts the values made (aliases are expanded), so an alias bomb stops early.
+    """
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooLarge
     if isinstance(value, dict):
-        return {str(key): _plain(item) for key, item in value.items()}
+        return {str(key): _plain(item, budget) for key, item in value.items()}
     if isinstance(value, list):
-        return [_plain(item) for item in value]
+        return [_plain(item, budget) for item in value]
     if isinstance(value, (str, int, float, bool)) or value is None:
         if isinstance(value, float) and math.isnan(value):
             return None

@@ -20,18 +20,39 @@ from .naming import identifier
 from .records import GeneratedEnvironment
 from .validate.checkpoints import BuildRow, Checkpoints
 
-__all__ = ["build_rows", "trusted_code", "write_package"]
+__all__ = ["build_rows", "latest_verified", "trusted_code", "write_package"]
 
 _DIST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
 
 
+def _stores(run_dir: str | Path) -> list[Path]:
+    """The run stores of a build: ``RUN`` itself, and one per document of a batch (``RUN/documents/*``)."""
+    root = Path(run_dir)
+    found = [root] if (root / "run.sqlite").exists() else []
+    documents = root / "documents"
+    if documents.is_dir():
+        found.extend(sorted(path for path in documents.iterdir() if (path / "run.sqlite").exists()))
+    return found
+
+
 def _builds(run_dir: str | Path) -> list[BuildRow]:
-    """Every build recorded in the run store at ``run_dir`` (which must exist)."""
-    store = RunStore(run_dir, create=False)
-    try:
-        return Checkpoints(store).builds()
-    finally:
-        store.close()
+    """Every build recorded in the run stores at ``run_dir`` (a single build's or a batch's)."""
+    rows: list[BuildRow] = []
+    stores = _stores(run_dir)
+    if not stores:
+        RunStore(run_dir, create=False).close()  # the store's own clear error for a folder without one
+    for path in stores:
+        store = RunStore(path, create=False)
+        try:
+            rows.extend(Checkpoints(store).builds())
+        finally:
+            store.close()
+    return rows
+
+
+def latest_verified(run_dir: str | Path) -> list[GeneratedEnvironment]:
+    """The last verified build of each environment in the run at ``run_dir``."""
+    return _latest_verified(_builds(run_dir))
 
 
 def build_rows(run_dir: str | Path) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ __all__ = [
     "register_commands",
     "register_environment_builders",
     "register_environment_checks",
+    "register_environment_sources",
     "register_resource_loaders",
     "resolve_resource_loader",
 ]
@@ -58,6 +59,13 @@ def register_environment_checks(register: Register) -> None:
     from .validate.verifier import ValidateVerifier
 
     register(ValidateVerifier())
+
+
+@hookimpl
+def register_environment_sources(register: Register) -> None:
+    from .source import BuiltEnvironments
+
+    register(BuiltEnvironments())
 
 
 @hookimpl

@@ -9,7 +9,11 @@ cannot inject code. The same plan always gives the same bytes.
 
 from __future__ import annotations
 
+import ast
+import io
 import pprint
+import re
+import tokenize
 from typing import Any
 
 from envfactory_core.ids import JsonValue, canonical_json
@@ -93,8 +97,13 @@ def _docstring(text: str, indent: int) -> str:
     return f'{pad}"""{lines[0]}\n{inner}\n{pad}"""'
 
 
+_RESERVED = re.compile(r"^(COLUMNS|LINKS|PARENTS|SCHEMA_\d+|ENVIRONMENT|CRUD)$")
+
+
 def _constant(table: TablePlan) -> str:
-    return identifier(table.name).upper()
+    """The module constant of a table's resource; never one of the module's own names (a table ``links``)."""
+    name = identifier(table.name).upper()
+    return f"{name}_TABLE" if _RESERVED.match(name) else name
 
 
 def row_schema(table: TablePlan) -> dict[str, JsonValue]:
@@ -389,7 +398,11 @@ class _Writer:
             self.emit("    )")
         elif tool.kind == "update":
             fields = _mapping(tool.by_role("field"))
-            self.emit(f"    return crud.update_row(ctx, {resource}, arguments, keys={keys!r}, fields={fields!r})")
+            if tool.sets:
+                self.emit(f"    return crud.update_row(ctx, {resource}, arguments, keys={keys!r}, fields={fields!r},")
+                self.emit(f"        sets={dict(tool.sets)!r})")
+            else:
+                self.emit(f"    return crud.update_row(ctx, {resource}, arguments, keys={keys!r}, fields={fields!r})")
         else:
             self.emit(f"    return crud.delete_row(ctx, {resource}, arguments, keys={keys!r})")
 
@@ -404,6 +417,64 @@ class _Writer:
         return "\n".join(self.lines).rstrip() + "\n"
 
 
+_CODE_LIKE = re.compile(r"__|[.\[]_")
+"""Pairs of characters the sandbox's policy reads as code in a string (``__class__``, ``{0._x}``)."""
+
+
+def _split_literal(value: str) -> str:
+    """``'a __x__ b'`` as ``('a _' + '_x_' + '_ b')``: the same value, no piece that looks like code."""
+    pieces: list[str] = []
+    start = 0
+    for match in _CODE_LIKE.finditer(value):
+        pieces.append(value[start : match.start() + 1])
+        start = match.start() + 1
+    pieces.append(value[start:])
+    return "(" + " + ".join(repr(piece) for piece in pieces) + ")"
+
+
+def defuse_text(code: str) -> str:
+    """``code`` with every string literal that holds code-like text written as a sum of harmless pieces.
+
+    Text from an API description is data: a description mentioning ``__init__`` or ``{0._x}`` must
+    not make the module fail the sandbox's policy check, which reads such strings as an attempt to
+    reach special attributes. The generated code never uses these strings as names, so their value is
+    kept exactly, written in pieces the check does not flag. Docstrings are only read by people:
+    there the pairs are spaced apart (``_ _init_ _``) and they stay docstrings.
+    """
+    tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
+    if not any(token.type == tokenize.STRING and _CODE_LIKE.search(token.string) for token in tokens):
+        return code
+    lines = code.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    out: list[str] = []
+    position = 0
+    previous = tokenize.NEWLINE
+    for token in tokens:
+        statement_start = previous in (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING)
+        if token.type not in (tokenize.NL, tokenize.COMMENT):
+            previous = token.type
+        if token.type != tokenize.STRING or not _CODE_LIKE.search(token.string):
+            continue
+        prefix = token.string[: len(token.string) - len(token.string.lstrip("rbuRBUfF"))]
+        if "f" in prefix.lower() or "b" in prefix.lower():
+            continue
+        value = ast.literal_eval(token.string)
+        if not isinstance(value, str) or not _CODE_LIKE.search(value):
+            continue
+        start = offsets[token.start[0] - 1] + token.start[1]
+        end = offsets[token.end[0] - 1] + token.end[1]
+        out.append(code[position:start])
+        if statement_start:  # a docstring: text for readers, kept a docstring, its pairs spaced apart
+            out.append(_CODE_LIKE.sub(lambda match: f"{match.group()[0]} {match.group()[1]}", token.string))
+        else:
+            out.append(_split_literal(value))
+        position = end
+    out.append(code[position:])
+    return "".join(out)
+
+
 def generate_module(plan: CrudPlan, *, now: str = DEFAULT_NOW, domain: str = "generated") -> str:
     """The Python source of the environment ``plan`` describes."""
-    return _Writer(plan, now, domain).text()
+    return defuse_text(_Writer(plan, now, domain).text())

@@ -95,6 +95,8 @@ class ToolPlan:
     arguments: tuple[ArgumentPlan, ...]
     page_base: int = 0
     default_page_size: int | None = None
+    sets: tuple[tuple[str, JsonValue], ...] = ()
+    """Columns an action sets to fixed values (``cancel`` sets ``status`` to ``CANCELLED``)."""
 
     @property
     def effect(self) -> Literal["read", "write"]:

@@ -17,7 +17,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from envfactory_core.env.patterns import sample_pattern
+from envfactory_core.env.patterns import pattern_string
 from envfactory_core.env.schema_values import SchemaValues
 from envfactory_core.ids import JsonValue
 
@@ -337,7 +337,7 @@ def _placeholder(tool: ToolPlan, name: str) -> Any:
 
 
 def _sample(argument: ArgumentPlan) -> Any:
-    return sample_pattern(str(argument.schema["pattern"]), random.Random(0)) or "x"
+    return pattern_string(str(argument.schema["pattern"]), random.Random(0)) or "x"
 
 
 def _missing_value(tool: ToolPlan, name: str, rng: random.Random | None = None) -> Any:
@@ -346,7 +346,7 @@ def _missing_value(tool: ToolPlan, name: str, rng: random.Random | None = None) 
     if schema.get("type") == "integer":
         return 987654321
     if "pattern" in schema:
-        return sample_pattern(str(schema["pattern"]), rng or random.Random(7)) or "no-such-key"
+        return pattern_string(str(schema["pattern"]), rng or random.Random(7)) or "no-such-key"
     return "no-such-key-zz9"
 
 

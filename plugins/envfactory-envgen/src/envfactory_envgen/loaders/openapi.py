@@ -18,7 +18,7 @@ from ..documents import Document, parse_document
 from ..naming import environment_name
 from ..openapi.model import ApiDocument
 from ..openapi.parse import parse_openapi
-from .sniff import _OPENAPI, head
+from .sniff import is_openapi
 
 __all__ = ["OpenApiLoader", "load_api"]
 
@@ -41,7 +41,7 @@ class OpenApiLoader:
         path = Path(source)
         if not path.is_file() or path.suffix.lower() not in (".json", ".yaml", ".yml"):
             return False
-        return bool(_OPENAPI.search(head(path)))
+        return is_openapi(path)
 
     def load(self, source: str) -> LoadResult:
         document, api = load_api(source)

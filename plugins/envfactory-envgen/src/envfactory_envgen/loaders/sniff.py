@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-__all__ = ["head", "resolve_loader_name"]
+__all__ = ["head", "is_openapi", "resolve_loader_name"]
 
 _OPENAPI = re.compile(r"""^\s*["']?(openapi|swagger)["']?\s*:""", re.MULTILINE)
 _DATA_SUFFIXES = (".json", ".yaml", ".yml")
@@ -22,9 +22,19 @@ def head(path: Path, size: int = 65536) -> str:
 
 def _json(path: Path) -> object:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError):
         return None
+
+
+def is_openapi(path: Path) -> bool:
+    """Whether the parsed top level of ``path`` has ``openapi`` or ``swagger`` (any formatting, JSON or YAML)."""
+    if _OPENAPI.search(head(path)):
+        return True
+    if path.suffix.lower() == ".json" or head(path, 64).lstrip().startswith("{"):
+        data = _json(path)
+        return isinstance(data, dict) and ("openapi" in data or "swagger" in data)
+    return False
 
 
 def resolve_loader_name(source: str) -> str | None:
@@ -43,6 +53,8 @@ def resolve_loader_name(source: str) -> str | None:
     if suffix == ".json":
         data = _json(path)
         if isinstance(data, dict):
+            if "openapi" in data or "swagger" in data:
+                return "envgen/openapi"
             if "class_name" in data and "tools" in data:
                 return "envgen/metadata"
             tools = data.get("tools")

@@ -68,10 +68,13 @@ class ApiOperation:
     deprecated: bool = False
     unusable: str = ""
     pointer: Pointer = ()
+    written_as: str = ""
+    """``METHOD path`` as the document writes it, when the operation was read in another form
+    (an action-style operation as a collection or item operation); reports name it so."""
 
     @property
     def label(self) -> str:
-        return f"{self.method} {self.path} ({self.operation_id})"
+        return f"{self.written_as or f'{self.method} {self.path}'} ({self.operation_id})"
 
     @property
     def text(self) -> str:

@@ -323,6 +323,8 @@ class _Reader:
         operations: list[ApiOperation] = []
         for path, item in paths.items():
             at_item: Pointer = ("paths", str(path))
+            if str(path).startswith("x-"):
+                continue  # a specification extension beside the paths, not a path
             if not str(path).startswith("/"):
                 self.problem(at_item, f"path {path!r} does not start with '/'")
             try:
@@ -414,4 +416,6 @@ def parse_openapi(document: Document) -> ApiDocument:
                 )
             ],
         )
-    return _Reader(document).read()
+    from .normalize import normalize_api
+
+    return normalize_api(_Reader(document).read())

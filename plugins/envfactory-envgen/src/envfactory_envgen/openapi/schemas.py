@@ -234,6 +234,12 @@ class SchemaConverter:
 
     @staticmethod
     def _all_of(schema: dict[str, JsonValue], parts: list[dict[str, JsonValue]]) -> dict[str, JsonValue]:
+        notes = {"description", "title", "examples", "default", "deprecated", "readOnly", "writeOnly"}
+        annotations = [part for part in parts if set(part) <= notes]
+        if annotations and len(parts) - len(annotations) == 1:  # allOf: [{$ref: X}, {description: ...}]
+            substantive = next(part for part in parts if not set(part) <= notes)
+            folded: dict[str, JsonValue] = {key: value for part in annotations for key, value in part.items()}
+            return SchemaConverter._all_of(schema, [{**substantive, **folded}])
         own = {key: value for key, value in schema.items() if key not in ("description",)}
         if all(_is_objectish(part) for part in parts) and (not own or _is_objectish(schema)):
             return _merge_objects([*parts, schema])

@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 
 from envfactory_core.env import Context, ToolError
-from envfactory_core.env.patterns import sample_pattern
+from envfactory_core.env.patterns import pattern_string
 from envfactory_core.env.schema_values import SchemaValues
 from envfactory_core.env.state import StateWriteError
 from envfactory_core.env.values import seed_id, seed_token
@@ -174,7 +174,7 @@ def _new_key(ctx: Context, resource: Resource, scope: Mapping[str, Any]) -> Json
         return int(highest) + 1
     for _ in range(50):
         if resource.key_kind == "pattern":
-            candidate: Any = sample_pattern(resource.key_pattern, ctx.rng)
+            candidate: Any = pattern_string(resource.key_pattern, ctx.rng)
         else:
             candidate = ctx.new_id(resource.key_prefix or resource.label)
         values = {**scope, resource.own_key: candidate}
@@ -226,10 +226,14 @@ def update_row(
     *,
     keys: Mapping[str, str],
     fields: Mapping[str, str],
+    sets: Mapping[str, JsonValue] | None = None,
 ) -> Row:
-    """Change the given fields of the row the keys name; at least one field must be given."""
+    """Change the given fields of the row the keys name; at least one field must be given.
+
+    ``sets`` are the columns an action sets to fixed values (a state transition such as ``cancel``).
+    """
     current = _find_one(ctx, resource, pick(arguments, keys))
-    changes = pick(arguments, fields)
+    changes = {**pick(arguments, fields), **(sets or {})}
     if not changes:
         names = ", ".join(fields) or "no fields"
         raise ToolError(f"nothing to change: give at least one of {names}", code="invalid")
@@ -271,20 +275,26 @@ def new_token(rng: random.Random, prefix: str, length: int = 10) -> str:
 def seed_key(
     rng: random.Random, resource: Resource, schema: Mapping[str, Any], taken: set[Any], number: int, maker: SchemaValues
 ) -> JsonValue:
-    """A fresh key for seed row ``number``: sequential integers, pattern samples, names or tokens."""
+    """A fresh key for seed row ``number``: sequential integers, pattern samples, names or tokens.
+
+    None when the key's pattern has no fresh value left (an enum of one value names one row).
+    """
     if resource.key_kind == "integer":
         return number
+    plain = {key: value for key, value in schema.items() if key != "examples"}  # examples stay free for scenarios
     for _ in range(100):
         if resource.key_kind == "pattern":
-            candidate: Any = sample_pattern(resource.key_pattern, rng)
+            candidate: Any = pattern_string(resource.key_pattern, rng)
         elif resource.own_key in ("name", "username", "identity", "key", "reference", "meta_name", "digest", "slug"):
-            candidate = str(maker.value(schema, rng, name=resource.own_key)).strip()
+            candidate = str(maker.value(plain, rng, name=resource.own_key)).strip()
             candidate = "-".join(candidate.lower().split()) or new_token(rng, resource.key_prefix)
         else:
             candidate = new_token(rng, resource.key_prefix or resource.label[:8])
         if candidate not in taken:
             taken.add(candidate)
             return candidate
+    if resource.key_kind == "pattern":
+        return None
     candidate = new_token(rng, resource.key_prefix or "key", 16)
     taken.add(candidate)
     return candidate
@@ -333,7 +343,10 @@ def seed_rows(
             elif resource.parent_columns:
                 for column in resource.parent_columns:
                     row[column] = maker.value(schema.get(column, {"type": "string"}), rng, name=column)
-            row[resource.own_key] = seed_key(rng, resource, schema.get(resource.own_key, {}), taken, number, maker)
+            key = seed_key(rng, resource, schema.get(resource.own_key, {}), taken, number, maker)
+            if key is None:
+                break  # the key's schema allows no more distinct values (an enum of one: a singleton)
+            row[resource.own_key] = key
             rows.append(row)
         state[resource.table] = rows
     return state

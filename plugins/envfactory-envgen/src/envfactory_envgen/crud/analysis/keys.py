@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Mapping
 from typing import Any
 
-from envfactory_core.env.patterns import sample_pattern
+from envfactory_core.env.patterns import pattern_string
 from envfactory_core.ids import JsonValue
 from envfactory_core.models import ColumnType
 from envfactory_core.naming import singular_name, snake
@@ -50,12 +51,43 @@ def key_type(schema: Mapping[str, Any]) -> ColumnType:
     return kind if kind in ("integer", "text") else "text"
 
 
+_FORMAT_PATTERNS = {
+    "uuid": "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$",
+    "email": "^[a-z]{4,8}[0-9]{4}@example[.]com$",
+    "idn-email": "^[a-z]{4,8}[0-9]{4}@example[.]com$",
+    "uri": "^https://example[.]com/[a-z0-9]{12}$",
+    "url": "^https://example[.]com/[a-z0-9]{12}$",
+    "uri-reference": "^https://example[.]com/[a-z0-9]{12}$",
+    "hostname": "^[a-z]{4,8}[0-9]{4}[.]example$",
+    "date": "^20[2-3][0-9]-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$",
+    "date-time": "^20[2-3][0-9]-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z$",
+    "ipv4": "^10[.][0-9]{1,2}[.][0-9]{1,2}[.][1-9][0-9]?$",
+    "byte": "^[A-Za-z0-9]{16}$",
+}
+"""Patterns whose strings are valid for a string format, so keys an environment mints keep the format."""
+
+
 def key_kind(schema: Mapping[str, Any]) -> tuple[KeyKind, str]:
+    """How an environment mints a new key for a column with ``schema``: counting, or from a pattern.
+
+    Keys follow the field's schema: a declared pattern, a format (``uuid``...), length bounds.
+    """
     if column_type(schema) == "integer":
         return "integer", ""
     pattern = schema.get("pattern")
-    if isinstance(pattern, str) and sample_pattern(pattern, random.Random(0)) is not None:
+    if isinstance(pattern, str) and pattern_string(pattern, random.Random(0)) is not None:
         return "pattern", pattern
+    enum = schema.get("enum")
+    if isinstance(enum, list) and enum and all(isinstance(value, str) and value for value in enum):
+        return "pattern", "^(" + "|".join(re.escape(str(value)) for value in enum) + ")$"
+    fmt = schema.get("format")
+    if isinstance(fmt, str) and fmt in _FORMAT_PATTERNS:
+        return "pattern", _FORMAT_PATTERNS[fmt]
+    low, high = schema.get("minLength"), schema.get("maxLength")
+    if isinstance(low, int) or isinstance(high, int):
+        top = high if isinstance(high, int) and high > 0 else 16
+        bottom = min(max(low if isinstance(low, int) else 1, min(8, top)), top)
+        return "pattern", f"^[a-z0-9]{{{bottom},{max(bottom, min(top, 16))}}}$"
     return "string", ""
 
 
@@ -84,6 +116,9 @@ def find_own_key(
             if candidate in properties:
                 schema = properties[candidate][1]
                 if column_type(schema) in ("integer", "text"):
+                    shape = ("format", "pattern", "minLength", "maxLength", "enum")
+                    # tools check keys against the path's schema: its shape wins where it states one
+                    schema = {**schema, **{word: item_schema[word] for word in shape if word in item_schema}}
                     return candidate, schema
         key = identifier(wanted, fallback="key")
         return key, item_schema

@@ -10,7 +10,9 @@ from collections.abc import Iterable
 
 import attrs
 
-from ...naming import identifier, unique
+from envfactory_core.ids import JsonValue
+
+from ...naming import MAX_LENGTH, identifier, unique
 from ...openapi.model import ApiDocument, ApiOperation
 from ...records import SkippedOperation, SkippedParameter
 from ..plan import ArgumentPlan, TablePlan, ToolKind, ToolPlan
@@ -80,14 +82,16 @@ class Ledger:
     def tool_name(self, preferred: str, operation: ApiOperation) -> str:
         if self.keep_operation_names:
             preferred = identifier(operation.operation_id, fallback="call")
-        if preferred not in self.tool_names:
+        if preferred not in self.tool_names and len(preferred) <= MAX_LENGTH:
             self.tool_names.add(preferred)
             return preferred
-        return unique(identifier(operation.operation_id, fallback="call"), self.tool_names)
+        fallback = identifier(operation.operation_id, fallback="call")
+        return unique(fallback if len(fallback) <= MAX_LENGTH else preferred, self.tool_names)
 
     def describe(self, operation: ApiOperation, fallback: str) -> str:
         text = brief(operation.text) or fallback
-        return f"{text}\n\n(API: {operation.method} {operation.path}, operationId {operation.operation_id}.)"
+        written = operation.written_as or f"{operation.method} {operation.path}"
+        return f"{text}\n\n(API: {written}, operationId {operation.operation_id}.)"
 
     def add_tool(
         self,
@@ -100,6 +104,7 @@ class Ledger:
         arguments: Iterable[ArgumentPlan],
         page_base: int = 0,
         default_page_size: int | None = None,
+        sets: tuple[tuple[str, JsonValue], ...] = (),
     ) -> None:
         """The tool for ``operation``, named ``preferred`` if free; ``fallback`` describes it if the API does not."""
         self.handled.add(id(operation))
@@ -113,5 +118,6 @@ class Ledger:
                 arguments=tuple(arguments),
                 page_base=page_base,
                 default_page_size=default_page_size,
+                sets=sets,
             )
         )

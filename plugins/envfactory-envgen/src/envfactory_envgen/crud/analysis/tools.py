@@ -15,7 +15,8 @@ from .keys import key_schema
 from .ledger import ApiResource, Ledger
 from .paths import ApiPath
 from .resources import ResourceFinder
-from .schemas import describe_schema, schema_properties, words
+from .schemas import describe_schema, required_names, schema_properties, words
+from .transitions import transition
 
 __all__ = ["ToolWriter"]
 
@@ -197,6 +198,21 @@ class ToolWriter:
             return False
         taken.update(argument.name for argument in keys)
         fields, unmapped = self.arguments.update_fields(table, operation, taken, read_only=True)
+        change = transition(table, path.last) if not fields else None
+        if change is not None and not self._required_unmapped(operation, unmapped):
+            for name in unmapped:
+                self.ledger.skip_parameter(operation, name, f"not a column of {table.name}; left off the tool")
+            by_id = identifier(operation.operation_id, fallback="call")
+            self.ledger.add_tool(
+                operation,
+                kind="update",
+                table=table,
+                preferred=by_id if len(by_id) <= 40 else identifier(f"{snake(path.last)}_{table.label}"),
+                fallback=f"{words(path.last).capitalize()} a {table.label}: its {change[0]} becomes {change[1]}.",
+                arguments=tuple(keys),
+                sets=(change,),
+            )
+            return True
         if unmapped or not fields:
             reason = (
                 f"action {path.last!r} on {table.name} takes {', '.join(unmapped)}, which are not columns"
@@ -215,6 +231,14 @@ class ToolWriter:
             arguments=(*keys, *fields),
         )
         return True
+
+    @staticmethod
+    def _required_unmapped(operation: ApiOperation, unmapped: list[str]) -> bool:
+        """Whether a field the action needs (a required one) has no column to hold it."""
+        needed = {parameter.name for parameter in operation.parameters if parameter.required}
+        if operation.body is not None:
+            needed |= required_names(operation.body.schema)
+        return any(name in needed for name in unmapped)
 
     def related_list(self, operation: ApiOperation) -> bool:
         path = ApiPath.of(operation.path)
