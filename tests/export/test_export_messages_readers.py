@@ -45,6 +45,13 @@ def _files(directory: Path) -> dict[str, str]:
 
 
 def _read_with_datasets_4(directory: Path, cache: Path) -> list[dict[str, Any]]:
+    rows = _try_datasets_4(directory, cache)
+    assert not isinstance(rows, str), rows
+    return rows
+
+
+def _try_datasets_4(directory: Path, cache: Path) -> list[dict[str, Any]] | str:
+    """The rows datasets 4.0.0 reads, or the end of its error output where it cannot read them."""
     if not OLD_PYTHON.is_file():
         missing(f"no datasets 4.0.0 venv at {OLD_PYTHON}: run `bash .ci/setup.d/30-datasets-4.0.0.sh`")
     done = subprocess.run(
@@ -54,7 +61,8 @@ def _read_with_datasets_4(directory: Path, cache: Path) -> list[dict[str, Any]]:
         timeout=300,
         check=False,
     )
-    assert done.returncode == 0, done.stderr[-2000:]
+    if done.returncode != 0:
+        return done.stderr[-2000:]
     rows: list[dict[str, Any]] = json.loads(done.stdout)
     return rows
 
@@ -94,4 +102,6 @@ def test_datasets_4_merges_the_object_form(
 ) -> None:
     _, directory = export_to(MessagesJsonl(), items)
     assert _read_with_current_datasets(directory, hf_cache / "current") == jsonl_rows(directory)
-    assert _read_with_datasets_4(directory, hf_cache / "old") != jsonl_rows(directory)
+    # 4.0.0 either merges the differing objects (rows come back changed) or cannot cast one split to
+    # the other's inferred struct: in neither case does it give back what was written
+    assert _try_datasets_4(directory, hf_cache / "old") != jsonl_rows(directory)

@@ -131,8 +131,10 @@ class Client:
 
 
 def _error(result: dict[str, Any]) -> dict[str, Any]:
+    """The error of a failed call, from its text (an error result carries no structured content)."""
     assert result["isError"] is True, result
-    error: dict[str, Any] = result["structuredContent"]["error"]
+    assert "structuredContent" not in result, result
+    error: dict[str, Any] = json.loads(result["content"][0]["text"])["error"]
     return error
 
 

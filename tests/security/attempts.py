@@ -158,10 +158,11 @@ OS = [
     _o(
         "files",
         "list-project",
-        # the package folders are bound (read-only), so their parents show up as empty skeleton folders
-        "names = [n for n in os.listdir(repo) if n not in ('src', 'plugins', 'domains')]\nif names:\n    return {'escaped': names}\n"
+        # the package folders and the interpreter's environment are bound (read-only), so their parents
+        # show up as skeleton folders
+        "names = [n for n in os.listdir(repo) if n not in bound_names]\nif names:\n    return {'escaped': names}\n"
         "raise PermissionError('only the package folders')",
-        needs=("repo",),
+        needs=("repo", "bound_names"),
     ),
     _o(
         "files",

@@ -131,8 +131,15 @@ def host_fixtures(bystander: Any) -> Iterator[dict[str, Any]]:
     abstract = socket.socket(socket.AF_UNIX)
     abstract.bind(abstract_name)
     abstract.listen()
+    # The sandbox binds the package folders and the interpreter's environment (read-only); where that
+    # environment lies inside the checkout (CI's .venv-ci), its folder shows in the checkout too.
+    bound_names = ["src", "plugins", "domains"]
+    prefix = Path(sys.prefix).resolve()
+    if prefix.is_relative_to(REPO):
+        bound_names.append(prefix.relative_to(REPO).parts[0])
     yield {
         "repo": str(REPO),
+        "bound_names": bound_names,
         "package_dir": os.path.dirname(envfactory_core.__file__),
         "tcp_port": tcp.getsockname()[1],
         "unix_path": unix_path,

@@ -164,9 +164,13 @@ def datasette_url(real_run: Path) -> Iterator[str]:
         log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """A headless Chromium (the system's) with an empty profile, as a Playwright browser context."""
+    """A headless Chromium (the system's) with an empty profile, as a Playwright browser context.
+
+    Module-scoped, not session-scoped: while Playwright's sync API is open it keeps an asyncio loop
+    running on the main thread, and every later test that calls ``asyncio.run`` would fail.
+    """
     executable = require_program("chromium", "apt-get install -y chromium (CI: .ci/setup.d/30-chromium.sh)")
     sync_api = require_module("playwright.sync_api", "pip install playwright (requirements-test.txt)")
     profile = tmp_path_factory.mktemp("chromium-profile")

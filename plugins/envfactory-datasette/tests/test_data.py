@@ -153,12 +153,14 @@ def test_a_generated_environment_shows_its_document_and_operations(tmp_path: Pat
             },
         )
         store.connection.execute(
-            "CREATE TABLE envgen_builds (key TEXT, name TEXT, source TEXT, builder TEXT, model TEXT, status TEXT, "
-            "generated TEXT, report TEXT, reason TEXT, iterations INTEGER, sequence INTEGER)"
+            # The store may already hold envgen's table (its migrations run where the plugin is installed).
+            "CREATE TABLE IF NOT EXISTS envgen_builds (key TEXT, name TEXT, source TEXT, builder TEXT, model TEXT, "
+            "status TEXT, generated TEXT, report TEXT, reason TEXT, iterations INTEGER, sequence INTEGER)"
         )
         store.connection.execute(
-            "INSERT INTO envgen_builds VALUES "
-            "('k', 'bookshop', 'pets.json', 'envgen/crud', '', 'verified', ?, '', '', 2, 1)",
+            "INSERT INTO envgen_builds (key, name, source, builder, model, status, generated, report, reason, "
+            "iterations, sequence) "
+            "VALUES ('k', 'bookshop', 'pets.json', 'envgen/crud', '', 'verified', ?, '', '', 2, 1)",
             (generated,),
         )
         page = data.environment_page(store.connection, "bookshop")

@@ -95,14 +95,19 @@ class MessagesJsonl:
 MESSAGE_KEYS = ("role", "content", "reasoning_content", "tool_calls", "tool_call_id", "name")
 """The keys of every message in the ``json-strings`` form."""
 
+TEXT_KEYS = frozenset({"content", "reasoning_content", "tool_call_id", "name"})
+"""Message keys holding text: ``""`` where absent, so that no split has a column of nulls only (a
+reader that takes one split's types for all, as datasets 4.0.0 does, cannot cast text to null)."""
+
 
 def as_json_strings(row: dict[str, JsonValue]) -> dict[str, JsonValue]:
     """``row`` with every tool call's arguments and the tool list as JSON text (canonical, unescaped),
-    and every message with each of :data:`MESSAGE_KEYS` (null where absent)."""
+    and every message with each of :data:`MESSAGE_KEYS` (``""`` for absent text, null otherwise)."""
     messages: list[JsonValue] = []
     for message in row["messages"]:
         assert isinstance(message, dict)
-        message = {key: message.get(key) for key in MESSAGE_KEYS} | message
+        defaults: dict[str, JsonValue] = {key: "" if key in TEXT_KEYS else None for key in MESSAGE_KEYS}
+        message = defaults | {key: value for key, value in message.items() if value is not None or key not in TEXT_KEYS}
         calls = message.get("tool_calls")
         if isinstance(calls, list):
             message = {
