@@ -24,10 +24,16 @@ from envfactory_core.tasks.replay import replay_calls
 
 
 def _row(rows: list[dict[str, Any]], environment: str, *, later_turn: bool = False) -> dict[str, Any]:
-    for row in rows:
-        task = RolloutTask.from_row(row)
-        if task.environments == (environment,) and bool(task.prefix_calls) == later_turn:
-            return row
+    """A one-environment row; where several fit, one whose first gold call writes (create-then-read)."""
+    fitting = [
+        row
+        for row in rows
+        if RolloutTask.from_row(row).environments == (environment,)
+        and bool(RolloutTask.from_row(row).prefix_calls) == later_turn
+    ]
+    writes_first = [row for row in fitting if RolloutTask.from_row(row).gold_calls[0].call.tool.startswith("create_")]
+    for row in writes_first or fitting:
+        return row
     raise AssertionError(f"no {environment} row")
 
 

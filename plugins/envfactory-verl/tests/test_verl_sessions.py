@@ -14,8 +14,13 @@ from envfactory_core.rewards.rollouts import RolloutTask
 
 
 def _task(rows: list[dict[str, Any]], environment: str = "notes") -> RolloutTask:
+    """A one-environment task whose first gold call creates a record (the example export's create-then-read one)."""
     return next(
-        task for task in map(RolloutTask.from_row, rows) if task.environments == (environment,) and task.gold_calls
+        task
+        for task in map(RolloutTask.from_row, rows)
+        if task.environments == (environment,)
+        and task.gold_calls
+        and task.gold_calls[0].call.tool.startswith("create_")
     )
 
 

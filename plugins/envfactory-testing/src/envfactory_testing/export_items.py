@@ -33,7 +33,16 @@ from envfactory_core.export import ExportItem, split_of
 from envfactory_core.export.items import build_export_item, referenced_state_ids
 from envfactory_core.graph import build_tool_graph, sample_chains
 from envfactory_core.hookspecs import Register
-from envfactory_core.models import Message, MessageToolCall, Step, Task, ToolCall, Trajectory
+from envfactory_core.models import (
+    Binding,
+    Message,
+    MessageToolCall,
+    Step,
+    Task,
+    ToolCall,
+    ToolChain,
+    Trajectory,
+)
 from envfactory_core.plugins import hookimpl, make_plugin_manager
 from envfactory_core.registry import Registry
 from envfactory_core.rewards.envfactory import EnvFactoryReward
@@ -69,6 +78,20 @@ class ExampleExport:
     items: tuple[ExportItem, ...]
 
 
+WRITE_THEN_READ = (
+    ToolChain(
+        tools=("notes__create_note", "notes__get_note"),
+        bindings=(Binding(source_step=0, source_field="note_id", target_step=1, target_argument="note_id"),),
+        sampler="envfactory_testing/write_then_read",
+    ),
+)
+"""The chain every example export starts with: a note created, then read back by its new id.
+
+Sampled chains open with whatever the graph's topology gives (often a search); adapter tests need
+one task whose first call writes a record the next call reads, to show each episode owns its world.
+"""
+
+
 def example_export(
     *,
     tasks: int = 6,
@@ -90,7 +113,7 @@ def example_export(
     rewards = (EnvFactoryReward(), StateDiffReward())
     found: list[Task] = []
     solved: list[Trajectory | None] = []
-    chains = sample_chains(graph, n=tasks * 4, seed=seed, registry=registry)
+    chains = [*WRITE_THEN_READ, *sample_chains(graph, n=tasks * 4, seed=seed, registry=registry)]
     for index, chain in enumerate(chains):
         if len(found) == tasks:
             break
@@ -100,8 +123,8 @@ def example_export(
         context = TaskContext(environments=environments, states=states)
         task = ImplicitRefiner().refine(TemplateWriter().write(grounded.task, context), context)
         trajectory = OracleAgent().solve(task, context)
-        if variants:
-            trajectory = _vary(task, trajectory, len(found), environments, states)
+        if variants and len(found) >= len(WRITE_THEN_READ):  # the fixed chains keep their plain oracle
+            trajectory = _vary(task, trajectory, len(found) - len(WRITE_THEN_READ), environments, states)
         trajectory = score_trajectory(task, trajectory, rewards, context)
         found.append(task)
         solved.append(trajectory)
