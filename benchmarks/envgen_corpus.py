@@ -83,7 +83,8 @@ def _percentile(values: list[float], share: float) -> float:
 
 
 PIPELINE = """\
-# The offline pipeline over the verified environments of an envgen build (envgen/built).
+# The offline pipeline over the verified environments of an envgen build (envgen/built); a stage
+# without `use` runs its default components.
 [run]
 seed = {seed}
 tasks = {tasks}
@@ -96,37 +97,29 @@ options = {{ run = {run}, names = {names}, trusted = true }}
 
 [[stage]]
 stage = "graph"
-use = "core/graph"
 options = {{ linker = "core/lexical", labeller = "core/rules" }}
 
 [[stage]]
 stage = "sample"
-use = "core/topology"
 options = {{ max_tools = 2 }}
 
 [[stage]]
 stage = "ground"
-use = "core/ground"
 
 [[stage]]
 stage = "write"
-use = "core/template"
 
 [[stage]]
 stage = "refine"
-use = "core/implicit"
 
 [[stage]]
 stage = "gate"
-use = ["core/gold_replay", "core/noop", "core/minimal", "core/read_answer", "core/solvable", "core/unique"]
 
 [[stage]]
 stage = "collect"
-use = "core/oracle"
 
 [[stage]]
 stage = "score"
-use = ["core/envfactory", "core/state_diff"]
 """
 
 

@@ -24,46 +24,9 @@ from typing import Any
 import _report  # imported first, it moves this folder to the end of sys.path
 from envfactory_envgen.sandbox import ForkServer, SandboxedEnvironment
 from envfactory_envgen.sandbox.loading import exec_module
+from envfactory_testing.sandbox_sources import counters_source
 
-SOURCE = '''
-from envfactory_core.env import Context, Environment, table
-
-environment = Environment(
-    name="counters",
-    domain="bench",
-    description="Named counters.",
-    tables=[table("counters", primary_key="name", name=str, value=int)],
-    trusted=False,
-)
-
-
-@environment.tool(effect="write")
-def bump(ctx: Context, name: str) -> dict:
-    """Add one to a counter (it starts at zero).
-
-    Args:
-        name: The counter.
-    """
-    row = ctx.table("counters").get(name)
-    if row is None:
-        return ctx.table("counters").insert({"name": name, "value": 1})
-    return ctx.table("counters").update(name, {"value": row["value"] + 1})
-
-
-@environment.tool(effect="read")
-def read(ctx: Context, name: str) -> dict:
-    """Read a counter.
-
-    Args:
-        name: The counter.
-    """
-    return ctx.table("counters").require(name)
-
-
-@environment.seed
-def seed(ctx):
-    return {"counters": [{"name": f"c{index}", "value": index} for index in range(50)]}
-'''
+SOURCE = counters_source('[{"name": f"c{index}", "value": index} for index in range(50)]')
 
 
 def samples(function: Callable[[], Any], count: int, warmup: int = 50) -> list[float]:

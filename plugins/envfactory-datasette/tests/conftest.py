@@ -41,6 +41,7 @@ CHROMIUM_ARGS = [
 ]
 
 PIPELINE = """\
+# A stage without `use` runs its default components (the gates and rewards a run uses).
 [run]
 seed = 0
 tasks = 8
@@ -54,41 +55,32 @@ options = { domains = ["utilities", "office"], include_evaluation = false }
 
 [[stage]]
 stage = "verify"
-use = "core/conformance"
 
 [[stage]]
 stage = "graph"
-use = "core/graph"
 options = { linker = "core/lexical", labeller = "core/rules" }
 
 [[stage]]
 stage = "sample"
-use = "core/topology"
 options = { max_tools = 3 }
 
 [[stage]]
 stage = "ground"
-use = "core/ground"
 
 [[stage]]
 stage = "write"
-use = "core/template"
 
 [[stage]]
 stage = "refine"
-use = "core/implicit"
 
 [[stage]]
 stage = "gate"
-use = ["core/gold_replay", "core/noop", "core/minimal", "core/read_answer", "core/solvable", "core/unique"]
 
 [[stage]]
 stage = "collect"
-use = "core/oracle"
 
 [[stage]]
 stage = "score"
-use = ["core/envfactory", "core/state_diff"]
 """
 
 

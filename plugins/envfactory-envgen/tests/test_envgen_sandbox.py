@@ -9,43 +9,11 @@ import pytest
 from envfactory_envgen.errors import PolicyError
 from envfactory_envgen.sandbox import SandboxedEnvironment, SandboxLimits, check_source
 from envfactory_testing.requirements import require_program
+from envfactory_testing.sandbox_sources import counters_source
 
 from envfactory_core.env.conformance import check_environment
 
-HEADER = '''
-from envfactory_core.env import Context, Environment, ToolError, table
-
-environment = Environment(
-    name="counters",
-    domain="tests",
-    description="Named counters.",
-    tables=[table("counters", primary_key="name", name=str, value=int)],
-    trusted=False,
-)
-
-
-@environment.tool(effect="write")
-def bump(ctx: Context, name: str) -> dict:
-    """Add one to a counter (it starts at zero).
-
-    Args:
-        name: The counter.
-    """
-    row = ctx.table("counters").get(name)
-    if row is None:
-        return ctx.table("counters").insert({"name": name, "value": 1})
-    return ctx.table("counters").update(name, {"value": row["value"] + 1})
-
-
-@environment.tool(effect="read")
-def read(ctx: Context, name: str) -> dict:
-    """Read a counter.
-
-    Args:
-        name: The counter.
-    """
-    return ctx.table("counters").require(name)
-'''
+HEADER = counters_source()
 
 MISBEHAVING = (
     HEADER
